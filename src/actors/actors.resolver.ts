@@ -1,0 +1,123 @@
+import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Attribution } from '../attributions/attribution.entity';
+import { Connection, PageArgs } from '../common/pagination';
+import { RequestLoaders } from '../common/request-loaders';
+import { Country } from '../countries/country.entity';
+import { Incident } from '../incidents/incident.entity';
+import { byDateSaid } from '../statements/statement-order';
+import { Statement } from '../statements/statement.entity';
+import { ActorAlias } from './actor-alias.entity';
+import { ThreatActor } from './threat-actor.entity';
+import { AliasInput, CreateThreatActorInput, ThreatActorFilter, UpdateThreatActorInput } from './threat-actor.inputs';
+import { ThreatActorService } from './threat-actor.service';
+
+@ObjectType()
+export class ThreatActorConnection extends Connection(ThreatActor) {}
+
+@Resolver(() => ThreatActor)
+export class ActorsResolver {
+  constructor(private readonly actorService: ThreatActorService) {}
+
+  @Query(() => ThreatActor)
+  threatActor(@Args('id', { type: () => ID }) id: string) {
+    return this.actorService.get(id);
+  }
+
+  @Query(() => ThreatActor, {
+    description: 'The actor that goes by this name or alias, ignoring case, accents, spaces and hyphens ("fancy-bear").',
+  })
+  threatActorByName(@Args('name') name: string) {
+    return this.actorService.getByName(name);
+  }
+
+  @Query(() => ThreatActorConnection)
+  threatActors(
+    @Args('filter', { type: () => ThreatActorFilter, nullable: true }) filter: ThreatActorFilter | undefined,
+    @Args() page: PageArgs,
+  ) {
+    return this.actorService.list(filter, page);
+  }
+
+  @Mutation(() => ThreatActor)
+  createThreatActor(@Args('input') input: CreateThreatActorInput) {
+    return this.actorService.create(input);
+  }
+
+  @Mutation(() => ThreatActor)
+  updateThreatActor(@Args('input') input: UpdateThreatActorInput) {
+    return this.actorService.update(input);
+  }
+
+  @Mutation(() => ID, { description: 'Refused (CONFLICT) while the actor has child actors or is named in attributions.' })
+  deleteThreatActor(@Args('id', { type: () => ID }) id: string) {
+    return this.actorService.delete(id);
+  }
+
+  @Mutation(() => ThreatActor)
+  addThreatActorAlias(@Args('actorId', { type: () => ID }) actorId: string, @Args('alias') alias: AliasInput) {
+    return this.actorService.addAlias(actorId, alias);
+  }
+
+  @Mutation(() => ThreatActor)
+  removeThreatActorAlias(@Args('actorId', { type: () => ID }) actorId: string, @Args('name') name: string) {
+    return this.actorService.removeAlias(actorId, name);
+  }
+
+  @ResolveField(() => [ActorAlias], { description: 'Every name, the primary name included.' })
+  aliases(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.many(ActorAlias, 'actorId', { name: 'ASC' }).load(actor.id);
+  }
+
+  @ResolveField(() => Country, { nullable: true, description: 'Country of origin.' })
+  country(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
+    return actor.countryCode ? loaders.one(Country, 'code').load(actor.countryCode) : null;
+  }
+
+  @ResolveField(() => Country, { nullable: true, description: 'Suspected state sponsor.' })
+  sponsorCountry(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
+    return actor.sponsorCountryCode ? loaders.one(Country, 'code').load(actor.sponsorCountryCode) : null;
+  }
+
+  @ResolveField(() => ThreatActor, { nullable: true })
+  parent(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
+    return actor.parentId ? loaders.one(ThreatActor).load(actor.parentId) : null;
+  }
+
+  @ResolveField(() => [ThreatActor])
+  children(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.many(ThreatActor, 'parentId', { name: 'ASC' }).load(actor.id);
+  }
+
+  @ResolveField(() => [ThreatActor], { description: 'From the direct parent up to the root (APT28 → GRU → Russian Federation).' })
+  ancestors(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.custom('actor.ancestors', (ids) => this.actorService.ancestorsOf(ids)).load(actor.id);
+  }
+
+  @ResolveField(() => [ThreatActor], { description: 'Every actor below this one, at any depth.' })
+  descendants(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.custom('actor.descendants', (ids) => this.actorService.descendantsOf(ids)).load(actor.id);
+  }
+
+  @ResolveField(() => [Attribution], { description: 'Claims naming this actor, by anyone, with any status.' })
+  attributions(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.many(Attribution, 'actorId', { attributed: { from: 'ASC' }, id: 'ASC' } as never).load(actor.id);
+  }
+
+  @ResolveField(() => [Incident], { description: 'Incidents attributed to this actor (or, with includeSubordinates, to any actor below it).' })
+  incidents(
+    @Parent() actor: ThreatActor,
+    @Context('loaders') loaders: RequestLoaders,
+    @Args('includeSubordinates', { defaultValue: false }) includeSubordinates: boolean,
+  ) {
+    return loaders
+      .custom(`actor.incidents:${includeSubordinates}`, (ids) => this.actorService.incidentsOf(ids, includeSubordinates))
+      .load(actor.id);
+  }
+
+  @ResolveField(() => [Statement], { description: 'Statements about this actor, oldest first.' })
+  statements(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
+    return loaders
+      .through(Statement, { table: 'statement_actor', fromColumn: 'actor_id', toColumn: 'statement_id' }, byDateSaid)
+      .load(actor.id);
+  }
+}

@@ -1,0 +1,252 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
+import { DataSource, EntityManager } from 'typeorm';
+import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors';
+import { assignDefined, cleanText, findOrFail } from '../common/lookups';
+import { normalizeName } from '../common/names';
+import { Page, PageArgs, SortDirection, paginate } from '../common/pagination';
+import { optionalCountryCode, requireCountryCode } from '../countries/country.service';
+import { Incident } from '../incidents/incident.entity';
+import { ActorAlias } from './actor-alias.entity';
+import { ThreatActor } from './threat-actor.entity';
+import { AliasInput, CreateThreatActorInput, ThreatActorFilter, UpdateThreatActorInput } from './threat-actor.inputs';
+
+/**
+ * SQL CTE `subtree(root_id, id)`: each root actor (the uuid[] expression `rootIds`)
+ * paired with itself and with every actor below it in the hierarchy.
+ */
+export function subtreeCte(rootIds: string): string {
+  return `
+  WITH RECURSIVE subtree(root_id, id) AS (
+    SELECT id, id FROM threat_actor WHERE id = ANY(${rootIds})
+    UNION
+    SELECT subtree.root_id, child.id FROM threat_actor child JOIN subtree ON child.parent_id = subtree.id
+  )`;
+}
+const SUBTREE_SQL = subtreeCte('$1::uuid[]');
+
+@Injectable()
+export class ThreatActorService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  get(id: string): Promise<ThreatActor> {
+    return findOrFail(this.dataSource.manager, ThreatActor, id, 'ThreatActor');
+  }
+
+  /** The actor that goes by `name` (any alias, ignoring case, accents, spaces and hyphens), or null. */
+  async findByName(name: string, manager: EntityManager = this.dataSource.manager): Promise<ThreatActor | null> {
+    const normalized = normalizeName(name);
+    if (!normalized) return null;
+    return manager
+      .getRepository(ThreatActor)
+      .createQueryBuilder('actor')
+      .innerJoin(ActorAlias, 'alias', 'alias.actorId = actor.id')
+      .where('alias.normalized = :normalized', { normalized })
+      .getOne();
+  }
+
+  async getByName(name: string): Promise<ThreatActor> {
+    const actor = await this.findByName(name);
+    if (!actor) throw new NotFoundError('ThreatActor', name);
+    return actor;
+  }
+
+  /** An actor given by id or by any of its names. */
+  async resolve(idOrName: string, manager: EntityManager = this.dataSource.manager): Promise<ThreatActor> {
+    if (isUUID(idOrName)) return findOrFail(manager, ThreatActor, idOrName, 'ThreatActor');
+    const actor = await this.findByName(idOrName, manager);
+    if (!actor) throw new NotFoundError('ThreatActor', idOrName);
+    return actor;
+  }
+
+  list(filter: ThreatActorFilter | undefined, page: PageArgs): Promise<Page<ThreatActor>> {
+    const query = this.dataSource.getRepository(ThreatActor).createQueryBuilder('actor');
+    if (filter?.search) {
+      query.andWhere(
+        `EXISTS (SELECT 1 FROM actor_alias alias WHERE alias.actor_id = actor.id AND alias.normalized LIKE :search)`,
+        { search: `%${normalizeName(filter.search)}%` },
+      );
+    }
+    if (filter?.kind) query.andWhere('actor.kind = :kind', { kind: filter.kind });
+    if (filter?.country) {
+      const country = requireCountryCode(filter.country, 'filter.country');
+      query.andWhere('(actor.countryCode = :country OR actor.sponsorCountryCode = :country)', { country });
+    }
+    if (filter?.parentId) query.andWhere('actor.parentId = :parentId', { parentId: filter.parentId });
+    return paginate(query, { expressions: ['lower(actor.name)'], direction: SortDirection.ASC }, page);
+  }
+
+  create(input: CreateThreatActorInput): Promise<ThreatActor> {
+    const name = cleanText(input.name);
+    if (!name) throw new BadUserInputError('name must not be empty', { field: 'name' });
+    return this.dataSource.transaction(async (manager) => {
+      if (input.parentId) await findOrFail(manager, ThreatActor, input.parentId, 'ThreatActor');
+      const actor = await manager.getRepository(ThreatActor).save({
+        name,
+        kind: input.kind,
+        countryCode: optionalCountryCode(input.country, 'country') ?? null,
+        sponsorCountryCode: optionalCountryCode(input.sponsorCountry, 'sponsorCountry') ?? null,
+        parentId: input.parentId ?? null,
+        description: cleanText(input.description) ?? null,
+      });
+      await this.addAliases(manager, actor, [{ name }, ...(input.aliases ?? [])]);
+      return actor;
+    });
+  }
+
+  update(input: UpdateThreatActorInput): Promise<ThreatActor> {
+    if (input.name !== undefined && !cleanText(input.name)) throw new BadUserInputError('name must not be empty', { field: 'name' });
+    return this.dataSource.transaction(async (manager) => {
+      const actor = await findOrFail(manager, ThreatActor, input.id, 'ThreatActor');
+      if (input.parentId) await this.assertNoCycle(manager, actor.id, input.parentId);
+      const name = cleanText(input.name) ?? undefined;
+      if (name && normalizeName(name) !== normalizeName(actor.name)) await this.addAliases(manager, actor, [{ name }]);
+      assignDefined(actor, {
+        name,
+        kind: input.kind ?? undefined,
+        countryCode: optionalCountryCode(input.country, 'country'),
+        sponsorCountryCode: optionalCountryCode(input.sponsorCountry, 'sponsorCountry'),
+        parentId: input.parentId,
+        description: cleanText(input.description),
+      });
+      return manager.getRepository(ThreatActor).save(actor);
+    });
+  }
+
+  async delete(id: string): Promise<string> {
+    await this.get(id);
+    await this.dataSource.getRepository(ThreatActor).delete({ id });
+    return id;
+  }
+
+  addAlias(actorId: string, alias: AliasInput): Promise<ThreatActor> {
+    return this.dataSource.transaction(async (manager) => {
+      const actor = await findOrFail(manager, ThreatActor, actorId, 'ThreatActor');
+      await this.addAliases(manager, actor, [alias]);
+      return actor;
+    });
+  }
+
+  async removeAlias(actorId: string, name: string): Promise<ThreatActor> {
+    const actor = await this.get(actorId);
+    const normalized = normalizeName(name);
+    if (normalized === normalizeName(actor.name)) {
+      throw new BadUserInputError(`"${name}" is the primary name of ${actor.name}; rename the actor first`);
+    }
+    const result = await this.dataSource.getRepository(ActorAlias).delete({ actorId, normalized });
+    if (!result.affected) throw new NotFoundError('ActorAlias', name);
+    return actor;
+  }
+
+  /**
+   * Adds names to an actor. A name the actor already has is skipped; a name another
+   * actor has is a CONFLICT that names that actor, so the caller can decide.
+   */
+  private async addAliases(manager: EntityManager, actor: ThreatActor, aliases: AliasInput[]): Promise<void> {
+    const wanted = new Map<string, AliasInput>();
+    for (const alias of aliases) {
+      const name = cleanText(alias.name);
+      const normalized = name ? normalizeName(name) : '';
+      if (!name || !normalized) throw new BadUserInputError(`alias ${JSON.stringify(alias.name)} has no letters or digits`);
+      if (!wanted.has(normalized)) wanted.set(normalized, { name, source: cleanText(alias.source) ?? null });
+    }
+    const existing = await manager
+      .getRepository(ActorAlias)
+      .createQueryBuilder('alias')
+      .where('alias.normalized IN (:...normalized)', { normalized: [...wanted.keys()] })
+      .getMany();
+    for (const found of existing) {
+      if (found.actorId !== actor.id) {
+        const owner = await manager.getRepository(ThreatActor).findOneBy({ id: found.actorId });
+        throw new ConflictError(`Alias "${found.name}" already belongs to threat actor "${owner?.name}"`, {
+          alias: found.name,
+          actorId: found.actorId,
+        });
+      }
+      wanted.delete(found.normalized);
+    }
+    if (wanted.size === 0) return;
+    await manager.getRepository(ActorAlias).insert(
+      [...wanted.entries()].map(([normalized, alias]) => ({
+        actorId: actor.id,
+        name: alias.name,
+        normalized,
+        source: alias.source ?? null,
+      })),
+    );
+  }
+
+  /** A new parent must exist and must not be the actor itself or one of its descendants. */
+  private async assertNoCycle(manager: EntityManager, actorId: string, parentId: string): Promise<void> {
+    await findOrFail(manager, ThreatActor, parentId, 'ThreatActor');
+    const rows: unknown[] = await manager.query(`${SUBTREE_SQL} SELECT 1 FROM subtree WHERE id = $2`, [[actorId], parentId]);
+    if (rows.length > 0) {
+      throw new BadUserInputError('parentId would make a cycle: the new parent is this actor or one of its descendants', {
+        field: 'parentId',
+      });
+    }
+  }
+
+  /** For each actor id, its ancestors from the direct parent up to the root (batched). */
+  async ancestorsOf(ids: readonly string[]): Promise<ThreatActor[][]> {
+    const rows: { start_id: string; id: string; depth: number }[] = await this.dataSource.query(
+      `WITH RECURSIVE up(start_id, id, depth) AS (
+         SELECT a.id, a.parent_id, 1 FROM threat_actor a WHERE a.id = ANY($1::uuid[]) AND a.parent_id IS NOT NULL
+         UNION ALL
+         SELECT up.start_id, p.parent_id, up.depth + 1 FROM up JOIN threat_actor p ON p.id = up.id
+         WHERE p.parent_id IS NOT NULL AND up.depth < 100
+       ) SELECT start_id::text, id::text, depth FROM up ORDER BY start_id, depth`,
+      [[...ids]],
+    );
+    return this.attachActors(ids, rows.map((r) => ({ key: r.start_id, id: r.id })));
+  }
+
+  /** For each actor id, every actor below it (children, grandchildren …), batched. */
+  async descendantsOf(ids: readonly string[]): Promise<ThreatActor[][]> {
+    const rows: { root_id: string; id: string }[] = await this.dataSource.query(
+      `${SUBTREE_SQL} SELECT root_id::text, id::text FROM subtree WHERE id <> root_id`,
+      [[...ids]],
+    );
+    const lists = await this.attachActors(ids, rows.map((r) => ({ key: r.root_id, id: r.id })));
+    return lists.map((list) => list.sort((a, b) => a.name.localeCompare(b.name)));
+  }
+
+  private async attachActors(keys: readonly string[], pairs: { key: string; id: string }[]): Promise<ThreatActor[][]> {
+    const actors = pairs.length
+      ? await this.dataSource.getRepository(ThreatActor).createQueryBuilder('actor')
+          .where('actor.id IN (:...ids)', { ids: [...new Set(pairs.map((p) => p.id))] })
+          .orderBy('lower(actor.name)')
+          .getMany()
+      : [];
+    const byId = new Map(actors.map((a) => [a.id, a]));
+    return keys.map((key) => pairs.filter((p) => p.key === key).map((p) => byId.get(p.id)!).filter(Boolean));
+  }
+
+  /**
+   * For each actor id, the incidents attributed to it (any status: asserted, disputed,
+   * denied), or to it and every actor below it when `withSubordinates` (GRU → APT28).
+   */
+  async incidentsOf(ids: readonly string[], withSubordinates: boolean): Promise<Incident[][]> {
+    const rows: { root_id: string; incident_id: string }[] = await this.dataSource.query(
+      withSubordinates
+        ? `${SUBTREE_SQL} SELECT DISTINCT subtree.root_id::text, attribution.incident_id::text
+             FROM subtree JOIN attribution ON attribution.actor_id = subtree.id
+            WHERE attribution.incident_id IS NOT NULL`
+        : `SELECT DISTINCT actor_id::text AS root_id, incident_id::text FROM attribution
+            WHERE actor_id = ANY($1::uuid[]) AND incident_id IS NOT NULL`,
+      [[...ids]],
+    );
+    const incidents = rows.length
+      ? await this.dataSource.getRepository(Incident).createQueryBuilder('incident')
+          .where('incident.id IN (:...ids)', { ids: [...new Set(rows.map((r) => r.incident_id))] })
+          .orderBy('incident.started.from', 'ASC', 'NULLS LAST')
+          .addOrderBy('incident.id')
+          .getMany()
+      : [];
+    return ids.map((id) => {
+      const mine = new Set(rows.filter((r) => r.root_id === id).map((r) => r.incident_id));
+      return incidents.filter((incident) => mine.has(incident.id));
+    });
+  }
+}

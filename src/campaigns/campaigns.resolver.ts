@@ -1,0 +1,57 @@
+import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Attribution } from '../attributions/attribution.entity';
+import { DateSpan, toDateSpan } from '../common/date-span';
+import { Connection, PageArgs } from '../common/pagination';
+import { RequestLoaders } from '../common/request-loaders';
+import { Incident } from '../incidents/incident.entity';
+import { Campaign } from './campaign.entity';
+import { CreateCampaignInput, UpdateCampaignInput } from './campaign.inputs';
+import { CampaignService } from './campaign.service';
+
+@ObjectType()
+export class CampaignConnection extends Connection(Campaign) {}
+
+@Resolver(() => Campaign)
+export class CampaignsResolver {
+  constructor(private readonly campaignService: CampaignService) {}
+
+  @Query(() => Campaign)
+  campaign(@Args('id', { type: () => ID }) id: string) {
+    return this.campaignService.get(id);
+  }
+
+  @Query(() => CampaignConnection)
+  campaigns(@Args('search', { type: () => String, nullable: true }) search: string | null, @Args() page: PageArgs) {
+    return this.campaignService.list(search, page);
+  }
+
+  @Mutation(() => Campaign)
+  createCampaign(@Args('input') input: CreateCampaignInput) {
+    return this.campaignService.create(input);
+  }
+
+  @Mutation(() => Campaign)
+  updateCampaign(@Args('input') input: UpdateCampaignInput) {
+    return this.campaignService.update(input);
+  }
+
+  @Mutation(() => ID, { description: 'Its incidents stay, without campaign; refused (CONFLICT) while attributions name it.' })
+  deleteCampaign(@Args('id', { type: () => ID }) id: string) {
+    return this.campaignService.delete(id);
+  }
+
+  @ResolveField(() => DateSpan)
+  started(@Parent() campaign: Campaign) {
+    return toDateSpan(campaign.started);
+  }
+
+  @ResolveField(() => [Incident])
+  incidents(@Parent() campaign: Campaign, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.many(Incident, 'campaignId', { started: { from: 'ASC' }, id: 'ASC' } as never).load(campaign.id);
+  }
+
+  @ResolveField(() => [Attribution])
+  attributions(@Parent() campaign: Campaign, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.many(Attribution, 'campaignId').load(campaign.id);
+  }
+}

@@ -1,0 +1,109 @@
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { QueryFailedError } from 'typeorm';
+
+/** Error codes a client can branch on; sent in `extensions.code`. */
+export enum ErrorCode {
+  BadUserInput = 'BAD_USER_INPUT',
+  NotFound = 'NOT_FOUND',
+  Conflict = 'CONFLICT',
+  Internal = 'INTERNAL_SERVER_ERROR',
+}
+
+export class BadUserInputError extends GraphQLError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(message, { extensions: { code: ErrorCode.BadUserInput, ...details } });
+  }
+}
+
+export class NotFoundError extends GraphQLError {
+  constructor(type: string, id: string) {
+    super(`${type} ${JSON.stringify(id)} does not exist`, {
+      extensions: { code: ErrorCode.NotFound, type, id },
+    });
+  }
+}
+
+export class ConflictError extends GraphQLError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(message, { extensions: { code: ErrorCode.Conflict, ...details } });
+  }
+}
+
+/**
+ * Readable messages for the constraints declared in migrations/, so a
+ * violation the service did not pre-check still reads like a domain error.
+ */
+const constraintMessages: Record<string, [ErrorCode, string]> = {
+  actor_alias_normalized_key: [ErrorCode.Conflict, 'This alias is already used by a threat actor'],
+  source_article_url_key: [ErrorCode.Conflict, 'A source article with this URL already exists'],
+  organization_name_country_key: [ErrorCode.Conflict, 'An organization with this name already exists in this country'],
+  campaign_name_key: [ErrorCode.Conflict, 'A campaign with this name already exists'],
+  incident_target_unique: [ErrorCode.Conflict, 'This target is already recorded for the incident with this role'],
+  threat_actor_parent_fk: [ErrorCode.Conflict, 'This threat actor still has child actors; move or delete them first'],
+  attribution_actor_fk: [ErrorCode.Conflict, 'This threat actor is named in attributions; delete those first'],
+  attribution_incident_fk: [ErrorCode.Conflict, 'This incident has attributions; delete those first'],
+  attribution_campaign_fk: [ErrorCode.Conflict, 'This campaign has attributions; delete those first'],
+  statement_source_article_fk: [ErrorCode.Conflict, 'This source article is cited by statements; unlink them first'],
+  incident_source_article_fk: [ErrorCode.Conflict, 'This source article is cited by incidents; unlink them first'],
+  statement_speaker_person_fk: [ErrorCode.Conflict, 'This person is the speaker of statements; delete those first'],
+  statement_speaker_organization_fk: [ErrorCode.Conflict, 'This organization is the speaker of statements; delete those first'],
+  attribution_by_person_fk: [ErrorCode.Conflict, 'This person made attributions; delete those first'],
+  attribution_by_organization_fk: [ErrorCode.Conflict, 'This organization made attributions; delete those first'],
+  incident_target_organization_fk: [ErrorCode.Conflict, 'This organization is an incident target; remove the target first'],
+  incident_target_person_fk: [ErrorCode.Conflict, 'This person is an incident target; remove the target first'],
+  person_organization_fk: [ErrorCode.Conflict, 'People belong to this organization; move or delete them first'],
+};
+
+/** Turns a PostgreSQL error into a client error, or returns undefined if it is a server fault. */
+function fromDatabaseError(error: QueryFailedError): GraphQLFormattedError | undefined {
+  const driverError = error.driverError as { code?: string; constraint?: string; detail?: string };
+  const known = driverError.constraint ? constraintMessages[driverError.constraint] : undefined;
+  if (known) return { message: known[1], extensions: { code: known[0], constraint: driverError.constraint } };
+  switch (driverError.code) {
+    case '23505':
+      return { message: `Already exists: ${driverError.detail ?? 'duplicate value'}`, extensions: { code: ErrorCode.Conflict } };
+    case '23503':
+      return { message: `Refers to or is referred to by a missing or dependent record: ${driverError.detail ?? ''}`.trim(), extensions: { code: ErrorCode.Conflict } };
+    case '23514':
+    case '23502':
+    case '22P02':
+    case '22007':
+    case '22008':
+    case '22003':
+      return { message: `Invalid value: ${(error as Error).message}`, extensions: { code: ErrorCode.BadUserInput } };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Apollo `formatError`: domain and validation errors pass through with their code,
+ * database constraint violations become CONFLICT / BAD_USER_INPUT, anything else
+ * becomes a bare INTERNAL_SERVER_ERROR (logged, never shown with a stack trace).
+ */
+export function formatGraphQLError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  options: { exposeInternals: boolean; log: (e: unknown) => void },
+): GraphQLFormattedError {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  const base = { locations: formatted.locations, path: formatted.path };
+
+  if (original instanceof QueryFailedError) {
+    const mapped = fromDatabaseError(original);
+    if (mapped) return { ...base, ...mapped };
+  }
+  const code = formatted.extensions?.code as string | undefined;
+  const isClientError =
+    original instanceof GraphQLError || (code !== undefined && code !== ErrorCode.Internal);
+  if (isClientError) {
+    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions: options.exposeInternals ? formatted.extensions : extensions };
+  }
+  options.log(original);
+  return {
+    ...base,
+    message: options.exposeInternals && original instanceof Error ? original.message : 'Internal server error',
+    extensions: { code: ErrorCode.Internal },
+  };
+}

@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+
+/** Everything the service reads from the environment, validated once at start-up. */
+export interface AppConfig {
+  port: number;
+  /** A PostgreSQL server to use; when absent an embedded PostgreSQL is started. */
+  databaseUrl: string | null;
+  embeddedPostgres: { dataDir: string; port: number };
+  /** Load the founding articles into an empty database at start-up. */
+  seedOnStart: boolean;
+  /** Development only: error messages of server faults are shown to clients. */
+  exposeErrors: boolean;
+}
+
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw)) return true;
+  if (['0', 'false', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got ${JSON.stringify(env[name])}`);
+}
+
+export function validateDatabaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`DATABASE_URL is not a URL; expected postgres://user:password@host:5432/database`);
+  }
+  if (!['postgres:', 'postgresql:'].includes(url.protocol)) {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://, got ${url.protocol}//`);
+  }
+  if (!url.hostname && !url.searchParams.get('host')) throw new ConfigError('DATABASE_URL names no host');
+  if (url.pathname.length <= 1) throw new ConfigError('DATABASE_URL names no database (…/database_name)');
+  return raw;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const databaseUrl = env.DATABASE_URL ? validateDatabaseUrl(env.DATABASE_URL) : null;
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    databaseUrl,
+    embeddedPostgres: {
+      dataDir: env.EMBEDDED_PG_DIR || join(process.cwd(), '.data', 'postgres'),
+      port: integer(env, 'EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    },
+    seedOnStart: boolean(env, 'SEED_ON_START', databaseUrl === null),
+    exposeErrors: env.NODE_ENV === 'development',
+  };
+}

@@ -1,0 +1,37 @@
+import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export enum TargetRole {
+  VICTIM = 'VICTIM',
+  INTENDED_TARGET = 'INTENDED_TARGET',
+  AFFECTED = 'AFFECTED',
+}
+registerEnumType(TargetRole, { name: 'TargetRole' });
+
+@ObjectType({ description: 'Who or what an incident was aimed at: exactly one of organization, person, country or sector.' })
+@Entity('incident_target')
+export class IncidentTarget {
+  @Field(() => ID)
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  incidentId: string;
+
+  @Field(() => TargetRole)
+  @Column({ type: 'text' })
+  role: TargetRole;
+
+  @Column({ type: 'uuid', nullable: true })
+  organizationId: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  personId: string | null;
+
+  @Column({ type: 'char', length: 2, nullable: true })
+  countryCode: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'text', nullable: true })
+  sector: string | null;
+}

@@ -1,0 +1,130 @@
+import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Attribution } from '../attributions/attribution.entity';
+import { Campaign } from '../campaigns/campaign.entity';
+import { DateSpan, toDateSpan } from '../common/date-span';
+import { Connection, PageArgs } from '../common/pagination';
+import { RequestLoaders } from '../common/request-loaders';
+import { Country } from '../countries/country.entity';
+import { Organization } from '../organizations/organization.entity';
+import { Person } from '../people/person.entity';
+import { SourceArticle } from '../sources/source-article.entity';
+import { byDateSaid } from '../statements/statement-order';
+import { Statement } from '../statements/statement.entity';
+import { IncidentTarget } from './incident-target.entity';
+import { Incident } from './incident.entity';
+import { CreateIncidentInput, IncidentFilter, IncidentSort, TargetInput, UpdateIncidentInput } from './incident.inputs';
+import { IncidentService } from './incident.service';
+
+@ObjectType()
+export class IncidentConnection extends Connection(Incident) {}
+
+@Resolver(() => Incident)
+export class IncidentsResolver {
+  constructor(private readonly incidentService: IncidentService) {}
+
+  @Query(() => Incident)
+  incident(@Args('id', { type: () => ID }) id: string) {
+    return this.incidentService.get(id);
+  }
+
+  @Query(() => IncidentConnection, { description: 'Incidents matching every given filter; latest start first by default.' })
+  incidents(
+    @Args('filter', { type: () => IncidentFilter, nullable: true }) filter: IncidentFilter | undefined,
+    @Args('sort', { type: () => IncidentSort, nullable: true }) sort: IncidentSort | undefined,
+    @Args() page: PageArgs,
+  ) {
+    return this.incidentService.list(filter, sort, page);
+  }
+
+  @Mutation(() => Incident, { description: 'Creates the incident with its targets and sources, all or nothing.' })
+  createIncident(@Args('input') input: CreateIncidentInput) {
+    return this.incidentService.create(input);
+  }
+
+  @Mutation(() => Incident)
+  updateIncident(@Args('input') input: UpdateIncidentInput) {
+    return this.incidentService.update(input);
+  }
+
+  @Mutation(() => ID, { description: 'Removes its targets and statement links too; refused (CONFLICT) while attributions name it.' })
+  deleteIncident(@Args('id', { type: () => ID }) id: string) {
+    return this.incidentService.delete(id);
+  }
+
+  @Mutation(() => IncidentTarget)
+  addIncidentTarget(@Args('incidentId', { type: () => ID }) incidentId: string, @Args('target') target: TargetInput) {
+    return this.incidentService.addTarget(incidentId, target);
+  }
+
+  @Mutation(() => ID)
+  removeIncidentTarget(@Args('targetId', { type: () => ID }) targetId: string) {
+    return this.incidentService.removeTarget(targetId);
+  }
+
+  @ResolveField(() => DateSpan)
+  started(@Parent() incident: Incident) {
+    return toDateSpan(incident.started);
+  }
+
+  @ResolveField(() => DateSpan)
+  ended(@Parent() incident: Incident) {
+    return toDateSpan(incident.ended);
+  }
+
+  @ResolveField(() => DateSpan)
+  disclosed(@Parent() incident: Incident) {
+    return toDateSpan(incident.disclosed);
+  }
+
+  @ResolveField(() => Campaign, { nullable: true })
+  campaign(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders) {
+    return incident.campaignId ? loaders.one(Campaign).load(incident.campaignId) : null;
+  }
+
+  @ResolveField(() => [IncidentTarget])
+  targets(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.many(IncidentTarget, 'incidentId').load(incident.id);
+  }
+
+  @ResolveField(() => [Attribution], { description: 'Every claim about who did it, including denials, oldest first.' })
+  attributions(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.many(Attribution, 'incidentId', { attributed: { from: 'ASC' }, createdAt: 'ASC' } as never).load(incident.id);
+  }
+
+  @ResolveField(() => [Statement], { description: 'What was said about it, in date order (undated last).' })
+  statements(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders) {
+    return loaders
+      .through(Statement, { table: 'statement_incident', fromColumn: 'incident_id', toColumn: 'statement_id' }, byDateSaid)
+      .load(incident.id);
+  }
+
+  @ResolveField(() => [SourceArticle], { description: 'Articles that report it.' })
+  sources(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders) {
+    return loaders
+      .through(SourceArticle, { table: 'incident_source', fromColumn: 'incident_id', toColumn: 'source_article_id' })
+      .load(incident.id);
+  }
+}
+
+@Resolver(() => IncidentTarget)
+export class IncidentTargetsResolver {
+  @ResolveField(() => Incident)
+  incident(@Parent() target: IncidentTarget, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.one(Incident).load(target.incidentId);
+  }
+
+  @ResolveField(() => Organization, { nullable: true })
+  organization(@Parent() target: IncidentTarget, @Context('loaders') loaders: RequestLoaders) {
+    return target.organizationId ? loaders.one(Organization).load(target.organizationId) : null;
+  }
+
+  @ResolveField(() => Person, { nullable: true })
+  person(@Parent() target: IncidentTarget, @Context('loaders') loaders: RequestLoaders) {
+    return target.personId ? loaders.one(Person).load(target.personId) : null;
+  }
+
+  @ResolveField(() => Country, { nullable: true, description: 'The targeted country, when the target is a country.' })
+  country(@Parent() target: IncidentTarget, @Context('loaders') loaders: RequestLoaders) {
+    return target.countryCode ? loaders.one(Country, 'code').load(target.countryCode) : null;
+  }
+}

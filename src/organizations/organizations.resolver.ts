@@ -1,0 +1,72 @@
+import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Attribution } from '../attributions/attribution.entity';
+import { Connection, PageArgs } from '../common/pagination';
+import { RequestLoaders } from '../common/request-loaders';
+import { Country } from '../countries/country.entity';
+import { IncidentTarget } from '../incidents/incident-target.entity';
+import { Person } from '../people/person.entity';
+import { Statement } from '../statements/statement.entity';
+import { Organization } from './organization.entity';
+import { CreateOrganizationInput, OrganizationFilter, UpdateOrganizationInput } from './organization.inputs';
+import { OrganizationService } from './organization.service';
+
+@ObjectType()
+export class OrganizationConnection extends Connection(Organization) {}
+
+@Resolver(() => Organization)
+export class OrganizationsResolver {
+  constructor(private readonly organizationService: OrganizationService) {}
+
+  @Query(() => Organization)
+  organization(@Args('id', { type: () => ID }) id: string) {
+    return this.organizationService.get(id);
+  }
+
+  @Query(() => OrganizationConnection)
+  organizations(
+    @Args('filter', { type: () => OrganizationFilter, nullable: true }) filter: OrganizationFilter | undefined,
+    @Args() page: PageArgs,
+  ) {
+    return this.organizationService.list(filter, page);
+  }
+
+  @Mutation(() => Organization)
+  createOrganization(@Args('input') input: CreateOrganizationInput) {
+    return this.organizationService.create(input);
+  }
+
+  @Mutation(() => Organization)
+  updateOrganization(@Args('input') input: UpdateOrganizationInput) {
+    return this.organizationService.update(input);
+  }
+
+  @Mutation(() => ID, { description: 'Refused (CONFLICT) while statements, attributions, targets or people refer to it.' })
+  deleteOrganization(@Args('id', { type: () => ID }) id: string) {
+    return this.organizationService.delete(id);
+  }
+
+  @ResolveField(() => Country, { nullable: true })
+  country(@Parent() organization: Organization, @Context('loaders') loaders: RequestLoaders) {
+    return organization.countryCode ? loaders.one(Country, 'code').load(organization.countryCode) : null;
+  }
+
+  @ResolveField(() => [Person])
+  people(@Parent() organization: Organization, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.many(Person, 'organizationId', { name: 'ASC' }).load(organization.id);
+  }
+
+  @ResolveField(() => [Statement], { description: 'Statements made in the name of this organization, oldest first.' })
+  statements(@Parent() organization: Organization, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.many(Statement, 'speakerOrganizationId', { said: { from: 'ASC' }, id: 'ASC' } as never).load(organization.id);
+  }
+
+  @ResolveField(() => [Attribution], { description: 'Attributions this organization made (or denied).' })
+  attributionsMade(@Parent() organization: Organization, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.many(Attribution, 'attributedByOrganizationId').load(organization.id);
+  }
+
+  @ResolveField(() => [IncidentTarget], { description: 'Incidents in which this organization was a target.' })
+  targetedIn(@Parent() organization: Organization, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.many(IncidentTarget, 'organizationId').load(organization.id);
+  }
+}

@@ -1,0 +1,66 @@
+import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Attribution } from '../attributions/attribution.entity';
+import { Connection, PageArgs } from '../common/pagination';
+import { RequestLoaders } from '../common/request-loaders';
+import { Country } from '../countries/country.entity';
+import { Organization } from '../organizations/organization.entity';
+import { Statement } from '../statements/statement.entity';
+import { Person } from './person.entity';
+import { CreatePersonInput, PersonFilter, UpdatePersonInput } from './person.inputs';
+import { PersonService } from './person.service';
+
+@ObjectType()
+export class PersonConnection extends Connection(Person) {}
+
+@Resolver(() => Person)
+export class PeopleResolver {
+  constructor(private readonly personService: PersonService) {}
+
+  @Query(() => Person)
+  person(@Args('id', { type: () => ID }) id: string) {
+    return this.personService.get(id);
+  }
+
+  @Query(() => PersonConnection)
+  people(
+    @Args('filter', { type: () => PersonFilter, nullable: true }) filter: PersonFilter | undefined,
+    @Args() page: PageArgs,
+  ) {
+    return this.personService.list(filter, page);
+  }
+
+  @Mutation(() => Person)
+  createPerson(@Args('input') input: CreatePersonInput) {
+    return this.personService.create(input);
+  }
+
+  @Mutation(() => Person)
+  updatePerson(@Args('input') input: UpdatePersonInput) {
+    return this.personService.update(input);
+  }
+
+  @Mutation(() => ID, { description: 'Refused (CONFLICT) while statements, attributions or targets refer to the person.' })
+  deletePerson(@Args('id', { type: () => ID }) id: string) {
+    return this.personService.delete(id);
+  }
+
+  @ResolveField(() => Organization, { nullable: true })
+  organization(@Parent() person: Person, @Context('loaders') loaders: RequestLoaders) {
+    return person.organizationId ? loaders.one(Organization).load(person.organizationId) : null;
+  }
+
+  @ResolveField(() => Country, { nullable: true })
+  country(@Parent() person: Person, @Context('loaders') loaders: RequestLoaders) {
+    return person.countryCode ? loaders.one(Country, 'code').load(person.countryCode) : null;
+  }
+
+  @ResolveField(() => [Statement], { description: 'What this person said, oldest first.' })
+  statements(@Parent() person: Person, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.many(Statement, 'speakerPersonId', { said: { from: 'ASC' }, id: 'ASC' } as never).load(person.id);
+  }
+
+  @ResolveField(() => [Attribution], { description: 'Attributions this person made (or denied).' })
+  attributionsMade(@Parent() person: Person, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.many(Attribution, 'attributedByPersonId').load(person.id);
+  }
+}

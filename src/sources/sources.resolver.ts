@@ -1,0 +1,65 @@
+import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { DateSpan, toDateSpan } from '../common/date-span';
+import { Connection, PageArgs } from '../common/pagination';
+import { RequestLoaders } from '../common/request-loaders';
+import { Incident } from '../incidents/incident.entity';
+import { byDateSaid } from '../statements/statement-order';
+import { Statement } from '../statements/statement.entity';
+import { SourceArticle } from './source-article.entity';
+import { CreateSourceArticleInput, SourceArticleFilter, UpdateSourceArticleInput } from './source-article.inputs';
+import { SourceArticleService } from './source-article.service';
+
+@ObjectType()
+export class SourceArticleConnection extends Connection(SourceArticle) {}
+
+@Resolver(() => SourceArticle)
+export class SourcesResolver {
+  constructor(private readonly articleService: SourceArticleService) {}
+
+  @Query(() => SourceArticle)
+  sourceArticle(@Args('id', { type: () => ID }) id: string) {
+    return this.articleService.get(id);
+  }
+
+  @Query(() => SourceArticleConnection, { description: 'Latest published first.' })
+  sourceArticles(
+    @Args('filter', { type: () => SourceArticleFilter, nullable: true }) filter: SourceArticleFilter | undefined,
+    @Args() page: PageArgs,
+  ) {
+    return this.articleService.list(filter, page);
+  }
+
+  @Mutation(() => SourceArticle)
+  createSourceArticle(@Args('input') input: CreateSourceArticleInput) {
+    return this.articleService.create(input);
+  }
+
+  @Mutation(() => SourceArticle)
+  updateSourceArticle(@Args('input') input: UpdateSourceArticleInput) {
+    return this.articleService.update(input);
+  }
+
+  @Mutation(() => ID, { description: 'Refused (CONFLICT) while statements or incidents cite the article: nothing is orphaned silently.' })
+  deleteSourceArticle(@Args('id', { type: () => ID }) id: string) {
+    return this.articleService.delete(id);
+  }
+
+  @ResolveField(() => DateSpan)
+  published(@Parent() article: SourceArticle) {
+    return toDateSpan(article.published);
+  }
+
+  @ResolveField(() => [Statement], { description: 'Statements this article reports, in date order.' })
+  statements(@Parent() article: SourceArticle, @Context('loaders') loaders: RequestLoaders) {
+    return loaders
+      .through(Statement, { table: 'statement_source', fromColumn: 'source_article_id', toColumn: 'statement_id' }, byDateSaid)
+      .load(article.id);
+  }
+
+  @ResolveField(() => [Incident], { description: 'Incidents this article reports.' })
+  incidents(@Parent() article: SourceArticle, @Context('loaders') loaders: RequestLoaders) {
+    return loaders
+      .through(Incident, { table: 'incident_source', fromColumn: 'source_article_id', toColumn: 'incident_id' })
+      .load(article.id);
+  }
+}
