@@ -127,7 +127,8 @@ export const FOUNDING_ARTICLES: SeedData = {
       said: { on: '2017', text: 'Wednesday' },
       summary: 'France warned Russia against meddling in the elections.',
       stance: Stance.WARNS, incidents: ['incident:macron-campaign-2017'], actors: ['actor:russia'], countries: ['RU', 'FR'],
-      excerpt: 'France warned Russia Wednesday against meddling in the elections, after a spokesman for Macron — the 39-year-old centrist former economy minister — pointed the finger of blame at Moscow.' },
+      // The copy has no-break spaces around Wednesday; excerpts are kept byte for byte.
+      excerpt: 'France warned Russia\u00a0Wednesday\u00a0against meddling in the elections, after a spokesman for Macron — the 39-year-old centrist former economy minister — pointed the finger of blame at Moscow.' },
     { key: 'statement:ayrault-jdd', article: FRANCE, speakerPerson: 'person:ayrault', speakerRole: 'Foreign Minister',
       said: { on: '2017', text: 'Sunday, in an interview with Journal du Dimanche' },
       quote: "It's enough to see which candidates, Marine Le Pen or Francois Fillon, Russia expresses preference for in the French electoral campaign. Whereas Emmanuel Macron, who is pro-Europe, is being targeted by cyberattacks. This form of interference in French democratic life is unacceptable and I denounce it.",
