@@ -1,0 +1,128 @@
+import { Logger as TypeOrmLogger } from 'typeorm';
+import { TestApp, startTestApp } from './support/test-app';
+
+/** Counts the SQL statements the API sends, so a test can read the count of one request. */
+class StatementCounter implements TypeOrmLogger {
+  count = 0;
+  logQuery(): void {
+    this.count += 1;
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
+
+const NESTED_QUERY = `{
+  incidents(first: 200) {
+    totalCount
+    nodes {
+      title
+      targets { role organization { name country { name } } }
+      attributions {
+        confidence
+        actor { name aliases { name } parent { name parent { name } } }
+        attributedByOrganization { name country { code } }
+      }
+      statements {
+        stance
+        speakerPerson { name organization { name country { name } } }
+        sources { excerpt article { title } }
+      }
+    }
+  }
+}`;
+
+/**
+ * Adds `n` incidents, each with a target organization in a country, an attribution to
+ * its own actor under a shared parent, and a statement by its own person of its own
+ * organization, cited by an article: every relation of the nested query has n rows.
+ */
+async function addIncidents(t: TestApp, n: number, prefix: string): Promise<void> {
+  await t.dataSource.query(
+    `WITH parent AS (
+       INSERT INTO threat_actor (name, kind) VALUES ($2 || ' parent', 'INTELLIGENCE_AGENCY') RETURNING id
+     ), rows AS (
+       SELECT i, gen_random_uuid() AS incident_id, gen_random_uuid() AS org_id, gen_random_uuid() AS actor_id,
+              gen_random_uuid() AS person_id, gen_random_uuid() AS statement_id, gen_random_uuid() AS article_id
+         FROM generate_series(1, $1) AS i
+     ), incidents AS (
+       INSERT INTO incident (id, title, started_from, started_to) SELECT incident_id, $2 || ' incident ' || i, '2020-01-01', '2020-01-01' FROM rows
+     ), orgs AS (
+       INSERT INTO organization (id, name, kind, country_code)
+       SELECT org_id, $2 || ' org ' || i, 'GOVERNMENT', (ARRAY['NO','FR','DE','US'])[1 + i % 4] FROM rows
+     ), actors AS (
+       INSERT INTO threat_actor (id, name, kind, parent_id) SELECT actor_id, $2 || ' actor ' || i, 'APT_GROUP', (SELECT id FROM parent) FROM rows
+     ), aliases AS (
+       INSERT INTO actor_alias (actor_id, name, normalized) SELECT actor_id, $2 || ' actor ' || i, lower($2) || 'actor' || i FROM rows
+     ), people AS (
+       INSERT INTO person (id, name, organization_id) SELECT person_id, $2 || ' person ' || i, org_id FROM rows
+     ), articles AS (
+       INSERT INTO source_article (id, title, body) SELECT article_id, $2 || ' article ' || i, 'body' FROM rows
+     ), statements AS (
+       INSERT INTO statement (id, speaker_person_id, summary, stance) SELECT statement_id, person_id, 'said', 'ACCUSES' FROM rows
+     )
+     SELECT 1`,
+    [n, prefix],
+  );
+  // Second step: rows that refer to the ones above (a CTE cannot see its siblings' inserts).
+  await t.dataSource.query(
+    `INSERT INTO incident_target (incident_id, organization_id)
+       SELECT i.id, o.id FROM incident i JOIN organization o ON o.name = replace(i.title, ' incident ', ' org ')
+        WHERE i.title LIKE $1 || ' incident %'`,
+    [prefix],
+  );
+  await t.dataSource.query(
+    `INSERT INTO attribution (incident_id, actor_id, attributed_by_organization_id, confidence)
+       SELECT i.id, a.id, o.id, 50 FROM incident i
+         JOIN threat_actor a ON a.name = replace(i.title, ' incident ', ' actor ')
+         JOIN organization o ON o.name = replace(i.title, ' incident ', ' org ')
+        WHERE i.title LIKE $1 || ' incident %'`,
+    [prefix],
+  );
+  await t.dataSource.query(
+    `INSERT INTO statement_incident (statement_id, incident_id)
+       SELECT s.id, i.id FROM statement s JOIN person p ON p.id = s.speaker_person_id
+         JOIN incident i ON i.title = replace(p.name, ' person ', ' incident ')
+        WHERE p.name LIKE $1 || ' person %'`,
+    [prefix],
+  );
+  await t.dataSource.query(
+    `INSERT INTO statement_source (statement_id, source_article_id, excerpt)
+       SELECT s.id, a.id, 'excerpt' FROM statement s JOIN person p ON p.id = s.speaker_person_id
+         JOIN source_article a ON a.title = replace(p.name, ' person ', ' article ')
+        WHERE p.name LIKE $1 || ' person %'`,
+    [prefix],
+  );
+}
+
+describe('no N+1: one nested GraphQL request costs the same number of SQL statements at 10 and at 100 rows', () => {
+  const counter = new StatementCounter();
+  let t: TestApp;
+  beforeAll(async () => (t = await startTestApp({ sqlLogger: counter })));
+  afterAll(() => t.close());
+
+  async function statementsFor(query: string): Promise<{ statements: number; data: any }> {
+    const before = counter.count;
+    const data = await t.data(query);
+    return { statements: counter.count - before, data };
+  }
+
+  it('incidents → targets → country, attributions → actor → parent, statements → speaker → organization', async () => {
+    await addIncidents(t, 10, 'small');
+    const small = await statementsFor(NESTED_QUERY);
+    expect(small.data.incidents.totalCount).toBe(10);
+    expect(small.data.incidents.nodes[0].attributions[0].actor.parent.parent).toBeNull();
+    expect(small.data.incidents.nodes.every((i: any) => i.statements[0].speakerPerson.organization.country.name)).toBe(true);
+
+    await addIncidents(t, 90, 'large');
+    const large = await statementsFor(NESTED_QUERY);
+    expect(large.data.incidents.totalCount).toBe(100);
+    expect(large.data.incidents.nodes.every((i: any) => i.targets.length === 1 && i.attributions.length === 1)).toBe(true);
+
+    // One statement per relation level (plus the page and its count), whatever the rows.
+    expect(large.statements).toBe(small.statements);
+    expect(small.statements).toBeLessThan(25);
+  });
+});

@@ -1,0 +1,115 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The real entry point (src/main.ts), run as a user runs it, in a child process. */
+function startMain(env: Record<string, string | undefined>): { child: ChildProcess; output: () => { stdout: string; stderr: string } } {
+  const clean = { ...process.env };
+  delete clean.DATABASE_URL;
+  delete clean.NODE_OPTIONS;
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    env: { ...clean, TS_NODE_PROJECT: 'tsconfig.json', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  return { child, output: () => ({ stdout, stderr }) };
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.on('exit', (code) => resolve(code));
+  });
+}
+
+async function waitFor(predicate: () => boolean, what: string, timeoutMs = 60_000, context = ''): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function portIsOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('connect', () => { socket.destroy(); resolve(true); });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+async function graphql(port: number, query: string): Promise<any> {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  return response.json();
+}
+
+describe('start-up', () => {
+  it.each([
+    ['not a URL', 'nonsense', /^Configuration error: DATABASE_URL is not a URL/],
+    ['another database', 'mysql://root@localhost/db', /^Configuration error: DATABASE_URL must start with postgres:\/\//],
+    ['no server there', 'postgres://postgres:secret@127.0.0.1:1/nowhere', /^Could not start: cannot reach PostgreSQL at 127\.0\.0\.1:1\/nowhere/],
+  ])('fails fast with one clear line when DATABASE_URL is wrong (%s)', async (_case, url, message) => {
+    const { child, output } = startMain({ DATABASE_URL: url });
+    expect(await exitOf(child)).toBe(1);
+    const lines = output().stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+    expect(lines[0]).not.toContain('secret');
+  });
+
+  it('fails fast on a bad PORT', async () => {
+    const { child, output } = startMain({ DATABASE_URL: 'postgres://x@127.0.0.1/db', PORT: 'eighty' });
+    expect(await exitOf(child)).toBe(1);
+    expect(output().stderr.trim()).toBe('Configuration error: PORT must be a whole number from 0 to 65535, got "eighty"');
+  });
+
+  it('with no DATABASE_URL: starts an embedded PostgreSQL, seeds it, serves the graph, keeps the data across restarts and stops cleanly', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'attribution-tracker-start-'));
+    chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as the postgres user, which must reach the data folder
+    const [port, pgPort] = [await freePort(), await freePort()];
+    const env = { PORT: String(port), EMBEDDED_PG_DIR: join(dataDir, 'pg'), EMBEDDED_PG_PORT: String(pgPort) };
+    try {
+      const first = startMain(env);
+      await waitFor(() => first.output().stdout.includes('GraphiQL at') || first.child.exitCode !== null, 'the first start');
+      expect(first.output()).toMatchObject({ stdout: expect.stringContaining('GraphiQL at') });
+      expect(first.output().stdout).toContain('Loaded the founding articles');
+      const seeded = await graphql(port, '{ threatActorByName(name: "Fancy Bear") { name } sourceArticles { totalCount } }');
+      expect(seeded.data).toEqual({ threatActorByName: { name: 'APT28' }, sourceArticles: { totalCount: 2 } });
+      await graphql(port, 'mutation { createOrganization(input: { name: "Kept across restarts", kind: OTHER }) { id } }');
+
+      first.child.kill('SIGINT'); // Ctrl-C: exits with 0 or the conventional 128 + 2
+      expect([0, 130]).toContain(await exitOf(first.child));
+      expect(await portIsOpen(pgPort)).toBe(false); // the embedded server stopped with the API
+
+      const second = startMain(env);
+      await waitFor(() => second.output().stdout.includes('GraphiQL at') || second.child.exitCode !== null, 'the second start');
+      expect(second.output()).toMatchObject({ stdout: expect.stringContaining('GraphiQL at') });
+      expect(second.output().stdout).not.toContain('Loaded the founding articles');
+      const kept = await graphql(port, '{ organizations(filter: { search: "Kept across" }) { totalCount } sourceArticles { totalCount } }');
+      expect(kept.data).toEqual({ organizations: { totalCount: 1 }, sourceArticles: { totalCount: 2 } });
+      second.child.kill('SIGTERM');
+      expect([0, 143]).toContain(await exitOf(second.child));
+      expect(await portIsOpen(pgPort)).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
