@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { ThreatActorService, subtreeCte } from '../actors/threat-actor.service';
 import { DateSpanColumns, expandPartialDate, toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError, NotFoundError } from '../common/errors';
@@ -25,6 +25,21 @@ export class IncidentService {
   }
 
   async list(filter: IncidentFilter | undefined, sort: IncidentSort | undefined, page: PageArgs): Promise<Page<Incident>> {
+    const query = await this.filtered(filter);
+    const field = sort?.field ?? IncidentSortField.STARTED;
+    const expressions =
+      field === IncidentSortField.TITLE
+        ? ['lower(incident.title)']
+        : [`coalesce(incident.started_from, incident.started_to, '-infinity'::date)`];
+    return paginate(query, { expressions, direction: sort?.direction ?? SortDirection.DESC }, page);
+  }
+
+  /**
+   * The incidents matching a filter, as a query builder on alias `incident`: the one
+   * place the incident filter is turned into SQL, for the list and for any aggregate
+   * over the same filter.
+   */
+  async filtered(filter: IncidentFilter | undefined): Promise<SelectQueryBuilder<Incident>> {
     const query = this.dataSource.getRepository(Incident).createQueryBuilder('incident');
     if (filter?.actor) {
       const actor = await this.actors.resolve(filter.actor);
@@ -76,12 +91,7 @@ export class IncidentService {
         occurredTo: expandPartialDate(filter.occurredTo, 'filter.occurredTo').last,
       });
     }
-    const field = sort?.field ?? IncidentSortField.STARTED;
-    const expressions =
-      field === IncidentSortField.TITLE
-        ? ['lower(incident.title)']
-        : [`coalesce(incident.started_from, incident.started_to, '-infinity'::date)`];
-    return paginate(query, { expressions, direction: sort?.direction ?? SortDirection.DESC }, page);
+    return query;
   }
 
   create(input: CreateIncidentInput): Promise<Incident> {
