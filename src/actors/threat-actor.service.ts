@@ -102,6 +102,8 @@ export class ThreatActorService {
       if (input.parentId) await this.assertNoCycle(manager, actor.id, input.parentId);
       const name = cleanText(input.name) ?? undefined;
       if (name && normalizeName(name) !== normalizeName(actor.name)) await this.addAliases(manager, actor, [{ name }]);
+      // Same name, other spelling ("apt28" → "APT28"): the alias follows the new spelling.
+      if (name) await manager.getRepository(ActorAlias).update({ actorId: actor.id, normalized: normalizeName(name) }, { name });
       assignDefined(actor, {
         name,
         kind: input.kind ?? undefined,

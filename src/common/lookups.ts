@@ -3,7 +3,7 @@ import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { BadUserInputError, NotFoundError } from './errors';
 
 export function assertId(id: string, type: string): void {
-  if (!isUUID(id)) throw new BadUserInputError(`${JSON.stringify(id)} is not a ${type} id (a UUID)`, { type, id });
+  if (!isUUID(id)) throw new BadUserInputError(`${JSON.stringify(id)} is not a valid ${type} id (a UUID)`, { type, id });
 }
 
 /** The row with this id, or NOT_FOUND naming the type the caller asked for. */

@@ -191,10 +191,9 @@ export class IncidentService {
   }
 }
 
+/** Refuses an end that cannot be: its latest possible day is before the earliest possible start. */
 function assertEndsAfterStart(started: DateSpanColumns, ended: DateSpanColumns): void {
-  const start = started.from ?? started.to;
-  const end = ended.to ?? ended.from;
-  if (start && end && end < start) {
-    throw new BadUserInputError(`ended (${end}) is before started (${start})`, { field: 'ended' });
+  if (started.from && ended.to && ended.to < started.from) {
+    throw new BadUserInputError(`ended (${ended.to}) is before started (${started.from})`, { field: 'ended' });
   }
 }
