@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     }
     app.getHttpServer().on('close', () => void stopEmbedded());
     await app.listen(config.port);
-    log.log(`GraphQL API and GraphiQL at http://localhost:${config.port}/graphql`);
+    log.log(`GraphQL API and GraphiQL at ${(await app.getUrl()).replace('[::1]', 'localhost')}/graphql`);
   } catch (error) {
     await stopEmbedded();
     throw error;

