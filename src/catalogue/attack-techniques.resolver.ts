@@ -1,0 +1,55 @@
+import { Args, ArgsType, Context, Field, ID, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { Connection, PageArgs } from '../common/pagination';
+import { RequestLoaders } from '../common/request-loaders';
+import { Incident } from '../incidents/incident.entity';
+import { AttackTechnique } from './attack-technique.entity';
+import { AttackTechniqueService } from './attack-technique.service';
+
+@ObjectType()
+export class AttackTechniqueConnection extends Connection(AttackTechnique) {}
+
+@ArgsType()
+export class AttackTechniqueArgs extends PageArgs {
+  @Field(() => String, { nullable: true, description: 'An id or its start ("T1110"), or part of the name ("brute").' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  search?: string | null;
+}
+
+@Resolver(() => AttackTechnique)
+export class AttackTechniquesResolver {
+  constructor(private readonly techniqueService: AttackTechniqueService) {}
+
+  @Query(() => AttackTechnique, { description: 'An ATT&CK technique by id ("T1110").' })
+  attackTechnique(@Args('id', { type: () => ID }) id: string) {
+    return this.techniqueService.get(id);
+  }
+
+  @Query(() => AttackTechniqueConnection, { description: 'ATT&CK techniques in id order.' })
+  attackTechniques(@Args() args: AttackTechniqueArgs) {
+    return this.techniqueService.list(args.search, args);
+  }
+
+  @ResolveField(() => AttackTechnique, { nullable: true, description: 'For a sub-technique (T1110.001), its technique (T1110).' })
+  parent(@Parent() technique: AttackTechnique, @Context('loaders') loaders: RequestLoaders) {
+    return technique.parentId ? loaders.one(AttackTechnique).load(technique.parentId) : null;
+  }
+
+  @ResolveField(() => [AttackTechnique])
+  subTechniques(@Parent() technique: AttackTechnique, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.many(AttackTechnique, 'parentId', { id: 'ASC' }).load(technique.id);
+  }
+}
+
+@Resolver(() => Incident)
+export class IncidentTechniquesResolver {
+  @ResolveField(() => [AttackTechnique], {
+    description: 'The techniques of techniqueIds that the ATT&CK reference table knows (npm run import:actors), in the same order.',
+  })
+  async techniques(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders): Promise<AttackTechnique[]> {
+    const found = await loaders.one(AttackTechnique).loadMany(incident.techniqueIds);
+    return found.filter((t): t is AttackTechnique => t !== null && !(t instanceof Error));
+  }
+}
