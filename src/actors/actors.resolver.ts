@@ -7,8 +7,11 @@ import { Incident } from '../incidents/incident.entity';
 import { byDateSaid } from '../statements/statement-order';
 import { Statement } from '../statements/statement.entity';
 import { ActorAlias } from './actor-alias.entity';
+import { ActorLookup } from './actor-lookup.types';
 import { ThreatActor } from './threat-actor.entity';
-import { AliasInput, CreateThreatActorInput, ThreatActorFilter, UpdateThreatActorInput } from './threat-actor.inputs';
+import {
+  ActorLookupArgs, AliasInput, CreateThreatActorInput, ThreatActorFilter, UpdateThreatActorInput,
+} from './threat-actor.inputs';
 import { ThreatActorService } from './threat-actor.service';
 
 @ObjectType()
@@ -28,6 +31,15 @@ export class ActorsResolver {
   })
   threatActorByName(@Args('name') name: string) {
     return this.actorService.getByName(name);
+  }
+
+  @Query(() => ActorLookup, {
+    description:
+      'Looks a name up: `exact` is the actor that goes by it (as threatActorByName, but null instead of NOT_FOUND); ' +
+      '`suggestions` are other actors with a close name (misspellings), most similar first.',
+  })
+  threatActorLookup(@Args() args: ActorLookupArgs) {
+    return this.actorService.lookup(args.name, args.first);
   }
 
   @Query(() => ThreatActorConnection)
@@ -103,7 +115,7 @@ export class ActorsResolver {
     return loaders.many(Attribution, 'actorId', { attributed: { from: 'ASC' }, id: 'ASC' } as never).load(actor.id);
   }
 
-  @ResolveField(() => [Incident], { description: 'Incidents attributed to this actor (or, with includeSubordinates, to any actor below it).' })
+  @ResolveField(() => [Incident], { description: 'Incidents someone asserts this actor (or, with includeSubordinates, any actor below it) carried out; denials and retracted claims do not count.' })
   incidents(
     @Parent() actor: ThreatActor,
     @Context('loaders') loaders: RequestLoaders,

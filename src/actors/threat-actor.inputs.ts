@@ -1,6 +1,8 @@
-import { Field, ID, InputType } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsArray, IsEnum, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsArray, IsEnum, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested,
+} from 'class-validator';
 import { ThreatActorKind } from './threat-actor.entity';
 
 @InputType()
@@ -118,4 +120,20 @@ export class ThreatActorFilter {
   @IsOptional()
   @IsUUID()
   parentId?: string;
+}
+
+@ArgsType()
+export class ActorLookupArgs {
+  @Field({ description: 'Any name, as written ("fancy-bear", "Fancy Baer").' })
+  @IsString()
+  @IsNotEmpty({ message: 'name must not be empty' })
+  @MaxLength(200)
+  name: string;
+
+  @Field(() => Int, { nullable: true, defaultValue: 5, description: 'At most this many suggestions, 1 to 50.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  first: number = 5;
 }

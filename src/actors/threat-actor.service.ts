@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors';
 import { assignDefined, cleanText, findOrFail } from '../common/lookups';
 import { normalizeName } from '../common/names';
@@ -9,6 +9,7 @@ import { Page, PageArgs, SortDirection, paginate } from '../common/pagination';
 import { optionalCountryCode, requireCountryCode } from '../countries/country.service';
 import { Incident } from '../incidents/incident.entity';
 import { ActorAlias } from './actor-alias.entity';
+import { ActorLookup } from './actor-lookup.types';
 import { ThreatActor } from './threat-actor.entity';
 import { AliasInput, CreateThreatActorInput, ThreatActorFilter, UpdateThreatActorInput } from './threat-actor.inputs';
 
@@ -25,6 +26,9 @@ export function subtreeCte(rootIds: string): string {
   )`;
 }
 const SUBTREE_SQL = subtreeCte('$1::uuid[]');
+
+/** Trigram similarity from which another actor's name is suggested (pg_trgm's own default). */
+export const SUGGESTION_THRESHOLD = 0.3;
 
 @Injectable()
 export class ThreatActorService {
@@ -50,6 +54,42 @@ export class ThreatActorService {
     const actor = await this.findByName(name);
     if (!actor) throw new NotFoundError('ThreatActor', name);
     return actor;
+  }
+
+  /**
+   * The actor of this name, and separately the other actors whose names are close to it
+   * (trigram similarity of the normalized names, index actor_alias_normalized_trgm_idx):
+   * each suggested actor once, by its closest name, most similar first.
+   */
+  async lookup(name: string, first: number): Promise<ActorLookup> {
+    const normalized = normalizeName(name);
+    if (!normalized) throw new BadUserInputError(`${JSON.stringify(name)} has no letters or digits`, { field: 'name' });
+    const exactAlias = await this.dataSource.getRepository(ActorAlias).findOneBy({ normalized });
+    const exact = exactAlias ? await this.dataSource.getRepository(ThreatActor).findOneBy({ id: exactAlias.actorId }) : null;
+    // `%` (similarity above pg_trgm.similarity_threshold, 0.3 by default) lets the index find candidates.
+    const rows: { alias_id: string; actor_id: string; similarity: number }[] = await this.dataSource.query(
+      `SELECT alias_id, actor_id, similarity FROM (
+         SELECT DISTINCT ON (alias.actor_id) alias.id::text AS alias_id, alias.actor_id::text AS actor_id,
+                similarity(alias.normalized, $1) AS similarity, lower(alias.name) AS sort_name
+           FROM actor_alias alias
+          WHERE alias.normalized % $1 AND similarity(alias.normalized, $1) >= $2
+            AND alias.actor_id IS DISTINCT FROM $3::uuid
+          ORDER BY alias.actor_id, similarity DESC, lower(alias.name)
+       ) best ORDER BY similarity DESC, sort_name, actor_id LIMIT $4`,
+      [normalized, SUGGESTION_THRESHOLD, exact?.id ?? null, first],
+    );
+    if (rows.length === 0) return { exact, exactAlias, suggestions: [] };
+    const [aliases, actors] = await Promise.all([
+      this.dataSource.getRepository(ActorAlias).findBy({ id: In(rows.map((r) => r.alias_id)) }),
+      this.dataSource.getRepository(ThreatActor).findBy({ id: In(rows.map((r) => r.actor_id)) }),
+    ]);
+    const aliasById = new Map(aliases.map((a) => [a.id, a]));
+    const actorById = new Map(actors.map((a) => [a.id, a]));
+    return {
+      exact,
+      exactAlias,
+      suggestions: rows.map((r) => ({ actor: actorById.get(r.actor_id)!, alias: aliasById.get(r.alias_id)!, similarity: r.similarity })),
+    };
   }
 
   /** An actor given by id or by any of its names. */
@@ -226,17 +266,18 @@ export class ThreatActorService {
   }
 
   /**
-   * For each actor id, the incidents attributed to it (any status: asserted, disputed,
-   * denied), or to it and every actor below it when `withSubordinates` (GRU → APT28).
+   * For each actor id, the incidents someone currently asserts it carried out (a denial or
+   * a retracted claim does not count), or, with `withSubordinates`, that are asserted
+   * against it or any actor below it (GRU → APT28).
    */
   async incidentsOf(ids: readonly string[], withSubordinates: boolean): Promise<Incident[][]> {
     const rows: { root_id: string; incident_id: string }[] = await this.dataSource.query(
       withSubordinates
         ? `${SUBTREE_SQL} SELECT DISTINCT subtree.root_id::text, attribution.incident_id::text
              FROM subtree JOIN attribution ON attribution.actor_id = subtree.id
-            WHERE attribution.incident_id IS NOT NULL`
+            WHERE attribution.incident_id IS NOT NULL AND attribution.status = 'ASSERTED'`
         : `SELECT DISTINCT actor_id::text AS root_id, incident_id::text FROM attribution
-            WHERE actor_id = ANY($1::uuid[]) AND incident_id IS NOT NULL`,
+            WHERE actor_id = ANY($1::uuid[]) AND incident_id IS NOT NULL AND status = 'ASSERTED'`,
       [[...ids]],
     );
     const incidents = rows.length

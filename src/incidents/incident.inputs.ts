@@ -1,10 +1,13 @@
-import { Field, ID, InputType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested,
+  ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min,
+  ValidateNested,
 } from 'class-validator';
+import { AttributionStatus } from '../attributions/attribution.entity';
 import { DateSpanInput } from '../common/date-span';
 import { SortDirection } from '../common/pagination';
+import { OrganizationKind } from '../organizations/organization.entity';
 import { TargetRole } from './incident-target.entity';
 import { IncidentType } from './incident.entity';
 
@@ -163,9 +166,17 @@ export class UpdateIncidentInput {
   sourceArticleIds?: string[];
 }
 
-@InputType({ description: 'All given conditions must hold.' })
+@InputType({
+  description:
+    'All given conditions must hold. The attribution conditions (actor, sponsorCountry, attributedBy, attributingCountry, ' +
+    'minConfidence, attributionStatus) must all hold for ONE attribution of the incident; the target conditions ' +
+    '(targetCountry, targetSector, targetOrganizationKind) may each be met by a different target of the incident.',
+})
 export class IncidentFilter {
-  @Field(() => String, { nullable: true, description: 'Accused actor: id or any of its names ("Fancy Bear").' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Accused actor: id or any of its names ("Fancy Bear"). Claims of any status count (denials too) unless attributionStatus is given.',
+  })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
@@ -176,15 +187,60 @@ export class IncidentFilter {
   @IsBoolean()
   includeSubordinateActors?: boolean;
 
-  @Field(() => String, { nullable: true, description: 'A target (organization, person or country target) in this country: ISO code or name.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Sponsor country of the accused actor (ISO code or name): its own, else that of its nearest ancestor naming one; a STATE actor is its own sponsor.',
+  })
   @IsOptional()
   @IsString()
-  targetCountry?: string;
+  @IsNotEmpty()
+  sponsorCountry?: string;
 
   @Field(() => ID, { nullable: true, description: 'Attributed by this organization or person.' })
   @IsOptional()
   @IsUUID()
   attributedBy?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Attributed by a party of this country (ISO code or name): the attributing organization's country, or the attributing person's (else their organization's).",
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  attributingCountry?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Attributed with at least this confidence (0–100); claims without a confidence never match.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  minConfidence?: number;
+
+  @Field(() => AttributionStatus, { nullable: true, description: 'Attributed by a claim with this status (ASSERTED for affirmative claims only).' })
+  @IsOptional()
+  @IsEnum(AttributionStatus)
+  attributionStatus?: AttributionStatus;
+
+  @Field(() => String, { nullable: true, description: 'A target (organization, person or country target) in this country: ISO code or name.' })
+  @IsOptional()
+  @IsString()
+  targetCountry?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A target in this sector, any case ("Government"): a sector target, a targeted organization of the sector, or a targeted person whose organization is.',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  targetSector?: string;
+
+  @Field(() => OrganizationKind, { nullable: true, description: 'A targeted organization of this kind, or a targeted person whose organization is.' })
+  @IsOptional()
+  @IsEnum(OrganizationKind)
+  targetOrganizationKind?: OrganizationKind;
 
   @Field(() => IncidentType, { nullable: true })
   @IsOptional()
@@ -201,9 +257,17 @@ export class IncidentFilter {
   @IsUUID()
   campaignId?: string;
 
-  @Field(() => String, { nullable: true, description: 'Words in the title or summary, any case.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Free text over title and summary (full-text, English stemming, case and accents ignored). Plain words must all appear, ' +
+      'words of 3+ letters also as the start of a word ("cyber" finds "cyberattacks"); "quoted phrases", `or` and `-word` ' +
+      'switch to web-search syntax. Plain text of 3+ characters found literally in title or summary (any case and accents, ' +
+      'inside words too) also matches.',
+  })
   @IsOptional()
   @IsString()
+  @MaxLength(500)
   search?: string;
 
   @Field(() => String, { nullable: true, description: 'Incidents that may have been going on at or after this date (YYYY, YYYY-MM or YYYY-MM-DD).' })
@@ -220,14 +284,23 @@ export class IncidentFilter {
 export enum IncidentSortField {
   STARTED = 'STARTED',
   TITLE = 'TITLE',
+  RELEVANCE = 'RELEVANCE',
 }
-registerEnumType(IncidentSortField, { name: 'IncidentSortField' });
+registerEnumType(IncidentSortField, {
+  name: 'IncidentSortField',
+  valuesMap: {
+    STARTED: { description: 'Earliest possible start; undated incidents last in DESC.' },
+    TITLE: { description: 'Title, ignoring case.' },
+    RELEVANCE: { description: 'How well title and summary match filter.search (required): full-text rank, title words first.' },
+  },
+});
 
-@InputType()
+@InputType({ description: 'Ties break by id, in the same direction.' })
 export class IncidentSort {
-  @Field(() => IncidentSortField, { defaultValue: IncidentSortField.STARTED })
+  @Field(() => IncidentSortField, { nullable: true, description: 'RELEVANCE when filter.search is given, else STARTED.' })
+  @IsOptional()
   @IsEnum(IncidentSortField)
-  field: IncidentSortField = IncidentSortField.STARTED;
+  field?: IncidentSortField | null;
 
   @Field(() => SortDirection, { defaultValue: SortDirection.DESC })
   @IsEnum(SortDirection)

@@ -4,8 +4,9 @@ import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { ThreatActorService, subtreeCte } from '../actors/threat-actor.service';
 import { DateSpanColumns, expandPartialDate, toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError, NotFoundError } from '../common/errors';
-import { assertAllExist, assertId, assignDefined, cleanText, escapeLike, findOrFail } from '../common/lookups';
+import { assertAllExist, assertId, assignDefined, cleanText, findOrFail } from '../common/lookups';
 import { Page, PageArgs, SortDirection, paginate } from '../common/pagination';
+import { containsPatternSql, rankSql, textQuery } from '../common/text-search';
 import { requireCountryCode } from '../countries/country.service';
 import { IncidentTarget } from './incident-target.entity';
 import { Incident } from './incident.entity';
@@ -26,72 +27,173 @@ export class IncidentService {
 
   async list(filter: IncidentFilter | undefined, sort: IncidentSort | undefined, page: PageArgs): Promise<Page<Incident>> {
     const query = await this.filtered(filter);
-    const field = sort?.field ?? IncidentSortField.STARTED;
-    const expressions =
-      field === IncidentSortField.TITLE
-        ? ['lower(incident.title)']
-        : [`coalesce(incident.started_from, incident.started_to, '-infinity'::date)`];
+    const search = filter?.search?.trim();
+    const field = sort?.field ?? (search ? IncidentSortField.RELEVANCE : IncidentSortField.STARTED);
+    let expressions: string[];
+    switch (field) {
+      case IncidentSortField.TITLE:
+        expressions = ['lower(incident.title)'];
+        break;
+      case IncidentSortField.RELEVANCE:
+        if (!search) throw new BadUserInputError('sort RELEVANCE needs filter.search', { field: 'sort.field' });
+        expressions = [relevanceSql(search)];
+        break;
+      default:
+        expressions = [`coalesce(incident.started_from, incident.started_to, '-infinity'::date)`];
+    }
     return paginate(query, { expressions, direction: sort?.direction ?? SortDirection.DESC }, page);
   }
 
   /**
    * The incidents matching a filter, as a query builder on alias `incident`: the one
    * place the incident filter is turned into SQL, for the list and for any aggregate
-   * over the same filter.
+   * over the same filter. Each condition is written so that an index can find its rows
+   * (migrations/1764200000000-AnalystSearch.ts).
    */
   async filtered(filter: IncidentFilter | undefined): Promise<SelectQueryBuilder<Incident>> {
     const query = this.dataSource.getRepository(Incident).createQueryBuilder('incident');
-    if (filter?.actor) {
-      const actor = await this.actors.resolve(filter.actor);
-      const actorIds = filter.includeSubordinateActors
-        ? `(${subtreeCte('ARRAY[:actorId]::uuid[]')} SELECT id FROM subtree)`
-        : '(:actorId)';
-      query.andWhere(
-        `EXISTS (SELECT 1 FROM attribution a WHERE a.incident_id = incident.id AND a.actor_id IN ${actorIds})`,
-        { actorId: actor.id },
-      );
+    if (!filter) return query;
+    await this.whereAttributed(query, filter);
+    await this.whereTargeted(query, filter);
+    if (filter.type) query.andWhere('incident.types @> ARRAY[:type]::text[]', { type: filter.type });
+    if (filter.techniqueId) {
+      query.andWhere('incident.technique_ids @> ARRAY[:techniqueId]::text[]', { techniqueId: filter.techniqueId });
     }
-    if (filter?.targetCountry) {
+    if (filter.campaignId) query.andWhere('incident.campaign_id = :campaignId', { campaignId: filter.campaignId });
+    const search = filter.search?.trim();
+    if (search) {
+      // Full-text (words, prefixes, stemming); for plain text of 3+ characters also the text
+      // found literally (trigram index), which finds word middles ("attack" in "cyberattacks").
+      // Shorter text would match inside too many words ("us" in "Russia").
+      const text = textQuery(search, 'searchQuery');
+      const literal = !text.webSearch && search.length >= MIN_LITERAL_LENGTH;
       query.andWhere(
-        `EXISTS (SELECT 1 FROM incident_target t
-                   LEFT JOIN organization o ON o.id = t.organization_id
-                   LEFT JOIN person p ON p.id = t.person_id
-                  WHERE t.incident_id = incident.id
-                    AND :targetCountry IN (t.country_code, o.country_code, p.country_code))`,
-        { targetCountry: requireCountryCode(filter.targetCountry, 'filter.targetCountry') },
+        literal
+          ? `(incident.search_vector @@ ${text.sql}
+              OR search_fold(incident.title || ' ' || coalesce(incident.summary, '')) LIKE ${containsPatternSql('searchText')})`
+          : `incident.search_vector @@ ${text.sql}`,
+        { ...text.params, ...(literal ? { searchText: search } : {}) },
       );
-    }
-    if (filter?.attributedBy) {
-      query.andWhere(
-        `EXISTS (SELECT 1 FROM attribution a WHERE a.incident_id = incident.id
-                   AND :attributedBy IN (a.attributed_by_organization_id, a.attributed_by_person_id))`,
-        { attributedBy: filter.attributedBy },
-      );
-    }
-    if (filter?.type) query.andWhere(':type = ANY(incident.types)', { type: filter.type });
-    if (filter?.techniqueId) query.andWhere(':techniqueId = ANY(incident.technique_ids)', { techniqueId: filter.techniqueId });
-    if (filter?.campaignId) query.andWhere('incident.campaign_id = :campaignId', { campaignId: filter.campaignId });
-    if (filter?.search) {
-      query.andWhere('(incident.title ILIKE :search OR incident.summary ILIKE :search)', {
-        search: `%${escapeLike(filter.search)}%`,
-      });
     }
     // Overlap with the incident's possible time: from its earliest start to its latest end
-    // (or latest start when no end is known); incidents with no date at all never match.
-    if (filter?.occurredFrom || filter?.occurredTo) {
+    // (open when only the earliest end is known; its latest start when nothing is known of
+    // the end); incidents with no date at all never match.
+    if (filter.occurredFrom || filter.occurredTo) {
+      const from = filter.occurredFrom ? expandPartialDate(filter.occurredFrom, 'filter.occurredFrom').first : null;
+      const to = filter.occurredTo ? expandPartialDate(filter.occurredTo, 'filter.occurredTo').last : null;
+      if (from && to && from > to) {
+        throw new BadUserInputError(`filter.occurredFrom (${filter.occurredFrom}) is after filter.occurredTo (${filter.occurredTo})`, {
+          field: 'filter.occurredFrom',
+        });
+      }
       query.andWhere('num_nonnulls(incident.started_from, incident.started_to, incident.ended_from, incident.ended_to) > 0');
-    }
-    if (filter?.occurredFrom) {
-      query.andWhere(`coalesce(incident.ended_to, incident.started_to, 'infinity'::date) >= :occurredFrom`, {
-        occurredFrom: expandPartialDate(filter.occurredFrom, 'filter.occurredFrom').first,
-      });
-    }
-    if (filter?.occurredTo) {
-      query.andWhere(`coalesce(incident.started_from, '-infinity'::date) <= :occurredTo`, {
-        occurredTo: expandPartialDate(filter.occurredTo, 'filter.occurredTo').last,
+      query.andWhere(`${OCCURRED_RANGE} && daterange(CAST(:occurredFrom AS date), CAST(:occurredTo AS date), '[]')`, {
+        occurredFrom: from,
+        occurredTo: to,
       });
     }
     return query;
+  }
+
+  /**
+   * Conditions on attributions, all met by ONE attribution of the incident: "attributed to
+   * APT28 by a Norwegian party with confidence ≥ 70" is one claim, not three.
+   * The small tables (actors, organizations, people) are asked first, so that attribution
+   * is filtered by lists of ids: the planner then knows how many claims to expect and
+   * reaches them through the indexes instead of scanning.
+   */
+  private async whereAttributed(query: SelectQueryBuilder<Incident>, filter: IncidentFilter): Promise<void> {
+    const claim: string[] = [];
+    const params: Record<string, unknown> = {};
+    let actorIds: string[] | null = null;
+    if (filter.actor) {
+      const actor = await this.actors.resolve(filter.actor);
+      actorIds = filter.includeSubordinateActors
+        ? await this.idsOf(`${subtreeCte('$1::uuid[]')} SELECT id FROM subtree`, [[actor.id]])
+        : [actor.id];
+    }
+    if (filter.sponsorCountry) {
+      const sponsored = await this.idsOf(SPONSORED_ACTORS_SQL, [requireCountryCode(filter.sponsorCountry, 'filter.sponsorCountry')]);
+      actorIds = intersect(actorIds, sponsored);
+    }
+    if (actorIds) {
+      params.actorIds = actorIds;
+      claim.push('a.actor_id = ANY(CAST(:actorIds AS uuid[]))');
+    }
+    if (filter.attributionStatus) {
+      params.attributionStatus = filter.attributionStatus;
+      claim.push('a.status = :attributionStatus');
+    }
+    if (filter.minConfidence !== undefined && filter.minConfidence !== null) {
+      params.minConfidence = filter.minConfidence;
+      claim.push('a.confidence >= :minConfidence');
+    }
+    // The party: an organization or a person, the one given and/or one of the country
+    // (a person without a country counts with their organization's).
+    if (filter.attributedBy || filter.attributingCountry) {
+      let organizations = filter.attributedBy ? [filter.attributedBy] : null;
+      let people = filter.attributedBy ? [filter.attributedBy] : null;
+      if (filter.attributingCountry) {
+        const country = requireCountryCode(filter.attributingCountry, 'filter.attributingCountry');
+        organizations = intersect(organizations, await this.idsOf(`SELECT id FROM organization WHERE country_code = $1`, [country]));
+        people = intersect(people, await this.idsOf(
+          `SELECT id FROM person WHERE country_code = $1
+           UNION SELECT p.id FROM person p JOIN organization o ON o.id = p.organization_id
+                  WHERE p.country_code IS NULL AND o.country_code = $1`,
+          [country],
+        ));
+      }
+      params.partyOrganizations = organizations;
+      params.partyPeople = people;
+      claim.push(`(a.attributed_by_organization_id = ANY(CAST(:partyOrganizations AS uuid[]))
+                   OR a.attributed_by_person_id = ANY(CAST(:partyPeople AS uuid[])))`);
+    }
+    if (claim.length) query.andWhere(`incident.id IN (SELECT a.incident_id FROM attribution a WHERE ${claim.join(' AND ')})`, params);
+  }
+
+  /**
+   * Conditions on targets, each met by any target of the incident (a country target and a
+   * sector target are separate rows). A targeted person counts with their own country and
+   * with their organization's sector and kind, as in the dashboard's breakdowns. As for
+   * attributions, the organizations and people are found first.
+   */
+  private async whereTargeted(query: SelectQueryBuilder<Incident>, filter: IncidentFilter): Promise<void> {
+    const targeted = (condition: string) => `incident.id IN (SELECT t.incident_id FROM incident_target t WHERE ${condition})`;
+    const peopleOf = (organizations: string[]) =>
+      this.idsOf(`SELECT id FROM person WHERE organization_id = ANY($1::uuid[])`, [organizations]);
+    if (filter.targetCountry) {
+      const country = requireCountryCode(filter.targetCountry, 'filter.targetCountry');
+      query.andWhere(
+        targeted(`t.country_code = :targetCountry OR t.organization_id = ANY(CAST(:targetCountryOrganizations AS uuid[]))
+                  OR t.person_id = ANY(CAST(:targetCountryPeople AS uuid[]))`),
+        {
+          targetCountry: country,
+          targetCountryOrganizations: await this.idsOf(`SELECT id FROM organization WHERE country_code = $1`, [country]),
+          targetCountryPeople: await this.idsOf(`SELECT id FROM person WHERE country_code = $1`, [country]),
+        },
+      );
+    }
+    const sector = filter.targetSector?.trim();
+    if (sector) {
+      const organizations = await this.idsOf(`SELECT id FROM organization WHERE lower(sector) = lower($1)`, [sector]);
+      query.andWhere(
+        targeted(`lower(t.sector) = lower(:targetSector) OR t.organization_id = ANY(CAST(:targetSectorOrganizations AS uuid[]))
+                  OR t.person_id = ANY(CAST(:targetSectorPeople AS uuid[]))`),
+        { targetSector: sector, targetSectorOrganizations: organizations, targetSectorPeople: await peopleOf(organizations) },
+      );
+    }
+    if (filter.targetOrganizationKind) {
+      const organizations = await this.idsOf(`SELECT id FROM organization WHERE kind = $1`, [filter.targetOrganizationKind]);
+      query.andWhere(
+        targeted(`t.organization_id = ANY(CAST(:targetKindOrganizations AS uuid[])) OR t.person_id = ANY(CAST(:targetKindPeople AS uuid[]))`),
+        { targetKindOrganizations: organizations, targetKindPeople: await peopleOf(organizations) },
+      );
+    }
+  }
+
+  private async idsOf(sql: string, params: unknown[]): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(sql, params);
+    return rows.map((row) => String(row.id));
   }
 
   create(input: CreateIncidentInput): Promise<Incident> {
@@ -189,6 +291,48 @@ export class IncidentService {
       [incidentId, [...new Set(articleIds)]],
     );
   }
+}
+
+/**
+ * The interval an incident may have been going on, as indexed by incident_occurred_idx
+ * (migrations/1764200000000-AnalystSearch.ts: keep the two expressions identical).
+ */
+const OCCURRED_RANGE = `daterange(
+  coalesce(incident.started_from, '-infinity'::date),
+  CASE WHEN incident.ended_to IS NOT NULL THEN incident.ended_to WHEN incident.ended_from IS NOT NULL THEN 'infinity'::date
+       ELSE coalesce(incident.started_to, 'infinity'::date) END,
+  '[]')`;
+
+/**
+ * Actors whose sponsor is $1: their own sponsor (a STATE sponsors itself), or, when they
+ * name none, that of their nearest ancestor naming one.
+ */
+const OWN_SPONSOR = (actor: string) =>
+  `coalesce(${actor}.sponsor_country_code, CASE WHEN ${actor}.kind = 'STATE' THEN ${actor}.country_code END)`;
+const SPONSORED_ACTORS_SQL = `
+  WITH RECURSIVE sponsored(id) AS (
+    SELECT sponsor.id FROM threat_actor sponsor WHERE ${OWN_SPONSOR('sponsor')} = $1
+    UNION
+    SELECT child.id FROM threat_actor child JOIN sponsored ON child.parent_id = sponsored.id WHERE ${OWN_SPONSOR('child')} IS NULL
+  ) SELECT id FROM sponsored`;
+
+/** Shortest search text also matched literally, inside words (a trigram needs three characters). */
+const MIN_LITERAL_LENGTH = 3;
+
+/** The ids in both lists; `null` stands for "no condition". */
+function intersect(list: string[] | null, other: string[]): string[] {
+  if (list === null) return other;
+  const kept = new Set(other);
+  return list.filter((id) => kept.has(id));
+}
+
+/**
+ * Relevance of an incident to the search text, reading the parameter `filtered` binds:
+ * the full-text rank, title words weighing more than summary words (a literal-only match
+ * inside a word ranks 0, last). As a numeric, so that the cursor carries it exactly.
+ */
+function relevanceSql(search: string): string {
+  return `(${rankSql('incident.search_vector', textQuery(search, 'searchQuery').sql)})::numeric`;
 }
 
 /** Refuses an end that cannot be: its latest possible day is before the earliest possible start. */

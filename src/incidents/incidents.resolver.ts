@@ -29,8 +29,9 @@ export class IncidentsResolver {
 
   @Query(() => IncidentConnection, { description: 'Incidents matching every given filter; latest start first by default.' })
   incidents(
-    @Args('filter', { type: () => IncidentFilter, nullable: true }) filter: IncidentFilter | undefined,
-    @Args('sort', { type: () => IncidentSort, nullable: true }) sort: IncidentSort | undefined,
+    // Typed without `| undefined`: the ValidationPipe validates by the emitted type, and a union emits Object.
+    @Args('filter', { type: () => IncidentFilter, nullable: true }) filter: IncidentFilter,
+    @Args('sort', { type: () => IncidentSort, nullable: true }) sort: IncidentSort,
     @Args() page: PageArgs,
   ) {
     return this.incidentService.list(filter, sort, page);

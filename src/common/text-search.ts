@@ -1,0 +1,74 @@
+/**
+ * How an analyst's text becomes a PostgreSQL full-text query, shared by the incident
+ * filter and by `search`. The text search configuration `english_unaccent` and the
+ * `search_vector` columns come from migrations/1764200000000-AnalystSearch.ts.
+ *
+ * - Plain words: every word must appear; words of 3+ letters also match as the start
+ *   of a word ("cyber" finds "cyberattacks", "norw" finds "Norway"). English stemming,
+ *   case and accents ignored ("Soreide" finds "Søreide").
+ * - Web-search syntax, used as soon as the text has a double quote, a `-word` or an
+ *   `or`: "quoted phrase", `or` between alternatives, `-word` to exclude
+ *   (PostgreSQL's websearch_to_tsquery), without prefix matching.
+ */
+export const SEARCH_CONFIG = 'english_unaccent';
+
+const MIN_PREFIX_LENGTH = 3;
+
+export interface TextQuery {
+  /** SQL tsquery expression, reading the parameter named in `params`. */
+  sql: string;
+  params: Record<string, string>;
+  /** Whether the text was read as web-search syntax (quotes, `or`, `-word`). */
+  webSearch: boolean;
+}
+
+function usesWebSearchSyntax(text: string): boolean {
+  return /"/.test(text) || /(^|\s)-[\p{L}\p{N}]/u.test(text) || /(^|\s)or(\s|$)/i.test(text);
+}
+
+/** The tsquery of `text`, as SQL reading parameter `:<param>`. */
+export function textQuery(text: string, param: string): TextQuery {
+  if (usesWebSearchSyntax(text)) {
+    return { sql: `websearch_to_tsquery('${SEARCH_CONFIG}', :${param})`, params: { [param]: text }, webSearch: true };
+  }
+  // Only letters and digits reach to_tsquery, so its operators cannot be injected.
+  const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
+  const terms = words.map((word) => (word.length >= MIN_PREFIX_LENGTH ? `${word}:*` : word));
+  return { sql: `to_tsquery('${SEARCH_CONFIG}', :${param})`, params: { [param]: terms.join(' & ') }, webSearch: false };
+}
+
+/**
+ * Cover-density rank of a match, divided by 1 + log(document length) and scaled to
+ * 0..1 (normalization 1|32), so long articles do not win by length alone.
+ */
+export function rankSql(vector: string, tsquery: string): string {
+  return `ts_rank_cd(${vector}, ${tsquery}, 33)`;
+}
+
+/** SQL escaping `&`, `<` and `>` of a text, so that it can be shown as HTML. */
+export function htmlEscapeSql(text: string): string {
+  return `replace(replace(replace(${text}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')`;
+}
+
+export const HIGHLIGHT_START = '<mark>';
+export const HIGHLIGHT_STOP = '</mark>';
+
+/**
+ * The best passage of `text` for the query (short texts whole), or, with `fragments`, its
+ * two best passages joined by " … " (for long texts). HTML-escaped, matched words wrapped
+ * in <mark>…</mark>, line breaks folded into spaces. Escaping first makes the markers the
+ * only tags in the result, whatever the source text holds.
+ */
+export function headlineSql(text: string, tsquery: string, fragments = false): string {
+  const options = [
+    `StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}, MaxWords=35, MinWords=15`,
+    ...(fragments ? ['MaxFragments=2, FragmentDelimiter=" … "'] : []),
+  ].join(', ');
+  const oneLine = `regexp_replace(${text}, '\\s+', ' ', 'g')`;
+  return `ts_headline('${SEARCH_CONFIG}', ${htmlEscapeSql(oneLine)}, ${tsquery}, '${options}')`;
+}
+
+/** A LIKE pattern (SQL) matching texts that contain the case- and accent-folded parameter literally. */
+export function containsPatternSql(param: string): string {
+  return `'%' || replace(replace(replace(search_fold(:${param}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
+}

@@ -1,0 +1,185 @@
+import { CODENAMES, PLACES, World, fold, generateWorld, insertWorld } from './support/analyst-world';
+import { TestApp, errorCodes, startTestApp } from './support/test-app';
+
+/**
+ * `search(query)` across source articles, statements, incidents and actors: ranked,
+ * typed hits with highlighted snippets and their nodes; on the founding articles and on
+ * a generated world (expected hits computed here from the generated rows).
+ */
+
+const SEARCH = `query ($query: String!, $first: Int, $types: [SearchHitType!]) {
+  search(query: $query, first: $first, types: $types) {
+    query totalCount
+    hits {
+      type score snippet
+      node {
+        __typename
+        ... on SourceArticle { id title }
+        ... on Statement { id stance }
+        ... on Incident { id title }
+        ... on ThreatActor { id name }
+      }
+    }
+  }
+}`;
+
+interface Hit { type: string; score: number; snippet: string; node: { __typename: string; id: string; title?: string; name?: string } }
+
+/** Snippets are HTML: the only tags are the highlight markers. */
+function expectSafeHtml(snippet: string): void {
+  expect(snippet.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
+}
+
+describe('search on the founding articles', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startTestApp({ seed: true })));
+  afterAll(() => t.close());
+
+  it('finds the actor by name first, then the statement and the article that use the name', async () => {
+    const { search } = await t.data(SEARCH, { query: 'Fancy Bear' });
+    expect(search.query).toBe('Fancy Bear');
+    expect(search.totalCount).toBe(3);
+    expect(search.hits.map((h: Hit) => [h.type, h.node.__typename, h.node.title ?? h.node.name ?? h.node.__typename])).toEqual([
+      ['THREAT_ACTOR', 'ThreatActor', 'APT28'],
+      ['STATEMENT', 'Statement', 'Statement'],
+      ['SOURCE_ARTICLE', 'SourceArticle', 'Norway accuses Russian hackers of parliament attack'],
+    ]);
+    const [actor, statement, article] = search.hits as Hit[];
+    expect(actor.score).toBe(1);
+    expect(actor.snippet).toBe('<mark>Fancy Bear</mark> (APT28)');
+    expect(statement.score).toBeGreaterThan(article.score);
+    // One passage for a statement, from its best match on.
+    expect(statement.snippet).toMatch(/^<mark>Fancy<\/mark> <mark>Bear<\/mark>\. This actor has ties to GRU/);
+    expect(article.snippet).toContain('the likely perpetrators were the <mark>Fancy</mark> <mark>Bear</mark> collective');
+    for (const hit of search.hits) expectSafeHtml(hit.snippet);
+  });
+
+  it('suggests the actor for a misspelled name, and nothing else matches it', async () => {
+    const { search } = await t.data(SEARCH, { query: 'Fancy Baer' });
+    expect(search.totalCount).toBe(1);
+    expect(search.hits).toEqual([
+      { type: 'THREAT_ACTOR', score: expect.closeTo(6 / 14, 5), snippet: '<mark>Fancy Bear</mark> (APT28)', node: expect.objectContaining({ name: 'APT28' }) },
+    ]);
+  });
+
+  it('ignores accents and case, keeps them in the snippet', async () => {
+    const { search } = await t.data(SEARCH, { query: 'SOREIDE', types: ['STATEMENT', 'SOURCE_ARTICLE'] });
+    // The embassy's statement ("Eriksen Søreide's accusation") and the Norwegian article.
+    expect(search.hits.map((h: Hit) => h.type).sort()).toEqual(['SOURCE_ARTICLE', 'STATEMENT']);
+    for (const hit of search.hits) expect(hit.snippet).toContain('<mark>Søreide');
+  });
+
+  it('limits to the types asked for, and to `first`', async () => {
+    const all = (await t.data(SEARCH, { query: 'Storting' })).search;
+    // PST's statement names the Storting; the other statements about the intrusion do not.
+    expect(all.hits.map((h: Hit) => h.type).sort()).toEqual(['INCIDENT', 'SOURCE_ARTICLE', 'STATEMENT']);
+    const incidents = (await t.data(SEARCH, { query: 'Storting', types: ['INCIDENT'] })).search;
+    expect(incidents.totalCount).toBe(1);
+    expect(incidents.hits[0].node.title).toBe("Brute-force intrusion into the Storting's email");
+    expect(incidents.hits[0].snippet).toContain("<mark>Storting</mark>'s email");
+    const top2 = (await t.data(SEARCH, { query: 'Storting', first: 2 })).search;
+    expect(top2.totalCount).toBe(3);
+    expect(top2.hits).toEqual(all.hits.slice(0, 2));
+  });
+
+  it('supports phrases, alternatives and exclusions', async () => {
+    const phrase = (await t.data(SEARCH, { query: '"military intelligence"', types: ['STATEMENT', 'SOURCE_ARTICLE'] })).search;
+    expect(phrase.hits.map((h: Hit) => h.type).sort()).toEqual(['SOURCE_ARTICLE', 'STATEMENT']);
+    // The article calls them "the Fancy Bear collective"; PST's statement does not.
+    const excluded = (await t.data(SEARCH, { query: '"Fancy Bear" -collective', types: ['STATEMENT', 'SOURCE_ARTICLE'] })).search;
+    expect(excluded.hits.map((h: Hit) => h.type)).toEqual(['STATEMENT']);
+    const either = (await t.data(SEARCH, { query: 'Fillon or Trump', types: ['STATEMENT'] })).search;
+    // Ayrault's quote names Fillon; the US intelligence statement names Trump's rival.
+    expect(either.totalCount).toBe(2);
+    const snippets = either.hits.map((h: Hit) => h.snippet).join(' ');
+    expect(snippets).toContain('<mark>Fillon</mark>');
+    expect(snippets).toContain('<mark>Trump</mark>');
+  });
+
+  it('escapes the text of a snippet: only <mark> is markup', async () => {
+    await t.data(`mutation { createIncident(input: { title: "Defacement <script>alert(1)</script> & co", summary: "x < y > z" }) { id } }`);
+    const { search } = await t.data(SEARCH, { query: 'defacement', types: ['INCIDENT'] });
+    expect(search.hits).toHaveLength(1);
+    expect(search.hits[0].snippet).toBe('<mark>Defacement</mark> &lt;script&gt;alert(1)&lt;/script&gt; &amp; co x &lt; y &gt; z');
+  });
+
+  it('refuses bad input', async () => {
+    for (const [variables, message] of [
+      [{ query: '' }, /query must contain a letter or a digit/],
+      [{ query: '?! —' }, /query must contain a letter or a digit/],
+      [{ query: 'x'.repeat(501) }, /query must be shorter than or equal to 500 characters/],
+      [{ query: 'bear', first: 0 }, /first must not be less than 1/],
+      [{ query: 'bear', first: 101 }, /first must not be greater than 100/],
+      [{ query: 'bear', types: [] }, /types should not be empty/],
+    ] as [Record<string, unknown>, RegExp][]) {
+      const res = await t.gql(SEARCH, variables);
+      expect(errorCodes(res)).toEqual(['BAD_USER_INPUT']);
+      expect(res.errors![0].message).toMatch(message);
+    }
+    // Query syntax in the text is only text.
+    const odd = await t.data(SEARCH, { query: "bear & | ! <-> :* ' ( )" });
+    expect(odd.search.hits.map((h: Hit) => h.type)).toContain('STATEMENT');
+  });
+});
+
+describe('search on a generated world', () => {
+  let t: TestApp;
+  const world: World = generateWorld({ seed: 4242, incidents: 150 });
+  beforeAll(async () => {
+    t = await startTestApp();
+    await insertWorld(t.dataSource, world);
+  });
+  afterAll(() => t.close());
+
+  /** Hits expected for one vocabulary word: the texts that contain it, the actors named close to it. */
+  function expectedHits(word: string): string[] {
+    const w = fold(word);
+    const has = (...texts: (string | null)[]) => fold(texts.filter(Boolean).join(' ')).includes(w);
+    return [
+      ...world.articles.filter((a) => has(a.title, a.body)).map((a) => `SOURCE_ARTICLE ${a.id}`),
+      ...world.statements.filter((s) => has(s.quote, s.summary, s.speakerRole)).map((s) => `STATEMENT ${s.id}`),
+      ...world.incidents.filter((i) => has(i.title, i.summary)).map((i) => `INCIDENT ${i.id}`),
+    ].sort();
+  }
+
+  it('finds every text containing a word, in every type, and only those', async () => {
+    let total = 0;
+    for (const word of [...CODENAMES.slice(0, 6), ...PLACES.map((p) => fold(p))]) {
+      const { search } = await t.data(SEARCH, { query: word, first: 100 });
+      const expected = expectedHits(word);
+      expect({ word, totalCount: search.totalCount }).toEqual({ word, totalCount: expected.length });
+      if (expected.length <= 100) {
+        expect({ word, hits: search.hits.map((h: Hit) => `${h.type} ${h.node.id}`).sort() }).toEqual({ word, hits: expected });
+      }
+      total += expected.length;
+      // Ranked: scores never increase down the list; every snippet marks the word.
+      const scores = search.hits.map((h: Hit) => h.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+      for (const hit of search.hits as Hit[]) {
+        expect(fold(hit.snippet)).toContain(`<mark>${fold(word)}</mark>`);
+        expectSafeHtml(hit.snippet);
+      }
+    }
+    expect(total).toBeGreaterThan(100);
+  });
+
+  it('types narrows the hits to the kinds asked for', async () => {
+    const word = CODENAMES[0];
+    const { search } = await t.data(SEARCH, { query: word, first: 100, types: ['STATEMENT', 'INCIDENT'] });
+    const expected = expectedHits(word).filter((h) => !h.startsWith('SOURCE_ARTICLE'));
+    expect(search.totalCount).toBe(expected.length);
+    expect(new Set(search.hits.map((h: Hit) => h.type))).toEqual(new Set(['STATEMENT', 'INCIDENT']));
+  });
+
+  it('finds actors by any alias, misspelled or not, best first', async () => {
+    const byAlias = (await t.data(SEARCH, { query: 'grey owl', types: ['THREAT_ACTOR'] })).search;
+    expect(byAlias.hits[0]).toEqual({
+      type: 'THREAT_ACTOR', score: 1, snippet: '<mark>Grey-Owl</mark> (Ashen Lynx)', node: expect.objectContaining({ name: 'Ashen Lynx' }),
+    });
+    const misspelled = (await t.data(SEARCH, { query: 'Jade Heronn', types: ['THREAT_ACTOR'] })).search;
+    expect(misspelled.hits[0].node.name).toBe('Jade Heron');
+    expect(misspelled.hits[0].score).toBeLessThan(1);
+    // Each actor once, by its closest name ("Heron Crew" is too far from "Jade Heronn").
+    expect(misspelled.hits.map((h: Hit) => h.node.name)).toEqual(['Jade Heron']);
+  });
+});
