@@ -345,7 +345,7 @@ describe('SourceArticle mutations', () => {
   const update = (input: Record<string, unknown>) =>
     t.gql(`mutation ($input: UpdateSourceArticleInput!) { updateSourceArticle(input: $input) { ${ARTICLE} } }`, { input });
   const lookup = (id: string) => t.gql(`query ($id: ID!) { sourceArticle(id: $id) { ${ARTICLE} } }`, { id });
-  const remove = (id: string) => t.gql(`mutation ($id: ID!) { deleteSourceArticle(id: $id) }`, { id });
+  const remove = (id: string) => t.gql(`mutation ($id: ID!) { deleteSourceArticle(id: $id) { id } }`, { id });
 
   it('creates an article and finds it by id', async () => {
     const res = await create({
@@ -432,7 +432,7 @@ describe('SourceArticle mutations', () => {
 
   it('deletes an article nobody cites and returns the id', async () => {
     const { id } = await createArticle(t);
-    expect((await remove(id)).data.deleteSourceArticle).toBe(id);
+    expect((await remove(id)).data.deleteSourceArticle.id).toBe(id);
     expectError(await lookup(id), 'NOT_FOUND', /does not exist/);
   });
 });

@@ -83,18 +83,33 @@ export async function createArticle(t: TestApp, input: Record<string, unknown> =
   return createSourceArticle;
 }
 
+/**
+ * A citation as the provenance rule wants it: a new article whose body reports `words`,
+ * and the excerpt quoting them.
+ */
+export async function cite(t: TestApp, words: string): Promise<{ sourceArticleId: string; excerpt: string }[]> {
+  const article = await createArticle(t, { body: `As reported: ${words} (end of report).` });
+  return [{ sourceArticleId: article.id, excerpt: words }];
+}
+
+/** Creates a statement; without `sources`, it cites a new article that reports its words. */
 export async function createStatement(t: TestApp, input: Record<string, unknown>): Promise<{ id: string }> {
+  const quote = input.quote === undefined && input.summary === undefined ? uniqueName('Quote') : input.quote;
+  const words = String(quote ?? input.summary);
+  const sources = input.sources ?? (await cite(t, words));
   const { createStatement } = await t.data(
     `mutation ($input: CreateStatementInput!) { createStatement(input: $input) { id } }`,
-    { input: { stance: 'ACCUSES', quote: uniqueName('Quote'), ...input } },
+    { input: { stance: 'ACCUSES', quote, ...input, sources } },
   );
   return createStatement;
 }
 
+/** Creates an attribution; without `sources`, it cites a new article that reports the claim. */
 export async function createAttribution(t: TestApp, input: Record<string, unknown>): Promise<{ id: string }> {
+  const sources = input.sources ?? (await cite(t, `${uniqueName('Claim')} was made`));
   const { createAttribution } = await t.data(
     `mutation ($input: CreateAttributionInput!) { createAttribution(input: $input) { id } }`,
-    { input },
+    { input: { ...input, sources } },
   );
   return createAttribution;
 }

@@ -327,9 +327,9 @@ describe('Incident mutations', () => {
   it('refuses to delete a source article that an incident cites (CONFLICT)', async () => {
     const cited = await createArticle(t);
     const { id } = await createIncident(t, { sourceArticleIds: [cited.id] });
-    expectError(await t.gql(`mutation ($id: ID!) { deleteSourceArticle(id: $id) }`, { id: cited.id }), 'CONFLICT', /cited by incidents/);
+    expectError(await t.gql(`mutation ($id: ID!) { deleteSourceArticle(id: $id) { id } }`, { id: cited.id }), 'CONFLICT', /cited by incidents/);
     await update({ id, sourceArticleIds: [] });
-    expect((await t.gql(`mutation ($id: ID!) { deleteSourceArticle(id: $id) }`, { id: cited.id })).data.deleteSourceArticle).toBe(cited.id);
+    expect((await t.gql(`mutation ($id: ID!) { deleteSourceArticle(id: $id) { id } }`, { id: cited.id })).data.deleteSourceArticle.id).toBe(cited.id);
   });
 
   it('deleting a campaign keeps its incidents, without campaign; refused while attributions name it', async () => {
@@ -376,6 +376,8 @@ describe('Attribution mutations', () => {
   let government: { id: string };
   let minister: { id: string };
   let statement: { id: string };
+  // Every attribution cites the article that reports it.
+  let sources: { sourceArticleId: string; excerpt: string }[];
 
   beforeAll(async () => {
     actor = await createActor(t, { name: 'APT28' });
@@ -384,6 +386,8 @@ describe('Attribution mutations', () => {
     government = await createOrganization(t, { name: 'Government of Norway' });
     minister = await createPerson(t, { name: 'Foreign Minister', organizationId: government.id });
     statement = await createStatement(t, { speakerPersonId: minister.id, quote: 'Russia is behind this.' });
+    const report = await createArticle(t, { body: 'The foreign minister said APT28 was likely behind the Storting hack.' });
+    sources = [{ sourceArticleId: report.id, excerpt: 'APT28 was likely behind the Storting hack' }];
   });
 
   it('creates an attribution of an incident and finds it by id', async () => {
@@ -398,6 +402,7 @@ describe('Attribution mutations', () => {
       status: 'ASSERTED',
       notes: 'Said in parliament',
       statementIds: [statement.id],
+      sources,
     });
     expect(res.errors).toBeUndefined();
     const attribution = res.data.createAttribution;
@@ -431,7 +436,7 @@ describe('Attribution mutations', () => {
   });
 
   it('creates an attribution of a campaign; an explicit confidence wins over the words; status defaults to ASSERTED', async () => {
-    const res = await create({ campaignId: campaign.id, actorId: actor.id, attributedByPersonId: minister.id, confidence: 40, confidenceWords: 'likely' });
+    const res = await create({ campaignId: campaign.id, actorId: actor.id, attributedByPersonId: minister.id, confidence: 40, confidenceWords: 'likely', sources });
     expect(res.errors).toBeUndefined();
     expect(res.data.createAttribution).toMatchObject({
       campaign: { id: campaign.id }, incident: null, confidence: 40, confidenceWords: 'likely', status: 'ASSERTED', bases: [],
@@ -445,14 +450,14 @@ describe('Attribution mutations', () => {
   ])('refuses %s (BAD_USER_INPUT)', async (_label, { both }: { both?: boolean }, message) => {
     const before = await countRows(t, 'attribution');
     const subject = both ? { incidentId: incident.id, campaignId: campaign.id } : {};
-    expectError(await create({ ...subject, actorId: actor.id, attributedByOrganizationId: government.id }), 'BAD_USER_INPUT', message);
+    expectError(await create({ ...subject, actorId: actor.id, attributedByOrganizationId: government.id, sources }), 'BAD_USER_INPUT', message);
     expect(await countRows(t, 'attribution')).toBe(before);
   });
 
   it.each([101, -1, 1000])('refuses confidence %d (BAD_USER_INPUT)', async (confidence) => {
     const before = await countRows(t, 'attribution');
     expectError(
-      await create({ incidentId: incident.id, actorId: actor.id, attributedByOrganizationId: government.id, confidence }),
+      await create({ incidentId: incident.id, actorId: actor.id, attributedByOrganizationId: government.id, confidence, sources }),
       'BAD_USER_INPUT',
       /confidence must be between 0 and 100/,
     );
@@ -461,16 +466,16 @@ describe('Attribution mutations', () => {
 
   it('accepts the confidence bounds 0 and 100', async () => {
     for (const confidence of [0, 100]) {
-      const res = await create({ incidentId: incident.id, actorId: actor.id, attributedByOrganizationId: government.id, confidence });
+      const res = await create({ incidentId: incident.id, actorId: actor.id, attributedByOrganizationId: government.id, confidence, sources });
       expect(res.errors).toBeUndefined();
       expect(res.data.createAttribution.confidence).toBe(confidence);
     }
   });
 
   it('refuses an attribution without a party, or with an impossible date (BAD_USER_INPUT)', async () => {
-    expectError(await create({ incidentId: incident.id, actorId: actor.id }), 'BAD_USER_INPUT', /who made the claim\?/);
+    expectError(await create({ incidentId: incident.id, actorId: actor.id, sources }), 'BAD_USER_INPUT', /who made the claim\?/);
     expectError(
-      await create({ incidentId: incident.id, actorId: actor.id, attributedByPersonId: minister.id, attributed: { on: '2020-02-30' } }),
+      await create({ incidentId: incident.id, actorId: actor.id, attributedByPersonId: minister.id, attributed: { on: '2020-02-30' }, sources }),
       'BAD_USER_INPUT',
       /attributed\.on is not a real day: 2020-02-30/,
     );
@@ -480,7 +485,7 @@ describe('Attribution mutations', () => {
     const before = await countRows(t, 'attribution');
     const links = await countRows(t, 'attribution_statement');
     const missing = unknownId();
-    const base = { incidentId: incident.id, actorId: actor.id, attributedByOrganizationId: government.id };
+    const base = { incidentId: incident.id, actorId: actor.id, attributedByOrganizationId: government.id, sources };
     expectError(await create({ ...base, actorId: missing }), 'NOT_FOUND', new RegExp(`ThreatActor "${missing}" does not exist`));
     expectError(await create({ ...base, incidentId: missing }), 'NOT_FOUND', new RegExp(`Incident "${missing}" does not exist`));
     expectError(await create({ ...base, incidentId: undefined, campaignId: missing }), 'NOT_FOUND', new RegExp(`Campaign "${missing}" does not exist`));
@@ -518,8 +523,9 @@ describe('Attribution mutations', () => {
     });
     expect((await lookup(id)).data.attribution).toMatchObject({ confidence: null, notes: null, attributedByPerson: null, status: 'RETRACTED' });
 
+    // STIX 2.1 WEP: "almost certain(ly)" is in the 80-99 band (90); only "certain" is 100.
     const worded = await update({ id, confidenceWords: 'almost certainly' });
-    expect(worded.data.updateAttribution).toMatchObject({ confidence: 100, confidenceWords: 'almost certainly' });
+    expect(worded.data.updateAttribution).toMatchObject({ confidence: 90, confidenceWords: 'almost certainly' });
   });
 
   it('update refuses bad values and changes nothing', async () => {
@@ -576,7 +582,7 @@ describe('Statement mutations and links', () => {
   const lookup = (id: string) => t.gql(`query ($id: ID!) { statement(id: $id) { ${STATEMENT} } }`, { id });
   const remove = (id: string) => t.gql(`mutation ($id: ID!) { deleteStatement(id: $id) }`, { id });
   const link = (mutation: string, args: Record<string, unknown>) => {
-    const params = Object.keys(args).map((name) => `$${name}: ${name === 'source' ? 'StatementSourceInput!' : 'ID!'}`);
+    const params = Object.keys(args).map((name) => `$${name}: ${name === 'source' ? 'CitationInput!' : 'ID!'}`);
     const pass = Object.keys(args).map((name) => `${name}: $${name}`);
     return t.gql(`mutation (${params.join(', ')}) { ${mutation}(${pass.join(', ')}) { ${STATEMENT} } }`, args);
   };
@@ -595,9 +601,15 @@ describe('Statement mutations and links', () => {
     incident = await createIncident(t, { title: 'Storting hack' });
     otherIncident = await createIncident(t, { title: 'Another hack' });
     actor = await createActor(t, { name: 'APT28' });
-    article = await createArticle(t, { url: 'https://example.org/statement' });
-    otherArticle = await createArticle(t);
+    article = await createArticle(t, {
+      url: 'https://example.org/statement',
+      body: 'The minister said: "Russia is behind this" on Tuesday. This was the first excerpt, and a better excerpt followed.',
+    });
+    otherArticle = await createArticle(t, { body: 'Norway blames Russia for the attack on its parliament.' });
   });
+
+  // Every statement cites the article that reports it.
+  const cited = () => [{ sourceArticleId: article.id, excerpt: 'Russia is behind this' }];
 
   it('creates a statement with its speaker, date, links and sources, and finds it by id', async () => {
     const res = await create({
@@ -612,7 +624,7 @@ describe('Statement mutations and links', () => {
       incidentIds: [incident.id, incident.id],
       actorIds: [actor.id],
       countries: ['Russia', 'no'],
-      sources: [{ sourceArticleId: article.id, excerpt: ' "Russia is behind this" ' }, { sourceArticleId: otherArticle.id }],
+      sources: [{ sourceArticleId: article.id, excerpt: ' "Russia is behind this" ' }, { sourceArticleId: otherArticle.id, excerpt: 'Norway blames Russia' }],
     });
     expect(res.errors).toBeUndefined();
     const statement = res.data.createStatement;
@@ -632,7 +644,10 @@ describe('Statement mutations and links', () => {
     expect(statement.countries.map((c: { code: string }) => c.code).sort()).toEqual(['NO', 'RU']);
     expect(statement.sources).toHaveLength(2);
     expect(statement.sources).toEqual(
-      expect.arrayContaining([{ excerpt: '"Russia is behind this"', article: { id: article.id } }, { excerpt: null, article: { id: otherArticle.id } }]),
+      expect.arrayContaining([
+        { excerpt: '"Russia is behind this"', article: { id: article.id } },
+        { excerpt: 'Norway blames Russia', article: { id: otherArticle.id } },
+      ]),
     );
     const codes = (s: { countries: { code: string }[] }) => ({ ...s, countries: s.countries.map((c) => c.code).sort() });
     expect(codes((await lookup(statement.id)).data.statement)).toEqual(codes(statement));
@@ -649,8 +664,12 @@ describe('Statement mutations and links', () => {
 
   it('refuses a statement without a speaker (BAD_USER_INPUT)', async () => {
     const before = await countRows(t, 'statement');
-    expectError(await create({ stance: 'DENIES', quote: 'Not us.' }), 'BAD_USER_INPUT', /a statement needs a speaker/);
-    expectError(await create({ stance: 'DENIES', quote: 'Not us.', speakerPersonId: null, speakerRole: 'spokesman' }), 'BAD_USER_INPUT', /needs a speaker/);
+    expectError(await create({ stance: 'DENIES', quote: 'Not us.', sources: cited() }), 'BAD_USER_INPUT', /a statement needs a speaker/);
+    expectError(
+      await create({ stance: 'DENIES', quote: 'Not us.', speakerPersonId: null, speakerRole: 'spokesman', sources: cited() }),
+      'BAD_USER_INPUT',
+      /needs a speaker/,
+    );
     expect(await countRows(t, 'statement')).toBe(before);
   });
 
@@ -660,18 +679,18 @@ describe('Statement mutations and links', () => {
     ['whitespace-only quote and summary', { quote: '  ', summary: '\t' }],
   ])('refuses a statement with %s (BAD_USER_INPUT)', async (_label, content) => {
     const before = await countRows(t, 'statement');
-    expectError(await create({ stance: 'COMMENTS', speakerPersonId: person.id, ...content }), 'BAD_USER_INPUT', /needs a quote or a summary/);
+    expectError(await create({ stance: 'COMMENTS', speakerPersonId: person.id, ...content, sources: cited() }), 'BAD_USER_INPUT', /needs a quote or a summary/);
     expect(await countRows(t, 'statement')).toBe(before);
   });
 
   it('refuses an unknown country, an impossible date and a bad language tag (BAD_USER_INPUT)', async () => {
-    const base = { stance: 'WARNS', speakerPersonId: person.id, quote: 'Careful.' };
+    const base = { stance: 'WARNS', speakerPersonId: person.id, quote: 'Careful.', sources: cited() };
     const before = await countRows(t, 'statement');
     expectError(await create({ ...base, countries: ['NO', 'Atlantis'] }), 'BAD_USER_INPUT', /countries: "Atlantis" is not a country/);
     expectError(await create({ ...base, said: { on: '2020-02-30' } }), 'BAD_USER_INPUT', /said\.on is not a real day: 2020-02-30/);
     expectError(await create({ ...base, language: 'English' }), 'BAD_USER_INPUT', /language must be a BCP 47 tag/);
     expectError(
-      await create({ ...base, sources: [{ sourceArticleId: article.id }, { sourceArticleId: article.id, excerpt: 'again' }] }),
+      await create({ ...base, sources: [{ sourceArticleId: article.id, excerpt: 'first' }, { sourceArticleId: article.id, excerpt: 'Tuesday' }] }),
       'BAD_USER_INPUT',
       /sources: an article is listed twice/,
     );
@@ -689,7 +708,7 @@ describe('Statement mutations and links', () => {
     const missing = unknownId();
     const res = await create({
       stance: 'ACCUSES', speakerPersonId: person.id, quote: 'Half-written statement',
-      actorIds: [actor.id], countries: ['RU'], sources: [{ sourceArticleId: article.id }],
+      actorIds: [actor.id], countries: ['RU'], sources: [{ sourceArticleId: article.id, excerpt: 'Russia is behind this' }],
       incidentIds: [incident.id, missing],
     });
     expectError(res, 'NOT_FOUND', new RegExp(`Incident "${missing}" does not exist`));
@@ -701,12 +720,12 @@ describe('Statement mutations and links', () => {
   it('refuses unknown speakers, actors and sources (NOT_FOUND) and malformed ids (BAD_USER_INPUT), writing nothing', async () => {
     const before = await countRows(t, 'statement');
     const missing = unknownId();
-    const base = { stance: 'ACCUSES', quote: 'Who said it?' };
+    const base = { stance: 'ACCUSES', quote: 'Who said it?', sources: cited() };
     expectError(await create({ ...base, speakerPersonId: missing }), 'NOT_FOUND', new RegExp(`Person "${missing}" does not exist`));
     expectError(await create({ ...base, speakerOrganizationId: missing }), 'NOT_FOUND', new RegExp(`Organization "${missing}" does not exist`));
     expectError(await create({ ...base, speakerPersonId: person.id, actorIds: [missing] }), 'NOT_FOUND', new RegExp(`ThreatActor "${missing}"`));
     expectError(
-      await create({ ...base, speakerPersonId: person.id, sources: [{ sourceArticleId: missing }] }),
+      await create({ ...base, speakerPersonId: person.id, sources: [{ sourceArticleId: missing, excerpt: 'Who said it?' }] }),
       'NOT_FOUND',
       new RegExp(`SourceArticle "${missing}" does not exist`),
     );
@@ -732,15 +751,20 @@ describe('Statement mutations and links', () => {
     });
     expect(updated.countries.map((c: { code: string }) => c.code).sort()).toEqual(['CN', 'IR']);
 
+    // Sources are replaced, never emptied: a statement keeps at least one citation.
+    const other = [{ sourceArticleId: otherArticle.id, excerpt: 'Norway blames Russia' }];
     const cleared = await update({
-      id, summary: null, speakerRole: null, language: null, said: null, speakerOrganizationId: null, actorIds: [], sources: [],
+      id, summary: null, speakerRole: null, language: null, said: null, speakerOrganizationId: null, actorIds: [], sources: other,
     });
     expect(cleared.errors).toBeUndefined();
     expect(cleared.data.updateStatement).toMatchObject({
       stance: 'CONDEMNS', quote: 'Original words', summary: null, speakerRole: null, language: null, said: { precision: 'UNKNOWN' },
-      speakerPerson: { id: person.id }, speakerOrganization: null, incidents: [{ id: otherIncident.id }], actors: [], sources: [],
+      speakerPerson: { id: person.id }, speakerOrganization: null, incidents: [{ id: otherIncident.id }], actors: [],
+      sources: [{ excerpt: 'Norway blames Russia', article: { id: otherArticle.id } }],
     });
-    expect((await lookup(id)).data.statement).toMatchObject({ summary: null, speakerOrganization: null, actors: [], sources: [] });
+    expect((await lookup(id)).data.statement).toMatchObject({ summary: null, speakerOrganization: null, actors: [] });
+    expectError(await update({ id, sources: [] }), 'BAD_USER_INPUT', /sources: cite at least one source article/);
+    expect((await lookup(id)).data.statement.sources).toEqual([{ excerpt: 'Norway blames Russia', article: { id: otherArticle.id } }]);
   });
 
   it('update refuses removing the last speaker or all content, and bad links, changing nothing', async () => {
@@ -810,19 +834,26 @@ describe('Statement mutations and links', () => {
     expect(await countRows(t, 'statement_actor', 'statement_id = $1', [id])).toBe(0);
   });
 
-  it('linkStatementToSource cites an article or updates its excerpt; unlinkStatementFromSource removes it', async () => {
-    const { id } = await createStatement(t, { speakerPersonId: person.id });
+  it('linkStatementToSource cites an article or updates its excerpt; unlinkStatementFromSource removes it, but never the last', async () => {
+    const first = { excerpt: 'Norway blames Russia', article: { id: otherArticle.id } };
+    const { id } = await createStatement(t, { speakerPersonId: person.id, sources: [{ sourceArticleId: otherArticle.id, excerpt: first.excerpt }] });
     const linked = await link('linkStatementToSource', { statementId: id, source: { sourceArticleId: article.id, excerpt: 'first excerpt' } });
     expect(linked.errors).toBeUndefined();
-    expect(linked.data.linkStatementToSource.sources).toEqual([{ excerpt: 'first excerpt', article: { id: article.id } }]);
+    expect(linked.data.linkStatementToSource.sources).toHaveLength(2);
+    expect(linked.data.linkStatementToSource.sources).toEqual(expect.arrayContaining([{ excerpt: 'first excerpt', article: { id: article.id } }, first]));
 
     const relinked = await link('linkStatementToSource', { statementId: id, source: { sourceArticleId: article.id, excerpt: ' better excerpt ' } });
-    expect(relinked.data.linkStatementToSource.sources).toEqual([{ excerpt: 'better excerpt', article: { id: article.id } }]);
-    expect(await countRows(t, 'statement_source', 'statement_id = $1', [id])).toBe(1);
+    expect(relinked.data.linkStatementToSource.sources).toEqual(expect.arrayContaining([{ excerpt: 'better excerpt', article: { id: article.id } }, first]));
+    expect(await countRows(t, 'statement_source', 'statement_id = $1', [id])).toBe(2);
 
     const unlinked = await link('unlinkStatementFromSource', { statementId: id, sourceArticleId: article.id });
     expect(unlinked.errors).toBeUndefined();
-    expect(unlinked.data.unlinkStatementFromSource.sources).toEqual([]);
+    expect(unlinked.data.unlinkStatementFromSource.sources).toEqual([first]);
+    expectError(
+      await link('unlinkStatementFromSource', { statementId: id, sourceArticleId: otherArticle.id }),
+      'CONFLICT',
+      /This is the statement's only citation; cite another article first, or delete the statement/,
+    );
     expectError(
       await link('unlinkStatementFromSource', { statementId: id, sourceArticleId: article.id }),
       'NOT_FOUND',
@@ -831,36 +862,39 @@ describe('Statement mutations and links', () => {
 
     const missing = unknownId();
     expectError(
-      await link('linkStatementToSource', { statementId: id, source: { sourceArticleId: missing } }),
+      await link('linkStatementToSource', { statementId: id, source: { sourceArticleId: missing, excerpt: 'first' } }),
       'NOT_FOUND',
       new RegExp(`SourceArticle "${missing}" does not exist`),
     );
     expectError(
-      await link('linkStatementToSource', { statementId: missing, source: { sourceArticleId: article.id } }),
+      await link('linkStatementToSource', { statementId: missing, source: { sourceArticleId: article.id, excerpt: 'first' } }),
       'NOT_FOUND',
       new RegExp(`Statement "${missing}" does not exist`),
     );
     expectError(
-      await link('linkStatementToSource', { statementId: id, source: { sourceArticleId: 'article' } }),
+      await link('linkStatementToSource', { statementId: id, source: { sourceArticleId: 'article', excerpt: 'first' } }),
       'BAD_USER_INPUT',
       /sourceArticleId must be a UUID/,
     );
     expectError(await link('unlinkStatementFromSource', { statementId: id, sourceArticleId: 'article' }), 'BAD_USER_INPUT', /"article" is not a valid SourceArticle id/);
-    expect(await countRows(t, 'statement_source', 'statement_id = $1', [id])).toBe(0);
+    expect(await countRows(t, 'statement_source', 'statement_id = $1', [id])).toBe(1);
   });
 
   it('refuses to delete an article a statement cites (CONFLICT), and allows it once unlinked', async () => {
-    const cited = await createArticle(t);
-    const { id } = await createStatement(t, { speakerPersonId: person.id, sources: [{ sourceArticleId: cited.id }] });
-    const deleteArticle = () => t.gql(`mutation ($id: ID!) { deleteSourceArticle(id: $id) }`, { id: cited.id });
+    const cited = await createArticle(t, { body: 'The cited words of the article.' });
+    const { id } = await createStatement(t, {
+      speakerPersonId: person.id,
+      sources: [{ sourceArticleId: cited.id, excerpt: 'cited words' }, { sourceArticleId: otherArticle.id, excerpt: 'Norway blames Russia' }],
+    });
+    const deleteArticle = () => t.gql(`mutation ($id: ID!) { deleteSourceArticle(id: $id) { id } }`, { id: cited.id });
 
-    expectError(await deleteArticle(), 'CONFLICT', /This source article is cited by statements; unlink them first/);
-    expect((await lookup(id)).data.statement.sources).toEqual([{ excerpt: null, article: { id: cited.id } }]);
+    expectError(await deleteArticle(), 'CONFLICT', /This source article is cited by statements \(1\); unlink them first/);
+    expect((await lookup(id)).data.statement.sources).toEqual(expect.arrayContaining([{ excerpt: 'cited words', article: { id: cited.id } }]));
 
     await link('unlinkStatementFromSource', { statementId: id, sourceArticleId: cited.id });
     const res = await deleteArticle();
     expect(res.errors).toBeUndefined();
-    expect(res.data.deleteSourceArticle).toBe(cited.id);
+    expect(res.data.deleteSourceArticle.id).toBe(cited.id);
   });
 
   it('refuses to delete the speaker of a statement (CONFLICT)', async () => {
@@ -877,7 +911,7 @@ describe('Statement mutations and links', () => {
 
   it('deletes a statement with its links; what it was about stays', async () => {
     const { id } = await createStatement(t, {
-      speakerPersonId: person.id, incidentIds: [incident.id], actorIds: [actor.id], countries: ['RU'], sources: [{ sourceArticleId: article.id }],
+      speakerPersonId: person.id, incidentIds: [incident.id], actorIds: [actor.id], countries: ['RU'], sources: cited(),
     });
     const res = await remove(id);
     expect(res.errors).toBeUndefined();

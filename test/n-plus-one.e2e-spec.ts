@@ -24,11 +24,13 @@ const NESTED_QUERY = `{
         confidence
         actor { name aliases { name } parent { name parent { name } } }
         attributedByOrganization { name country { code } }
+        citations { excerpt article { title } }
       }
       statements {
         stance
         speakerPerson { name organization { name country { name } } }
         sources { excerpt article { title } }
+        citations { excerpt article { title } }
       }
     }
   }
@@ -37,7 +39,8 @@ const NESTED_QUERY = `{
 /**
  * Adds `n` incidents, each with a target organization in a country, an attribution to
  * its own actor under a shared parent, and a statement by its own person of its own
- * organization, cited by an article: every relation of the nested query has n rows.
+ * organization, both cited by an article (with excerpts from its body, as provenance
+ * requires): every relation of the nested query has n rows.
  */
 async function addIncidents(t: TestApp, n: number, prefix: string): Promise<void> {
   await t.dataSource.query(
@@ -59,7 +62,7 @@ async function addIncidents(t: TestApp, n: number, prefix: string): Promise<void
      ), people AS (
        INSERT INTO person (id, name, organization_id) SELECT person_id, $2 || ' person ' || i, org_id FROM rows
      ), articles AS (
-       INSERT INTO source_article (id, title, body) SELECT article_id, $2 || ' article ' || i, 'body' FROM rows
+       INSERT INTO source_article (id, title, body) SELECT article_id, $2 || ' article ' || i, 'The excerpt, and the claim.' FROM rows
      ), statements AS (
        INSERT INTO statement (id, speaker_person_id, summary, stance) SELECT statement_id, person_id, 'said', 'ACCUSES' FROM rows
      )
@@ -95,6 +98,13 @@ async function addIncidents(t: TestApp, n: number, prefix: string): Promise<void
         WHERE p.name LIKE $1 || ' person %'`,
     [prefix],
   );
+  await t.dataSource.query(
+    `INSERT INTO attribution_source (attribution_id, source_article_id, excerpt)
+       SELECT at.id, a.id, 'the claim' FROM attribution at JOIN incident i ON i.id = at.incident_id
+         JOIN source_article a ON a.title = replace(i.title, ' incident ', ' article ')
+        WHERE i.title LIKE $1 || ' incident %'`,
+    [prefix],
+  );
 }
 
 describe('no N+1: one nested GraphQL request costs the same number of SQL statements at 10 and at 100 rows', () => {
@@ -120,6 +130,8 @@ describe('no N+1: one nested GraphQL request costs the same number of SQL statem
     const large = await statementsFor(NESTED_QUERY);
     expect(large.data.incidents.totalCount).toBe(100);
     expect(large.data.incidents.nodes.every((i: any) => i.targets.length === 1 && i.attributions.length === 1)).toBe(true);
+    expect(large.data.incidents.nodes.every((i: any) => i.attributions[0].citations[0].excerpt === 'the claim')).toBe(true);
+    expect(large.data.incidents.nodes.every((i: any) => i.statements[0].citations[0].excerpt === 'excerpt')).toBe(true);
 
     // One statement per relation level (plus the page and its count), whatever the rows.
     expect(large.statements).toBe(small.statements);

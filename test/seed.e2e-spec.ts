@@ -5,7 +5,7 @@ import { TestApp, startTestApp } from './support/test-app';
 const TABLES = [
   'source_article', 'organization', 'person', 'threat_actor', 'actor_alias', 'campaign', 'incident', 'incident_target',
   'incident_source', 'statement', 'statement_source', 'statement_incident', 'statement_actor', 'statement_country',
-  'attribution', 'attribution_statement',
+  'attribution', 'attribution_statement', 'attribution_source', 'attribution_revision',
 ];
 
 /** Every row of every graph table, as text, so two snapshots can be compared exactly. */
@@ -52,6 +52,35 @@ describe('seed: the founding articles as data', () => {
     );
     expect(rows).toHaveLength(FOUNDING_ARTICLES.statements.length);
     for (const row of rows) expect(row.body).toContain(row.excerpt);
+  });
+
+  it('cites, for every attribution, at least one excerpt that occurs word for word in its article', async () => {
+    const rows: { attribution_id: string; excerpt: string; body: string }[] = await t.dataSource.query(
+      `SELECT c.attribution_id::text, c.excerpt, a.body FROM attribution_source c JOIN source_article a ON a.id = c.source_article_id`,
+    );
+    expect(rows).toHaveLength(FOUNDING_ARTICLES.attributions.flatMap((a) => a.sources).length);
+    for (const row of rows) expect(row.body).toContain(row.excerpt);
+    const [{ uncited }] = await t.dataSource.query(
+      `SELECT count(*)::int AS uncited FROM attribution a WHERE NOT EXISTS (SELECT 1 FROM attribution_source c WHERE c.attribution_id = a.id)`,
+    );
+    expect(uncited).toBe(0);
+    // PST's "likely" comes with the passage that says it.
+    const { attributions } = await t.data(`{ attributions(filter: { actor: "APT28" }) { nodes { confidenceWords citations { excerpt article { title } } } } }`);
+    expect(attributions.nodes).toEqual([{
+      confidenceWords: 'likely',
+      citations: [{
+        excerpt: 'Analyses show that it is likely that the operation was led by a cyber actor … known as APT28 or Fancy Bear.',
+        article: { title: 'Norway accuses Russian hackers of parliament attack' },
+      }],
+    }]);
+  });
+
+  it('records each seeded attribution once in its history, by "seed"', async () => {
+    const rows: { operation: string; recorded_by: string }[] = await t.dataSource.query(
+      `SELECT operation, recorded_by FROM attribution_revision`,
+    );
+    expect(rows).toHaveLength(FOUNDING_ARTICLES.attributions.length);
+    expect(new Set(rows.map((r) => `${r.operation} by ${r.recorded_by}`))).toEqual(new Set(['CREATED by seed']));
   });
 
   it('records only what the articles give: no URL, publisher or publication date for the articles', async () => {

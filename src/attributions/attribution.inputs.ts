@@ -1,10 +1,19 @@
 import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsEnum, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsBoolean, IsEnum, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { DateSpanInput } from '../common/date-span';
+import { CitationInput } from '../sources/citation.inputs';
 import { AttributionBasis, AttributionStatus } from './attribution.entity';
 
-@InputType({ description: 'Subject: exactly one of incidentId or campaignId. Party: attributedByOrganizationId and/or attributedByPersonId.' })
+const CITE_ONE = { message: 'sources: cite at least one source article with the excerpt that reports the claim' };
+const CONFIDENCE_WORDS =
+  'The words the source uses ("likely", "almost certainly", "cannot rule out"): must be on the estimative scale (query estimativeScale). '
+  + 'Stored as given, next to the number.';
+
+@InputType({
+  description: 'Subject: exactly one of incidentId or campaignId. Party: attributedByOrganizationId and/or attributedByPersonId. '
+    + 'At least one cited source.',
+})
 export class CreateAttributionInput {
   @Field(() => ID, { nullable: true })
   @IsOptional()
@@ -36,14 +45,17 @@ export class CreateAttributionInput {
   @Type(() => DateSpanInput)
   attributed?: DateSpanInput | null;
 
-  @Field(() => Int, { nullable: true, description: '0–100. Left out with known estimative words ("likely"), it comes from the STIX 2.1 WEP scale.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: '0–100. Left out with confidenceWords, it is the STIX 2.1 WEP value of the words\' band ("likely" → 70); given, it is kept as the source\'s own.',
+  })
   @IsOptional()
   @IsInt()
   @Min(0, { message: 'confidence must be between 0 and 100' })
   @Max(100, { message: 'confidence must be between 0 and 100' })
   confidence?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'The words used ("likely").' })
+  @Field(() => String, { nullable: true, description: CONFIDENCE_WORDS })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -70,6 +82,13 @@ export class CreateAttributionInput {
   @IsArray()
   @IsUUID('all', { each: true })
   statementIds?: string[];
+
+  @Field(() => [CitationInput], { description: 'Articles that report the claim, each with the exact passage that does: at least one.' })
+  @IsArray()
+  @ArrayMinSize(1, CITE_ONE)
+  @ValidateNested({ each: true })
+  @Type(() => CitationInput)
+  sources: CitationInput[];
 }
 
 @InputType({ description: 'Fields left out keep their value; null clears an optional field; statementIds given replace the list.' })
@@ -133,6 +152,14 @@ export class UpdateAttributionInput {
   @IsArray()
   @IsUUID('all', { each: true })
   statementIds?: string[];
+
+  @Field(() => [CitationInput], { nullable: true, description: 'Replaces the citations; at least one.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1, CITE_ONE)
+  @ValidateNested({ each: true })
+  @Type(() => CitationInput)
+  sources?: CitationInput[];
 }
 
 @InputType({ description: 'All given conditions must hold.' })
@@ -169,4 +196,12 @@ export class AttributionFilter {
   @Min(0)
   @Max(100)
   minConfidence?: number;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'true: only attributions left without any citation (an article deleted with DETACH_CITATIONS); false: only cited ones.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  uncited?: boolean;
 }

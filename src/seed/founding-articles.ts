@@ -39,6 +39,8 @@ export interface SeedData {
     key: string; incident: string; actor: string; byOrganization?: string; byPerson?: string;
     attributed?: DateSpanInput; confidenceWords?: string; bases: AttributionBasis[];
     status: AttributionStatus; notes?: string; statements: string[];
+    /** The articles and exact passages that report the claim (at least one). */
+    sources: { article: string; excerpt: string }[];
   }[];
 }
 
@@ -173,18 +175,23 @@ export const FOUNDING_ARTICLES: SeedData = {
   attributions: [
     { key: 'attribution:macron-spokesman', incident: 'incident:macron-campaign-2017', actor: 'actor:russia', byOrganization: 'org:macron-campaign',
       attributed: { on: '2017', text: 'before Wednesday' }, bases: [], status: AttributionStatus.ASSERTED,
-      notes: 'A spokesman for Macron "pointed the finger of blame at Moscow".', statements: ['statement:macron-spokesman'] },
+      notes: 'A spokesman for Macron "pointed the finger of blame at Moscow".', statements: ['statement:macron-spokesman'],
+      sources: [{ article: FRANCE, excerpt: 'A spokesman for Macron, who is currently riding high in the polls, has accused Moscow of being behind a flurry of cyberattacks on his campaign website and email servers over the past month.' }] },
     { key: 'attribution:us-intelligence', incident: 'incident:us-democratic-party-2016', actor: 'actor:russian-intelligence', byOrganization: 'org:us-intelligence',
-      bases: [], status: AttributionStatus.ASSERTED, statements: ['statement:us-intelligence'] },
+      bases: [], status: AttributionStatus.ASSERTED, statements: ['statement:us-intelligence'],
+      sources: [{ article: FRANCE, excerpt: "US intelligence agencies had already accused Russian intelligence of hacking Democratic Party emails that embarrassed Trump's rival Hillary Clinton." }] },
     { key: 'attribution:soreide', incident: 'incident:storting-2020', actor: 'actor:russia', byPerson: 'person:soreide', byOrganization: 'org:norway-government',
       attributed: { from: '2020-08-24', to: '2020-10-31', text: 'later' }, bases: [], status: AttributionStatus.ASSERTED,
-      statements: ['statement:soreide'] },
+      statements: ['statement:soreide'],
+      sources: [{ article: NORWAY, excerpt: 'Norwegian Foreign Minister Ine Eriksen Søreide later accused Russia of being behind the attack' }] },
     { key: 'attribution:russia-embassy-denial', incident: 'incident:storting-2020', actor: 'actor:russia', byOrganization: 'org:russia-embassy-norway',
       attributed: { on: '2020-10', text: 'in October' }, bases: [], status: AttributionStatus.DENIED,
-      notes: 'Rejected Eriksen Søreide\'s accusation as "unacceptable", "a serious and wilful provocation".', statements: ['statement:russia-embassy'] },
+      notes: 'Rejected Eriksen Søreide\'s accusation as "unacceptable", "a serious and wilful provocation".', statements: ['statement:russia-embassy'],
+      sources: [{ article: NORWAY, excerpt: "in October it lambasted Eriksen Søreide's accusation as “unacceptable”." }] },
     { key: 'attribution:pst', incident: 'incident:storting-2020', actor: 'actor:apt28', byOrganization: 'org:pst',
       attributed: { from: '2020-10', to: '2020-12', text: 'Tuesday' }, confidenceWords: 'likely',
       bases: [AttributionBasis.INVESTIGATION], status: AttributionStatus.ASSERTED,
-      notes: 'The investigation has however not yielded enough elements to bring charges.', statements: ['statement:pst'] },
+      notes: 'The investigation has however not yielded enough elements to bring charges.', statements: ['statement:pst'],
+      sources: [{ article: NORWAY, excerpt: 'Analyses show that it is likely that the operation was led by a cyber actor … known as APT28 or Fancy Bear.' }] },
   ],
 };

@@ -5,12 +5,15 @@ import { ThreatActor } from '../actors/threat-actor.entity';
 import { Attribution } from '../attributions/attribution.entity';
 import { confidenceFromWords } from '../attributions/estimative-language';
 import { Campaign } from '../campaigns/campaign.entity';
+import { recordAs } from '../common/caller';
 import { toDateSpanColumns } from '../common/date-span';
 import { normalizeName } from '../common/names';
 import { IncidentTarget } from '../incidents/incident-target.entity';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
 import { Person } from '../people/person.entity';
+import { AttributionSource } from '../sources/citation.entity';
+import { excerptOccursIn } from '../sources/excerpt';
 import { SourceArticle } from '../sources/source-article.entity';
 import { Statement, StatementSource } from '../statements/statement.entity';
 import { FOUNDING_ARTICLES, SeedData } from './founding-articles';
@@ -39,7 +42,9 @@ async function linkMissing(manager: EntityManager, table: string, columns: [stri
  * only when missing, so loading twice changes nothing (and never overwrites edits).
  */
 export async function loadSeed(dataSource: DataSource, data: SeedData = FOUNDING_ARTICLES): Promise<void> {
+  assertExcerptsQuoted(data);
   await dataSource.transaction(async (manager) => {
+    await recordAs(manager, 'seed');
     const id = seedId;
     await insertMissing(manager, SourceArticle, data.articles.map((a) => ({
       id: id(a.key), title: a.title, section: a.section, body: a.body, language: a.language,
@@ -100,8 +105,26 @@ export async function loadSeed(dataSource: DataSource, data: SeedData = FOUNDING
         bases: a.bases, status: a.status, notes: a.notes ?? null,
       }]);
       await linkMissing(manager, 'attribution_statement', ['attribution_id', 'statement_id'], a.statements.map((s) => [id(a.key), id(s)]));
+      await insertMissing(manager, AttributionSource, a.sources.map((c) => ({
+        attributionId: id(a.key), sourceArticleId: id(c.article), excerpt: c.excerpt,
+      })));
     }
   });
+}
+
+/** Provenance holds for seed data too: every statement and attribution quotes its article, word for word. */
+function assertExcerptsQuoted(data: SeedData): void {
+  const bodies = new Map(data.articles.map((a) => [a.key, a.body]));
+  const citations = [
+    ...data.statements.map((s) => ({ fact: s.key, article: s.article, excerpt: s.excerpt })),
+    ...data.attributions.flatMap((a) => {
+      if (a.sources.length === 0) throw new Error(`seed: ${a.key} cites no source`);
+      return a.sources.map((c) => ({ fact: a.key, ...c }));
+    }),
+  ];
+  for (const c of citations) {
+    if (!excerptOccursIn(c.excerpt, bodies.get(c.article))) throw new Error(`seed: the excerpt of ${c.fact} is not in ${c.article}`);
+  }
 }
 
 /** Seeds only a database that holds no knowledge yet (a new user's first start). */

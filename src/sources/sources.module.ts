@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
+import { CitationService } from './citation.service';
 import { SourceArticleService } from './source-article.service';
-import { SourcesResolver } from './sources.resolver';
+import { CitationsResolver, SourcesResolver } from './sources.resolver';
 
-@Module({ providers: [SourceArticleService, SourcesResolver], exports: [SourceArticleService] })
+@Module({
+  providers: [SourceArticleService, CitationService, SourcesResolver, CitationsResolver],
+  exports: [SourceArticleService, CitationService],
+})
 export class SourcesModule {}

@@ -1,10 +1,13 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { Connection, PageArgs } from '../common/pagination';
 import { RequestLoaders } from '../common/request-loaders';
 import { Incident } from '../incidents/incident.entity';
 import { byDateSaid } from '../statements/statement-order';
 import { Statement } from '../statements/statement.entity';
+import { Citation } from './citation.entity';
+import { SourceArticleDeletion, SupportedFactsPolicy } from './source-article-deletion';
 import { SourceArticle } from './source-article.entity';
 import { CreateSourceArticleInput, SourceArticleFilter, UpdateSourceArticleInput } from './source-article.inputs';
 import { SourceArticleService } from './source-article.service';
@@ -39,9 +42,17 @@ export class SourcesResolver {
     return this.articleService.update(input);
   }
 
-  @Mutation(() => ID, { description: 'Refused (CONFLICT) while statements or incidents cite the article: nothing is orphaned silently.' })
-  deleteSourceArticle(@Args('id', { type: () => ID }) id: string) {
-    return this.articleService.delete(id);
+  @Mutation(() => SourceArticleDeletion, {
+    description:
+      'Deletes an article. While statements, attributions or incidents cite it, refused (CONFLICT) unless onSupportedFacts says ' +
+      'what happens to them; the answer lists every fact affected.',
+  })
+  deleteSourceArticle(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('onSupportedFacts', { type: () => SupportedFactsPolicy, defaultValue: SupportedFactsPolicy.REFUSE }) policy: SupportedFactsPolicy,
+    @Caller() caller: string,
+  ) {
+    return this.articleService.delete(id, policy, caller);
   }
 
   @ResolveField(() => DateSpan)
@@ -61,5 +72,13 @@ export class SourcesResolver {
     return loaders
       .through(Incident, { table: 'incident_source', fromColumn: 'source_article_id', toColumn: 'incident_id' })
       .load(article.id);
+  }
+}
+
+@Resolver(() => Citation)
+export class CitationsResolver {
+  @ResolveField(() => SourceArticle)
+  article(@Parent() citation: Citation, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.one(SourceArticle).load(citation.sourceArticleId);
   }
 }

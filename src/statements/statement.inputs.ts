@@ -1,24 +1,15 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsArray, IsEnum, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMinSize, IsArray, IsBoolean, IsEnum, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { DateSpanInput } from '../common/date-span';
+import { CitationInput } from '../sources/citation.inputs';
 import { Stance } from './statement.entity';
 
 const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
-@InputType()
-export class StatementSourceInput {
-  @Field(() => ID)
-  @IsUUID()
-  sourceArticleId: string;
+const CITE_ONE = { message: 'sources: cite at least one source article with the excerpt that reports it' };
 
-  @Field(() => String, { nullable: true, description: 'The passage of the article that reports the statement.' })
-  @IsOptional()
-  @IsString()
-  excerpt?: string | null;
-}
-
-@InputType({ description: 'A speaker (person and/or organization) is required, and a quote or a summary.' })
+@InputType({ description: 'A speaker (person and/or organization) is required, a quote or a summary, and at least one cited source.' })
 export class CreateStatementInput {
   @Field(() => ID, { nullable: true })
   @IsOptional()
@@ -79,12 +70,12 @@ export class CreateStatementInput {
   @IsString({ each: true })
   countries?: string[];
 
-  @Field(() => [StatementSourceInput], { nullable: true, description: 'Articles that report it.' })
-  @IsOptional()
+  @Field(() => [CitationInput], { description: 'Articles that report it, each with the exact passage that does: at least one.' })
   @IsArray()
+  @ArrayMinSize(1, CITE_ONE)
   @ValidateNested({ each: true })
-  @Type(() => StatementSourceInput)
-  sources?: StatementSourceInput[];
+  @Type(() => CitationInput)
+  sources: CitationInput[];
 }
 
 @InputType({ description: 'Fields left out keep their value; null clears an optional field; lists given replace the current ones.' })
@@ -153,12 +144,13 @@ export class UpdateStatementInput {
   @IsString({ each: true })
   countries?: string[];
 
-  @Field(() => [StatementSourceInput], { nullable: true })
+  @Field(() => [CitationInput], { nullable: true, description: 'Replaces the citations; at least one.' })
   @IsOptional()
   @IsArray()
+  @ArrayMinSize(1, CITE_ONE)
   @ValidateNested({ each: true })
-  @Type(() => StatementSourceInput)
-  sources?: StatementSourceInput[];
+  @Type(() => CitationInput)
+  sources?: CitationInput[];
 }
 
 @InputType({ description: 'All given conditions must hold.' })
@@ -199,4 +191,12 @@ export class StatementFilter {
   @IsOptional()
   @IsString()
   search?: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'true: only statements left without any citation (an article deleted with DETACH_CITATIONS); false: only cited ones.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  uncited?: boolean;
 }

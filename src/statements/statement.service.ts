@@ -7,21 +7,29 @@ import { BadUserInputError, NotFoundError } from '../common/errors';
 import { assertAllExist, assertId, assignDefined, cleanText, escapeLike, findOrFail } from '../common/lookups';
 import { Page, PageArgs, SortDirection, paginate } from '../common/pagination';
 import { requireCountryCode } from '../countries/country.service';
+import { CitationInput } from '../sources/citation.inputs';
+import { CitationService } from '../sources/citation.service';
+import { LinkEventInput, linkChanges, recordLinkEvents } from './statement-link-log';
+import { LinkAction, LinkTargetKind } from './statement-link.entity';
 import { Statement } from './statement.entity';
-import { CreateStatementInput, StatementFilter, StatementSourceInput, UpdateStatementInput } from './statement.inputs';
+import { CreateStatementInput, StatementFilter, UpdateStatementInput } from './statement.inputs';
 
 /** The link tables between a statement and what it is about. */
-const LINKS = {
-  incident: { table: 'statement_incident', column: 'incident_id', target: 'incident', type: 'Incident' },
-  actor: { table: 'statement_actor', column: 'actor_id', target: 'threat_actor', type: 'ThreatActor' },
+export const LINKS = {
+  incident: { table: 'statement_incident', column: 'incident_id', target: 'incident', type: 'Incident', kind: LinkTargetKind.INCIDENT },
+  actor: { table: 'statement_actor', column: 'actor_id', target: 'threat_actor', type: 'ThreatActor', kind: LinkTargetKind.ACTOR },
+  attribution: {
+    table: 'attribution_statement', column: 'attribution_id', target: 'attribution', type: 'Attribution', kind: LinkTargetKind.ATTRIBUTION,
+  },
 } as const;
-type LinkKind = keyof typeof LINKS;
+export type LinkKind = keyof typeof LINKS;
 
 @Injectable()
 export class StatementService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly actors: ThreatActorService,
+    private readonly citations: CitationService,
   ) {}
 
   get(id: string): Promise<Statement> {
@@ -66,6 +74,9 @@ export class StatementService {
         search: `%${escapeLike(filter.search)}%`,
       });
     }
+    if (filter?.uncited !== undefined && filter.uncited !== null) {
+      query.andWhere(`${filter.uncited ? 'NOT ' : ''}EXISTS (SELECT 1 FROM statement_source c WHERE c.statement_id = statement.id)`);
+    }
     return paginate(
       query,
       { expressions: [`coalesce(statement.said_from, statement.said_to, 'infinity'::date)`, 'statement.seq'], direction: SortDirection.ASC },
@@ -73,7 +84,7 @@ export class StatementService {
     );
   }
 
-  create(input: CreateStatementInput): Promise<Statement> {
+  create(input: CreateStatementInput, caller: string): Promise<Statement> {
     assertHasContent(input.quote, input.summary);
     if (!input.speakerPersonId && !input.speakerOrganizationId) {
       throw new BadUserInputError('a statement needs a speaker: speakerPersonId and/or speakerOrganizationId', { field: 'speakerPersonId' });
@@ -81,6 +92,7 @@ export class StatementService {
     const said = toDateSpanColumns(input.said, 'said');
     return this.dataSource.transaction(async (manager) => {
       await this.assertSpeakersExist(manager, input.speakerPersonId, input.speakerOrganizationId);
+      const sources = await this.citations.validate(manager, input.sources ?? []);
       const statement = await manager.getRepository(Statement).save({
         speakerPersonId: input.speakerPersonId ?? null,
         speakerOrganizationId: input.speakerOrganizationId ?? null,
@@ -91,12 +103,12 @@ export class StatementService {
         language: input.language ?? null,
         stance: input.stance,
       });
-      await this.replaceLinks(manager, statement.id, input);
+      await this.replaceLinks(manager, statement.id, { ...input, sources }, caller);
       return manager.getRepository(Statement).findOneByOrFail({ id: statement.id });
     });
   }
 
-  update(input: UpdateStatementInput): Promise<Statement> {
+  update(input: UpdateStatementInput, caller: string): Promise<Statement> {
     return this.dataSource.transaction(async (manager) => {
       const statement = await findOrFail(manager, Statement, input.id, 'Statement');
       assignDefined(statement, {
@@ -114,8 +126,9 @@ export class StatementService {
         throw new BadUserInputError('a statement needs a speaker: speakerPersonId and/or speakerOrganizationId', { field: 'speakerPersonId' });
       }
       await this.assertSpeakersExist(manager, input.speakerPersonId, input.speakerOrganizationId);
+      const sources = input.sources ? await this.citations.validate(manager, input.sources) : undefined;
       await manager.getRepository(Statement).save(statement);
-      await this.replaceLinks(manager, statement.id, input);
+      await this.replaceLinks(manager, statement.id, { ...input, sources }, caller);
       return statement;
     });
   }
@@ -126,53 +139,52 @@ export class StatementService {
     return id;
   }
 
-  async link(kind: LinkKind, statementId: string, targetId: string): Promise<Statement> {
+  link(kind: LinkKind, statementId: string, targetId: string, caller: string): Promise<Statement> {
     const link = LINKS[kind];
     return this.dataSource.transaction(async (manager) => {
       const statement = await findOrFail(manager, Statement, statementId, 'Statement');
       await assertAllExist(manager, link.target, [targetId], link.type);
-      await manager.query(
-        `INSERT INTO ${link.table} (statement_id, ${link.column}) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      const inserted: unknown[] = await manager.query(
+        `INSERT INTO ${link.table} (statement_id, ${link.column}) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1`,
         [statementId, targetId],
       );
+      // Linking twice is harmless, and records nothing the second time.
+      if (inserted.length) {
+        await recordLinkEvents(manager, [{ statementId, targetKind: link.kind, targetId, action: LinkAction.LINKED }], caller);
+      }
       return statement;
     });
   }
 
-  async unlink(kind: LinkKind, statementId: string, targetId: string): Promise<Statement> {
+  unlink(kind: LinkKind, statementId: string, targetId: string, caller: string): Promise<Statement> {
     const link = LINKS[kind];
-    const statement = await this.get(statementId);
-    assertId(targetId, link.type);
-    const [, affected] = await this.dataSource.query(
-      `DELETE FROM ${link.table} WHERE statement_id = $1 AND ${link.column} = $2`,
-      [statementId, targetId],
-    );
-    if (!affected) throw new NotFoundError(`${link.type} linked to this statement`, targetId);
-    return statement;
-  }
-
-  async linkSource(statementId: string, source: StatementSourceInput): Promise<Statement> {
     return this.dataSource.transaction(async (manager) => {
       const statement = await findOrFail(manager, Statement, statementId, 'Statement');
-      await assertAllExist(manager, 'source_article', [source.sourceArticleId], 'SourceArticle');
-      await manager.query(
-        `INSERT INTO statement_source (statement_id, source_article_id, excerpt) VALUES ($1, $2, $3)
-         ON CONFLICT (statement_id, source_article_id) DO UPDATE SET excerpt = EXCLUDED.excerpt`,
-        [statementId, source.sourceArticleId, cleanText(source.excerpt) ?? null],
+      assertId(targetId, link.type);
+      const [, affected] = await manager.query(
+        `DELETE FROM ${link.table} WHERE statement_id = $1 AND ${link.column} = $2`,
+        [statementId, targetId],
       );
+      if (!affected) throw new NotFoundError(`${link.type} linked to this statement`, targetId);
+      await recordLinkEvents(manager, [{ statementId, targetKind: link.kind, targetId, action: LinkAction.UNLINKED }], caller);
       return statement;
     });
   }
 
-  async unlinkSource(statementId: string, sourceArticleId: string): Promise<Statement> {
-    const statement = await this.get(statementId);
-    assertId(sourceArticleId, 'SourceArticle');
-    const [, affected] = await this.dataSource.query(
-      `DELETE FROM statement_source WHERE statement_id = $1 AND source_article_id = $2`,
-      [statementId, sourceArticleId],
-    );
-    if (!affected) throw new NotFoundError('SourceArticle linked to this statement', sourceArticleId);
-    return statement;
+  linkSource(statementId: string, source: CitationInput): Promise<Statement> {
+    return this.dataSource.transaction(async (manager) => {
+      const statement = await findOrFail(manager, Statement, statementId, 'Statement');
+      await this.citations.cite(manager, 'statement', statementId, source);
+      return statement;
+    });
+  }
+
+  unlinkSource(statementId: string, sourceArticleId: string): Promise<Statement> {
+    return this.dataSource.transaction(async (manager) => {
+      const statement = await findOrFail(manager, Statement, statementId, 'Statement');
+      await this.citations.uncite(manager, 'statement', statementId, sourceArticleId);
+      return statement;
+    });
   }
 
   private async assertSpeakersExist(manager: EntityManager, personId?: string | null, organizationId?: string | null) {
@@ -180,22 +192,36 @@ export class StatementService {
     if (organizationId) await assertAllExist(manager, 'organization', [organizationId], 'Organization');
   }
 
-  /** Sets each list that the input gives (incidents, actors, countries, sources); others stay. */
+  /**
+   * Sets each list that the input gives (incidents, actors, countries, sources); others stay.
+   * Changes to incident and actor links are recorded as link events of the caller.
+   */
   private async replaceLinks(
     manager: EntityManager,
     statementId: string,
-    input: Pick<CreateStatementInput, 'incidentIds' | 'actorIds' | 'countries' | 'sources'>,
+    input: Pick<CreateStatementInput, 'incidentIds' | 'actorIds' | 'countries'> & { sources?: CitationInput[] },
+    caller: string,
   ): Promise<void> {
+    const events: LinkEventInput[] = [];
     for (const [kind, ids] of [['incident', input.incidentIds], ['actor', input.actorIds]] as const) {
       if (!ids) continue;
       const link = LINKS[kind];
       await assertAllExist(manager, link.target, ids, link.type);
-      await manager.query(`DELETE FROM ${link.table} WHERE statement_id = $1`, [statementId]);
+      // TypeORM answers a DELETE with [rows, affected count].
+      const [before]: [{ id: string }[], number] = await manager.query(
+        `DELETE FROM ${link.table} WHERE statement_id = $1 RETURNING ${link.column}::text AS id`,
+        [statementId],
+      );
+      const after = [...new Set(ids)];
       await manager.query(
         `INSERT INTO ${link.table} (statement_id, ${link.column}) SELECT $1, unnest($2::uuid[])`,
-        [statementId, [...new Set(ids)]],
+        [statementId, after],
       );
+      events.push(...linkChanges(before.map((r) => r.id), after, (targetId, action) => ({
+        statementId, targetKind: link.kind, targetId, action,
+      })));
     }
+    await recordLinkEvents(manager, events, caller);
     if (input.countries) {
       const codes = [...new Set(input.countries.map((c) => requireCountryCode(c, 'countries')))];
       await manager.query(`DELETE FROM statement_country WHERE statement_id = $1`, [statementId]);
@@ -204,17 +230,7 @@ export class StatementService {
         [statementId, codes],
       );
     }
-    if (input.sources) {
-      const articleIds = input.sources.map((s) => s.sourceArticleId);
-      if (new Set(articleIds).size !== articleIds.length) throw new BadUserInputError('sources: an article is listed twice');
-      await assertAllExist(manager, 'source_article', articleIds, 'SourceArticle');
-      await manager.query(`DELETE FROM statement_source WHERE statement_id = $1`, [statementId]);
-      await manager.query(
-        `INSERT INTO statement_source (statement_id, source_article_id, excerpt)
-         SELECT $1, unnest($2::uuid[]), unnest($3::text[])`,
-        [statementId, articleIds, input.sources.map((s) => cleanText(s.excerpt) ?? null)],
-      );
-    }
+    if (input.sources) await this.citations.replace(manager, 'statement', statementId, input.sources);
   }
 }
 

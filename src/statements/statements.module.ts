@@ -1,11 +1,19 @@
 import { Module } from '@nestjs/common';
 import { ActorsModule } from '../actors/actors.module';
+import { SourcesModule } from '../sources/sources.module';
+import { LinkSuggestionService } from './link-suggestion.service';
+import { StatementLinkService } from './statement-link.service';
 import { StatementService } from './statement.service';
-import { StatementSourcesResolver, StatementsResolver } from './statements.resolver';
+import {
+  LinkSuggestionsResolver, StatementLinkEventsResolver, StatementLinksResolver, StatementSourcesResolver, StatementsResolver,
+} from './statements.resolver';
 
 @Module({
-  imports: [ActorsModule],
-  providers: [StatementService, StatementsResolver, StatementSourcesResolver],
+  imports: [ActorsModule, SourcesModule],
+  providers: [
+    StatementService, StatementLinkService, LinkSuggestionService,
+    StatementsResolver, StatementSourcesResolver, StatementLinksResolver, StatementLinkEventsResolver, LinkSuggestionsResolver,
+  ],
   exports: [StatementService],
 })
 export class StatementsModule {}

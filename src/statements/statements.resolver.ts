@@ -1,6 +1,7 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { Attribution } from '../attributions/attribution.entity';
+import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { Connection, PageArgs } from '../common/pagination';
 import { RequestLoaders } from '../common/request-loaders';
@@ -8,17 +9,34 @@ import { Country } from '../countries/country.entity';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
 import { Person } from '../people/person.entity';
+import { Citation } from '../sources/citation.entity';
+import { CitationInput } from '../sources/citation.inputs';
+import { CitationService } from '../sources/citation.service';
 import { SourceArticle } from '../sources/source-article.entity';
+import { LinkSuggestionService } from './link-suggestion.service';
+import { LinkSuggestion, SuggestedLinksArgs } from './link-suggestion.types';
+import { LinkTargetKind, StatementLink, StatementLinkEvent } from './statement-link.entity';
+import { StatementLinkEventFilter, StatementLinkService } from './statement-link.service';
 import { Statement, StatementSource } from './statement.entity';
-import { CreateStatementInput, StatementFilter, StatementSourceInput, UpdateStatementInput } from './statement.inputs';
+import { CreateStatementInput, StatementFilter, UpdateStatementInput } from './statement.inputs';
 import { StatementService } from './statement.service';
 
 @ObjectType()
 export class StatementConnection extends Connection(Statement) {}
 
+@ObjectType()
+export class StatementLinkEventConnection extends Connection(StatementLinkEvent) {}
+
+const ID_ARG = { type: () => ID };
+
 @Resolver(() => Statement)
 export class StatementsResolver {
-  constructor(private readonly statementService: StatementService) {}
+  constructor(
+    private readonly statementService: StatementService,
+    private readonly citationService: CitationService,
+    private readonly linkService: StatementLinkService,
+    private readonly suggestions: LinkSuggestionService,
+  ) {}
 
   @Query(() => Statement)
   statement(@Args('id', { type: () => ID }) id: string) {
@@ -34,13 +52,13 @@ export class StatementsResolver {
   }
 
   @Mutation(() => Statement, { description: 'Creates the statement with its links and sources, all or nothing.' })
-  createStatement(@Args('input') input: CreateStatementInput) {
-    return this.statementService.create(input);
+  createStatement(@Args('input') input: CreateStatementInput, @Caller() caller: string) {
+    return this.statementService.create(input, caller);
   }
 
-  @Mutation(() => Statement)
-  updateStatement(@Args('input') input: UpdateStatementInput) {
-    return this.statementService.update(input);
+  @Mutation(() => Statement, { description: 'Changes to its incident and actor links are recorded with the caller (X-Actor-Name).' })
+  updateStatement(@Args('input') input: UpdateStatementInput, @Caller() caller: string) {
+    return this.statementService.update(input, caller);
   }
 
   @Mutation(() => ID)
@@ -48,37 +66,80 @@ export class StatementsResolver {
     return this.statementService.delete(id);
   }
 
-  @Mutation(() => Statement)
-  linkStatementToIncident(@Args('statementId', { type: () => ID }) statementId: string, @Args('incidentId', { type: () => ID }) incidentId: string) {
-    return this.statementService.link('incident', statementId, incidentId);
+  @Mutation(() => Statement, { description: 'Recorded with the caller (X-Actor-Name) and time; linking twice is harmless.' })
+  linkStatementToIncident(@Args('statementId', ID_ARG) statementId: string, @Args('incidentId', ID_ARG) incidentId: string, @Caller() caller: string) {
+    return this.statementService.link('incident', statementId, incidentId, caller);
   }
 
   @Mutation(() => Statement)
-  unlinkStatementFromIncident(@Args('statementId', { type: () => ID }) statementId: string, @Args('incidentId', { type: () => ID }) incidentId: string) {
-    return this.statementService.unlink('incident', statementId, incidentId);
+  unlinkStatementFromIncident(@Args('statementId', ID_ARG) statementId: string, @Args('incidentId', ID_ARG) incidentId: string, @Caller() caller: string) {
+    return this.statementService.unlink('incident', statementId, incidentId, caller);
   }
 
   @Mutation(() => Statement)
-  linkStatementToActor(@Args('statementId', { type: () => ID }) statementId: string, @Args('actorId', { type: () => ID }) actorId: string) {
-    return this.statementService.link('actor', statementId, actorId);
+  linkStatementToActor(@Args('statementId', ID_ARG) statementId: string, @Args('actorId', ID_ARG) actorId: string, @Caller() caller: string) {
+    return this.statementService.link('actor', statementId, actorId, caller);
   }
 
   @Mutation(() => Statement)
-  unlinkStatementFromActor(@Args('statementId', { type: () => ID }) statementId: string, @Args('actorId', { type: () => ID }) actorId: string) {
-    return this.statementService.unlink('actor', statementId, actorId);
+  unlinkStatementFromActor(@Args('statementId', ID_ARG) statementId: string, @Args('actorId', ID_ARG) actorId: string, @Caller() caller: string) {
+    return this.statementService.unlink('actor', statementId, actorId, caller);
   }
 
-  @Mutation(() => Statement, { description: 'Cites an article for the statement (or updates the excerpt).' })
-  linkStatementToSource(@Args('statementId', { type: () => ID }) statementId: string, @Args('source') source: StatementSourceInput) {
+  @Mutation(() => Statement, { description: 'Records that the attribution was made (or denied) in this statement.' })
+  linkStatementToAttribution(
+    @Args('statementId', ID_ARG) statementId: string,
+    @Args('attributionId', ID_ARG) attributionId: string,
+    @Caller() caller: string,
+  ) {
+    return this.statementService.link('attribution', statementId, attributionId, caller);
+  }
+
+  @Mutation(() => Statement)
+  unlinkStatementFromAttribution(
+    @Args('statementId', ID_ARG) statementId: string,
+    @Args('attributionId', ID_ARG) attributionId: string,
+    @Caller() caller: string,
+  ) {
+    return this.statementService.unlink('attribution', statementId, attributionId, caller);
+  }
+
+  @Mutation(() => Statement, { description: 'Cites an article for the statement (or replaces the excerpt); the excerpt must occur in the article.' })
+  linkStatementToSource(@Args('statementId', ID_ARG) statementId: string, @Args('source') source: CitationInput) {
     return this.statementService.linkSource(statementId, source);
   }
 
-  @Mutation(() => Statement)
-  unlinkStatementFromSource(
-    @Args('statementId', { type: () => ID }) statementId: string,
-    @Args('sourceArticleId', { type: () => ID }) sourceArticleId: string,
-  ) {
+  @Mutation(() => Statement, { description: 'Refused (CONFLICT) for the statement\'s last citation.' })
+  unlinkStatementFromSource(@Args('statementId', ID_ARG) statementId: string, @Args('sourceArticleId', ID_ARG) sourceArticleId: string) {
     return this.statementService.unlinkSource(statementId, sourceArticleId);
+  }
+
+  @Query(() => [LinkSuggestion], {
+    description:
+      'Incidents the statement may be about and is not linked to: close in time (within withinDays, when both are dated) and sharing an actor '
+      + '(or one above or below it), a target, a target country or a quoted name; strongest first, each with its reasons. '
+      + 'Rejected suggestions are not made again.',
+  })
+  suggestedLinks(@Args() { statementId, first, withinDays }: SuggestedLinksArgs) {
+    return this.suggestions.suggest(statementId, first, withinDays);
+  }
+
+  @Mutation(() => StatementLinkEvent, { description: 'Links the statement to a suggested incident, recording the reasons and the caller.' })
+  acceptSuggestedLink(@Args('statementId', ID_ARG) statementId: string, @Args('incidentId', ID_ARG) incidentId: string, @Caller() caller: string) {
+    return this.suggestions.accept(statementId, incidentId, caller);
+  }
+
+  @Mutation(() => StatementLinkEvent, { description: 'Records that the incident is not what the statement is about: it is not suggested again.' })
+  rejectSuggestedLink(@Args('statementId', ID_ARG) statementId: string, @Args('incidentId', ID_ARG) incidentId: string, @Caller() caller: string) {
+    return this.suggestions.reject(statementId, incidentId, caller);
+  }
+
+  @Query(() => StatementLinkEventConnection, { description: 'Who linked, unlinked, accepted or rejected what, and when; newest first.' })
+  statementLinkEvents(
+    @Args('filter', { type: () => StatementLinkEventFilter, nullable: true }) filter: StatementLinkEventFilter | undefined,
+    @Args() page: PageArgs,
+  ) {
+    return this.linkService.list(filter, page);
   }
 
   @ResolveField(() => DateSpan)
@@ -122,6 +183,21 @@ export class StatementsResolver {
     return loaders.many(StatementSource, 'statementId', { sourceArticleId: 'ASC' }).load(statement.id);
   }
 
+  @ResolveField(() => [Citation], { description: 'The articles that report it, each with the exact passage that does.' })
+  citations(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.custom('citations.statement', (ids) => this.citationService.forFacts('statement', ids)).load(statement.id);
+  }
+
+  @ResolveField(() => [StatementLink], { description: 'What it is linked to now (incidents, actors, attributions), with who linked it and when.' })
+  links(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.custom('statement.links', (ids) => this.linkService.currentLinks(ids)).load(statement.id);
+  }
+
+  @ResolveField(() => [StatementLinkEvent], { description: 'Every change to its links, oldest first.' })
+  linkHistory(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.many(StatementLinkEvent, 'statementId', { id: 'ASC' }).load(statement.id);
+  }
+
   @ResolveField(() => [Attribution], { description: 'Attributions made or denied in this statement.' })
   attributions(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
     return loaders
@@ -135,5 +211,64 @@ export class StatementSourcesResolver {
   @ResolveField(() => SourceArticle)
   article(@Parent() source: StatementSource, @Context('loaders') loaders: RequestLoaders) {
     return loaders.one(SourceArticle).load(source.sourceArticleId);
+  }
+}
+
+/** The incident, actor or attribution a link or link event points at (null when it has since been deleted). */
+function linkTarget(kind: LinkTargetKind, targetId: string, loaders: RequestLoaders, wanted: LinkTargetKind) {
+  if (kind !== wanted) return null;
+  switch (kind) {
+    case LinkTargetKind.INCIDENT: return loaders.one(Incident).load(targetId);
+    case LinkTargetKind.ACTOR: return loaders.one(ThreatActor).load(targetId);
+    default: return loaders.one(Attribution).load(targetId);
+  }
+}
+
+@Resolver(() => StatementLink)
+export class StatementLinksResolver {
+  @ResolveField(() => Incident, { nullable: true })
+  incident(@Parent() link: StatementLink, @Context('loaders') loaders: RequestLoaders) {
+    return linkTarget(link.kind, link.targetId, loaders, LinkTargetKind.INCIDENT);
+  }
+
+  @ResolveField(() => ThreatActor, { nullable: true })
+  actor(@Parent() link: StatementLink, @Context('loaders') loaders: RequestLoaders) {
+    return linkTarget(link.kind, link.targetId, loaders, LinkTargetKind.ACTOR);
+  }
+
+  @ResolveField(() => Attribution, { nullable: true })
+  attribution(@Parent() link: StatementLink, @Context('loaders') loaders: RequestLoaders) {
+    return linkTarget(link.kind, link.targetId, loaders, LinkTargetKind.ATTRIBUTION);
+  }
+}
+
+@Resolver(() => StatementLinkEvent)
+export class StatementLinkEventsResolver {
+  @ResolveField(() => Statement)
+  statement(@Parent() event: StatementLinkEvent, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.one(Statement).load(event.statementId);
+  }
+
+  @ResolveField(() => Incident, { nullable: true })
+  incident(@Parent() event: StatementLinkEvent, @Context('loaders') loaders: RequestLoaders) {
+    return linkTarget(event.targetKind, event.targetId, loaders, LinkTargetKind.INCIDENT);
+  }
+
+  @ResolveField(() => ThreatActor, { nullable: true })
+  actor(@Parent() event: StatementLinkEvent, @Context('loaders') loaders: RequestLoaders) {
+    return linkTarget(event.targetKind, event.targetId, loaders, LinkTargetKind.ACTOR);
+  }
+
+  @ResolveField(() => Attribution, { nullable: true })
+  attribution(@Parent() event: StatementLinkEvent, @Context('loaders') loaders: RequestLoaders) {
+    return linkTarget(event.targetKind, event.targetId, loaders, LinkTargetKind.ATTRIBUTION);
+  }
+}
+
+@Resolver(() => LinkSuggestion)
+export class LinkSuggestionsResolver {
+  @ResolveField(() => Incident)
+  incident(@Parent() suggestion: LinkSuggestion, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.one(Incident).load(suggestion.incidentId);
   }
 }
