@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { ActorsModule } from '../actors/actors.module';
+import { IncidentsModule } from '../incidents/incidents.module';
+import { DashboardController } from './dashboard.controller';
+import { DashboardResolver } from './dashboard.resolver';
+import { DashboardService } from './dashboard.service';
+
+@Module({
+  imports: [IncidentsModule, ActorsModule],
+  controllers: [DashboardController],
+  providers: [DashboardService, DashboardResolver],
+})
+export class DashboardModule {}
