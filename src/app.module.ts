@@ -8,17 +8,21 @@ import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { ActorsModule } from './actors/actors.module';
 import { AttributionsModule } from './attributions/attributions.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
+import { CatalogueModule } from './catalogue/catalogue.module';
 import { formatGraphQLError } from './common/errors';
 import { GraphQLExceptionFilter } from './common/graphql-exception.filter';
 import { RequestContext, RequestLoaders } from './common/request-loaders';
 import { validationPipe } from './common/validation';
 import { CountriesModule } from './countries/countries.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { IncidentsModule } from './incidents/incidents.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PeopleModule } from './people/people.module';
+import { SearchModule } from './search/search.module';
 import { SourcesModule } from './sources/sources.module';
 import { StatementsModule } from './statements/statements.module';
+import { TimelineModule } from './timeline/timeline.module';
 
 export interface AppModuleOptions {
   databaseUrl: string;
@@ -65,6 +69,10 @@ export class AppModule {
         SourcesModule,
         StatementsModule,
         AttributionsModule,
+        TimelineModule,
+        CatalogueModule,
+        DashboardModule,
+        SearchModule,
       ],
       providers: [
         { provide: APP_PIPE, useValue: validationPipe },

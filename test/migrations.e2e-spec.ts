@@ -51,7 +51,8 @@ describe('migrations', () => {
   });
 
   it('can be reverted to an empty schema and applied again', async () => {
-    await dataSource.undoLastMigration();
+    // Every migration, newest first.
+    for (let i = 0; i < dataSource.migrations.length; i++) await dataSource.undoLastMigration();
     const [{ count }] = await dataSource.query(
       `SELECT count(*)::int AS count FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'`,
     );

@@ -1,13 +1,16 @@
 import { types } from 'pg';
 import { DataSourceOptions, Logger } from 'typeorm';
 import { AttributionGraph1764000000000 } from '../../migrations/1764000000000-AttributionGraph';
+import { ActorCatalogue1764100000000 } from '../../migrations/1764100000000-ActorCatalogue';
+import { AnalystSearch1764200000000 } from '../../migrations/1764200000000-AnalystSearch';
+import { ResearchProvenance1764300000000 } from '../../migrations/1764300000000-ResearchProvenance';
 import { entities } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 // DATE columns stay 'YYYY-MM-DD' strings: a JS Date would shift them by the time zone.
 types.setTypeParser(types.builtins.DATE, (value) => value);
 
-export const migrations = [AttributionGraph1764000000000];
+export const migrations = [AttributionGraph1764000000000, ActorCatalogue1764100000000, AnalystSearch1764200000000, ResearchProvenance1764300000000];
 
 export function dataSourceOptions(url: string, logger?: Logger): DataSourceOptions {
   return {
@@ -20,7 +23,8 @@ export function dataSourceOptions(url: string, logger?: Logger): DataSourceOptio
     synchronize: false,
     namingStrategy: new SnakeNamingStrategy(),
     logger,
-    logging: logger ? 'all' : ['error'],
+    // Failed queries surface as GraphQL errors (CONFLICT …) or are logged once by formatGraphQLError.
+    logging: logger ? 'all' : false,
     applicationName: 'attribution-tracker',
     extra: { max: 10, connectionTimeoutMillis: 10_000 },
   };
