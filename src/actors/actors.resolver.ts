@@ -44,7 +44,7 @@ export class ActorsResolver {
 
   @Query(() => ThreatActorConnection)
   threatActors(
-    @Args('filter', { type: () => ThreatActorFilter, nullable: true }) filter: ThreatActorFilter | undefined,
+    @Args('filter', { type: () => ThreatActorFilter, nullable: true }) filter: ThreatActorFilter,
     @Args() page: PageArgs,
   ) {
     return this.actorService.list(filter, page);

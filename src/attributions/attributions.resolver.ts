@@ -47,7 +47,7 @@ export class AttributionsResolver {
 
   @Query(() => AttributionConnection, { description: 'Attribution claims in date order (undated last); with asOf, as they were on record then.' })
   attributions(
-    @Args('filter', { type: () => AttributionFilter, nullable: true }) filter: AttributionFilter | undefined,
+    @Args('filter', { type: () => AttributionFilter, nullable: true }) filter: AttributionFilter,
     @Args('asOf', AS_OF_ARG) asOf: string | undefined,
     @Args() page: PageArgs,
   ) {

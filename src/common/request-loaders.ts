@@ -65,8 +65,9 @@ export class RequestLoaders {
     return this.memo(`through:${link.table}.${link.fromColumn}->${link.toColumn}`, () =>
       new DataLoader<Key, T[]>(async (keys) => {
         const links: { source: string; target: string }[] = await this.dataSource.query(
+          // The column uncast, so that its index finds the links ($1 takes the column's array type).
           `SELECT "${link.fromColumn}"::text AS source, "${link.toColumn}"::text AS target
-             FROM "${link.table}" WHERE "${link.fromColumn}"::text = ANY($1)`,
+             FROM "${link.table}" WHERE "${link.fromColumn}" = ANY($1)`,
           [[...keys]],
         );
         const targets = await this.one(entity, link.targetProperty ?? 'id').loadMany([...new Set(links.map((l) => l.target))]);

@@ -14,7 +14,7 @@ export class DashboardResolver {
     description: 'Counts, time series and attribution lags over the incidents matching the filter — the same filter as `incidents`.',
   })
   async incidentStats(
-    @Args('filter', { type: () => IncidentFilter, nullable: true }) filter: IncidentFilter | undefined,
+    @Args('filter', { type: () => IncidentFilter, nullable: true }) filter: IncidentFilter,
   ): Promise<IncidentStats> {
     // Resolved once here, so a bad filter (unknown actor) is one error and every field reuses the SQL.
     return { scope: await this.dashboard.scope(filter) };

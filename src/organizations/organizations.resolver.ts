@@ -24,7 +24,7 @@ export class OrganizationsResolver {
 
   @Query(() => OrganizationConnection)
   organizations(
-    @Args('filter', { type: () => OrganizationFilter, nullable: true }) filter: OrganizationFilter | undefined,
+    @Args('filter', { type: () => OrganizationFilter, nullable: true }) filter: OrganizationFilter,
     @Args() page: PageArgs,
   ) {
     return this.organizationService.list(filter, page);

@@ -23,7 +23,7 @@ export class PeopleResolver {
 
   @Query(() => PersonConnection)
   people(
-    @Args('filter', { type: () => PersonFilter, nullable: true }) filter: PersonFilter | undefined,
+    @Args('filter', { type: () => PersonFilter, nullable: true }) filter: PersonFilter,
     @Args() page: PageArgs,
   ) {
     return this.personService.list(filter, page);

@@ -26,7 +26,7 @@ export class SourcesResolver {
 
   @Query(() => SourceArticleConnection, { description: 'Latest published first.' })
   sourceArticles(
-    @Args('filter', { type: () => SourceArticleFilter, nullable: true }) filter: SourceArticleFilter | undefined,
+    @Args('filter', { type: () => SourceArticleFilter, nullable: true }) filter: SourceArticleFilter,
     @Args() page: PageArgs,
   ) {
     return this.articleService.list(filter, page);

@@ -45,7 +45,7 @@ export class StatementsResolver {
 
   @Query(() => StatementConnection, { description: 'Statements in date order (undated last).' })
   statements(
-    @Args('filter', { type: () => StatementFilter, nullable: true }) filter: StatementFilter | undefined,
+    @Args('filter', { type: () => StatementFilter, nullable: true }) filter: StatementFilter,
     @Args() page: PageArgs,
   ) {
     return this.statementService.list(filter, page);
@@ -136,7 +136,7 @@ export class StatementsResolver {
 
   @Query(() => StatementLinkEventConnection, { description: 'Who linked, unlinked, accepted or rejected what, and when; newest first.' })
   statementLinkEvents(
-    @Args('filter', { type: () => StatementLinkEventFilter, nullable: true }) filter: StatementLinkEventFilter | undefined,
+    @Args('filter', { type: () => StatementLinkEventFilter, nullable: true }) filter: StatementLinkEventFilter,
     @Args() page: PageArgs,
   ) {
     return this.linkService.list(filter, page);
