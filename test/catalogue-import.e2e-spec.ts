@@ -2,11 +2,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { CatalogueFile, CatalogueImportService } from '../src/catalogue/catalogue-import.service';
 import { parseGalaxyCluster } from '../src/catalogue/galaxy-schema';
 import { seedId } from '../src/seed/seed';
 import { TestApp, errorCodes, startTestApp } from './support/test-app';
+import { StatementCounter } from './support/statement-counter';
 
 const REAL = (file: string) => resolve(process.cwd(), '../shared/data/misp-galaxy', file);
 const FIXTURE = (file: string) => resolve(process.cwd(), 'test/fixtures', file);
@@ -43,19 +44,6 @@ function runImportCommand(databaseUrl: string, files: string[]): Promise<{ code:
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   return new Promise((done) => child.on('exit', (code) => done({ code, stdout, stderr })));
-}
-
-/** Counts the SQL statements the API sends. */
-class StatementCounter implements TypeOrmLogger {
-  count = 0;
-  logQuery(): void {
-    this.count += 1;
-  }
-  logQueryError(): void {}
-  logQuerySlow(): void {}
-  logSchemaBuild(): void {}
-  logMigration(): void {}
-  log(): void {}
 }
 
 describe('actor catalogue import: the real MISP and ATT&CK files into the seeded graph', () => {

@@ -1,18 +1,5 @@
-import { Logger as TypeOrmLogger } from 'typeorm';
 import { TestApp, startTestApp } from './support/test-app';
-
-/** Counts the SQL statements the API sends, so a test can read the count of one request. */
-class StatementCounter implements TypeOrmLogger {
-  count = 0;
-  logQuery(): void {
-    this.count += 1;
-  }
-  logQueryError(): void {}
-  logQuerySlow(): void {}
-  logSchemaBuild(): void {}
-  logMigration(): void {}
-  log(): void {}
-}
+import { StatementCounter } from './support/statement-counter';
 
 const NESTED_QUERY = `{
   incidents(first: 200) {

@@ -4,7 +4,6 @@
  * history of random revisions is checked against asOf; and a timeline over many
  * incidents costs no more SQL than over a few.
  */
-import { Logger as TypeOrmLogger } from 'typeorm';
 import { confidenceFromWords } from '../src/attributions/estimative-language';
 import { DateSpanInput, toDateSpan, toDateSpanColumns } from '../src/common/date-span';
 import { SeedData } from '../src/seed/founding-articles';
@@ -12,18 +11,7 @@ import { loadSeed, seedId } from '../src/seed/seed';
 import { generateScenario } from './support/claims-scenario';
 import { dataAs } from './support/gql-as';
 import { TestApp, startTestApp } from './support/test-app';
-
-class StatementCounter implements TypeOrmLogger {
-  count = 0;
-  logQuery(): void {
-    this.count += 1;
-  }
-  logQueryError(): void {}
-  logQuerySlow(): void {}
-  logSchemaBuild(): void {}
-  logMigration(): void {}
-  log(): void {}
-}
+import { StatementCounter } from './support/statement-counter';
 
 const display = (date: DateSpanInput | undefined) => toDateSpan(toDateSpanColumns(date ?? null, 'date')).display;
 const sortDay = (date: DateSpanInput | undefined) => toDateSpanColumns(date ?? null, 'date').from ?? '9999-12-31';

@@ -11,18 +11,8 @@ import { TargetRole } from '../../src/incidents/incident-target.entity';
 import { OrganizationKind } from '../../src/organizations/organization.entity';
 import { SeedData } from '../../src/seed/founding-articles';
 import { Stance } from '../../src/statements/statement.entity';
+import { seededRandom as random } from './random';
 
-/** mulberry32: a small, well-known seeded PRNG, so scenarios are reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface ScenarioOptions {
   seed: number;

@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import { normalizeName } from '../../src/common/names';
+import { DAY_MS, isoDay as iso, pad2 as pad, lastOfMonth, seededRandom as prng } from './random';
 
 /**
  * A deterministic, skewed attribution graph for tests and benchmarks: a few states with
@@ -33,22 +34,7 @@ export interface GeneratedGraph {
   attributions: GeneratedAttribution[];
 }
 
-/** mulberry32: a small seeded PRNG, enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const DAY_MS = 86_400_000;
-const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const lastOfMonth = (y: number, m: number) => iso(Date.UTC(y, m, 0));
-const pad = (n: number) => String(n).padStart(2, '0');
 
 const TARGET_COUNTRIES = ['US', 'UA', 'DE', 'GB', 'FR', 'NO', 'PL', 'EE', 'JP', 'KR', 'IL', 'NL', 'SE', 'IN', 'AU'];
 const SECTORS = ['Government', 'Defense', 'Energy', 'Finance', 'Media', 'Political party', 'Health', 'Telecommunications'];
