@@ -27,7 +27,7 @@ export class ActorsResolver {
   }
 
   @Query(() => ThreatActor, {
-    description: 'The actor that goes by this name or alias, ignoring case, accents, spaces and hyphens ("fancy-bear").',
+    description: 'The actor that goes by this name or alias, ignoring case, accents, spaces, hyphens and other punctuation ("fancy-bear").',
   })
   threatActorByName(@Args('name') name: string) {
     return this.actorService.getByName(name);

@@ -38,7 +38,7 @@ export class ThreatActorService {
     return findOrFail(this.dataSource.manager, ThreatActor, id, 'ThreatActor');
   }
 
-  /** The actor that goes by `name` (any alias, ignoring case, accents, spaces and hyphens), or null. */
+  /** The actor that goes by `name` (any alias, ignoring case, accents, spaces, hyphens and other punctuation), or null. */
   async findByName(name: string, manager: EntityManager = this.dataSource.manager): Promise<ThreatActor | null> {
     const normalized = normalizeName(name);
     if (!normalized) return null;

@@ -47,7 +47,7 @@ export class CreateAttributionInput {
 
   @Field(() => Int, {
     nullable: true,
-    description: '0–100. Left out with confidenceWords, it is the STIX 2.1 WEP value of the words\' band ("likely" → 70); given, it is kept as the source\'s own.',
+    description: '0–100. Left out with confidenceWords, it is the value of the words on the estimative scale (query estimativeScale: "likely" → 70, "high confidence" → 85); given, it is kept as the source\'s own.',
   })
   @IsOptional()
   @IsInt()

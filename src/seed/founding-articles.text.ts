@@ -1,6 +1,7 @@
 /**
  * The founding documents (shared/seeds/000_84f3dbda6ba1f93a.txt): two news articles,
- * verbatim, each from its headline to its last line (page furniture such as "SHARE" left out).
+ * verbatim from each headline to the article's last line, photo captions and "READ ALSO" included
+ * (only the page's "SHARE" / "COPY LINK" / "SHOW COMMENTS" furniture and section labels left out).
  * They carry no URL, publisher or publication date, so none is recorded.
  */
 export const FRANCE_ARTICLE_BODY = `France denounces cyberattacks blamed on Moscow
