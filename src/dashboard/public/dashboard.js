@@ -25,7 +25,8 @@ const DASHBOARD_QUERY = `
     }
   }`;
 
-const ACTOR_NAMES_QUERY = `{ threatActors(first: 200) { nodes { name aliases { name } } } }`;
+// Names matching what was typed, asked as the user types: the catalogue holds over a thousand actors.
+const ACTOR_NAMES_QUERY = `query ($search: String) { threatActors(filter: { search: $search }, first: 20) { nodes { name aliases { name } } } }`;
 
 const charts = {};
 
@@ -205,9 +206,9 @@ async function load(view) {
   }
 }
 
-async function loadActorNames() {
+async function loadActorNames(search) {
   try {
-    const data = await graphql(ACTOR_NAMES_QUERY);
+    const data = await graphql(ACTOR_NAMES_QUERY, { search: search || null });
     const names = new Set(data.threatActors.nodes.flatMap((a) => [a.name, ...a.aliases.map((alias) => alias.name)]));
     document.getElementById('actor-names').replaceChildren(
       ...[...names].sort().map((name) => Object.assign(document.createElement('option'), { value: name })),
@@ -239,6 +240,11 @@ function start() {
   showInForm(form, view);
   void load(view);
   void loadActorNames();
+  let typing;
+  form.elements.actor.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => void loadActorNames(form.elements.actor.value.trim()), 200);
+  });
 }
 
 document.addEventListener('DOMContentLoaded', start);
