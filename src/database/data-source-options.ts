@@ -4,13 +4,14 @@ import { AttributionGraph1764000000000 } from '../../migrations/1764000000000-At
 import { ActorCatalogue1764100000000 } from '../../migrations/1764100000000-ActorCatalogue';
 import { AnalystSearch1764200000000 } from '../../migrations/1764200000000-AnalystSearch';
 import { ResearchProvenance1764300000000 } from '../../migrations/1764300000000-ResearchProvenance';
+import { BenchmarkIndexes1764400000000 } from '../../migrations/1764400000000-BenchmarkIndexes';
 import { entities } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 // DATE columns stay 'YYYY-MM-DD' strings: a JS Date would shift them by the time zone.
 types.setTypeParser(types.builtins.DATE, (value) => value);
 
-export const migrations = [AttributionGraph1764000000000, ActorCatalogue1764100000000, AnalystSearch1764200000000, ResearchProvenance1764300000000];
+export const migrations = [AttributionGraph1764000000000, ActorCatalogue1764100000000, AnalystSearch1764200000000, ResearchProvenance1764300000000, BenchmarkIndexes1764400000000];
 
 export function dataSourceOptions(url: string, logger?: Logger): DataSourceOptions {
   return {

@@ -1,0 +1,33 @@
+/** Benchmark options from the environment (documented in the README's Benchmark section). */
+export interface BenchOptions {
+  scale: number;
+  seed: number;
+  /** Regenerate even when the dataset is present. */
+  regenerate: boolean;
+  /** Requests per query at concurrency 1 and 16, and the time bound of each run. */
+  requests: { c1: number; c16: number };
+  maxSeconds: number;
+  /** Only queries whose name matches. */
+  only: RegExp | null;
+}
+
+function number(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new Error(`${name} must be a number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+export function benchOptions(): BenchOptions {
+  return {
+    scale: number('BENCH_SCALE', 1, 0.0001, 10),
+    seed: Math.trunc(number('BENCH_SEED', 42, 0, 2 ** 31 - 1)),
+    regenerate: ['1', 'true', 'yes'].includes((process.env.BENCH_REGENERATE ?? '').toLowerCase()),
+    requests: { c1: Math.trunc(number('BENCH_REQUESTS_C1', 60, 1, 100_000)), c16: Math.trunc(number('BENCH_REQUESTS_C16', 320, 16, 1_000_000)) },
+    maxSeconds: number('BENCH_MAX_SECONDS', 15, 1, 3600),
+    only: process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null,
+  };
+}
