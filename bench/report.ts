@@ -133,7 +133,7 @@ function renderMarkdown(r: BenchReport): string {
   lines.push(`Each query: ${r.options.requestsC1} requests at concurrency 1, then ${r.options.requestsC16} at concurrency 16, each run stopped after ${r.options.maxSeconds} s at most (fewer requests then; see the JSON). Latency is from sending the request to having read the whole response.`);
   lines.push(`Targets: p95 at concurrency 1 below ${r.targets.analyst} ms for analyst queries and below ${r.targets.aggregate} ms for aggregates; no sequential scan over a large table in any statement of the request.`, '');
   lines.push('## Results', '', summaryTable(r), '');
-  lines.push(`Peak resident memory of the API process: **${r.memory.apiPeakRssMiBPagedQueries.toFixed(0)} MiB** while serving every query except the two unpaged README ones (measured last), **${r.memory.apiPeakRssMiB.toFixed(0)} MiB** overall (VmHWM); ${r.memory.apiStartRssMiB.toFixed(0)} MiB after start-up.`, '');
+  lines.push(`Peak resident memory of the API process: **${r.memory.apiPeakRssMiBPagedQueries.toFixed(0)} MiB** while serving every paged query (all but the two unpaged README ones, which run last), **${r.memory.apiPeakRssMiB.toFixed(0)} MiB** overall (VmHWM); ${r.memory.apiStartRssMiB.toFixed(0)} MiB after start-up.`, '');
   if (r.summary.failed.length) {
     lines.push('### Misses', '');
     for (const q of r.queries.filter((x) => !x.pass)) lines.push(`- **${q.name}**: ${q.misses.join('; ')}`);

@@ -33,10 +33,17 @@ async function main(): Promise<void> {
     const apiStartRssMiB = api.memory()?.rssMiB ?? 0;
     log(`API process ${api.pid} at ${api.endpoint} (${apiStartRssMiB.toFixed(0)} MiB after start-up)`);
     const results = new Map<string, { c1: LatencyStats | null; c16: LatencyStats | null }>();
-    for (const [concurrency, total] of [[1, options.requests.c1], [16, options.requests.c16]] as const) {
-      log(`Concurrency ${concurrency}: up to ${total} requests or ${options.maxSeconds} s per query`);
-      const ordered = [...queries.filter((q) => !q.unbounded), ...queries.filter((q) => q.unbounded)];
-      for (const query of ordered) {
+    // The paged queries at both concurrencies first, the unpaged ones last: their hundreds of
+    // MiB of responses would otherwise stay in the API's heap and in the paged queries' numbers.
+    const phases = [false, true].flatMap((unbounded) =>
+      ([[1, options.requests.c1], [16, options.requests.c16]] as const).map(([concurrency, total]) => ({
+        unbounded, concurrency, total, queries: queries.filter((q) => Boolean(q.unbounded) === unbounded),
+      })),
+    );
+    for (const { unbounded, concurrency, total, queries: phaseQueries } of phases) {
+      if (phaseQueries.length === 0) continue;
+      log(`Concurrency ${concurrency}${unbounded ? ', unpaged queries' : ''}: up to ${total} requests or ${options.maxSeconds} s per query`);
+      for (const query of phaseQueries) {
         // Warm-up: every variable set once, so that caches and prepared plans are not measured cold.
         if (concurrency === 1) {
           await measure(api.endpoint, query, { concurrency: 1, total: query.variables.length, maxSeconds: options.maxSeconds, sampler });
