@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { normalizeName } from '../../src/common/names';
-import { DAY_MS, isoDay as iso, pad2 as pad, lastOfMonth, seededRandom as prng } from './random';
+import { DAY_MS, isoDay as iso, pad2 as pad, lastOfMonth, randomTools, seededRandom as prng } from './random';
 
 /**
  * A small deterministic world for the analyst filter and search tests: actors in a
@@ -68,21 +68,7 @@ const VICTIMS = ['ministry', 'utility', 'newspaper', 'parliament', 'bank', 'hosp
 
 export function generateWorld(options: { seed: number; incidents: number; articles?: number; statements?: number }): World {
   const random = prng(options.seed);
-  let serial = 0;
-  const uuid = () => {
-    serial += 1;
-    const hex = Array.from({ length: 20 }, () => Math.floor(random() * 16).toString(16)).join('');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(12, 15)}-a${hex.slice(15, 18)}-${hex.slice(18, 20)}${serial.toString(16).padStart(10, '0')}`;
-  };
-  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
-  const chance = (p: number) => random() < p;
-  const zipf = <T>(items: T[]): T => {
-    const weights = items.map((_, i) => 1 / Math.pow(i + 1, 1.1));
-    let r = random() * weights.reduce((a, b) => a + b, 0);
-    for (let i = 0; i < items.length; i++) if ((r -= weights[i]) < 0) return items[i];
-    return items[items.length - 1];
-  };
-  const some = <T>(items: T[], max: number): T[] => [...new Set(Array.from({ length: int(0, max) }, () => zipf(items)))];
+  const { uuid, int, chance, zipf, some } = randomTools(random);
 
   // Actors: two states with agencies and groups below; a group that names no sponsor inherits
   // its parent's; unparented groups with and without a sponsor.

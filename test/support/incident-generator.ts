@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { normalizeName } from '../../src/common/names';
-import { DAY_MS, isoDay as iso, pad2 as pad, lastOfMonth, seededRandom as prng } from './random';
+import { DAY_MS, isoDay as iso, pad2 as pad, lastOfMonth, randomTools, seededRandom as prng } from './random';
 
 /**
  * A deterministic, skewed attribution graph for tests and benchmarks: a few states with
@@ -46,22 +46,7 @@ const ATTRIBUTING_KINDS = ['SECURITY_COMPANY', 'GOVERNMENT', 'INTELLIGENCE_AGENC
 
 export function generateIncidentGraph(options: { seed: number; incidents: number }): GeneratedGraph {
   const random = prng(options.seed);
-  let serial = 0;
-  const uuid = () => {
-    serial += 1;
-    const hex = Array.from({ length: 20 }, () => Math.floor(random() * 16).toString(16)).join('');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(12, 15)}-8${hex.slice(15, 18)}-${hex.slice(18, 20)}${serial.toString(16).padStart(10, '0')}`;
-  };
-  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
-  const chance = (p: number) => random() < p;
-  /** Zipf (s = 1.1): the first items are picked far more often than the last. */
-  const zipf = <T>(items: T[]): T => {
-    const weights = items.map((_, i) => 1 / Math.pow(i + 1, 1.1));
-    let r = random() * weights.reduce((a, b) => a + b, 0);
-    for (let i = 0; i < items.length; i++) if ((r -= weights[i]) < 0) return items[i];
-    return items[items.length - 1];
-  };
-  const some = <T>(items: T[], max: number): T[] => [...new Set(Array.from({ length: int(0, max) }, () => zipf(items)))];
+  const { uuid, int, chance, zipf, some } = randomTools(random);
 
   // Actors: states → agencies / military units → units → APT groups; some groups with no parent.
   const actors: GeneratedActor[] = [];
