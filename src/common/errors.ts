@@ -6,6 +6,22 @@ export enum ErrorCode {
   BadUserInput = 'BAD_USER_INPUT',
   NotFound = 'NOT_FOUND',
   Conflict = 'CONFLICT',
+  /** No valid credentials where the operation needs them (missing, unknown or revoked token). */
+  Unauthenticated = 'UNAUTHENTICATED',
+  /** Valid credentials whose role is not enough for the operation. */
+  Forbidden = 'FORBIDDEN',
+  /** The database cannot be reached right now; the same request may succeed later. */
+  ServiceUnavailable = 'SERVICE_UNAVAILABLE',
+  /** A request over one of the configured limits (depth, aliases, cost, tokens, mutations, time, body size). */
+  QueryTooDeep = 'QUERY_TOO_DEEP',
+  TooManyAliases = 'TOO_MANY_ALIASES',
+  QueryTooCostly = 'QUERY_TOO_COSTLY',
+  TooManyTokens = 'TOO_MANY_TOKENS',
+  TooManyMutations = 'TOO_MANY_MUTATIONS',
+  QueryTimeout = 'QUERY_TIMEOUT',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  /** The HTTP request itself is not a GraphQL request (malformed JSON, no query). */
+  BadRequest = 'BAD_REQUEST',
   Internal = 'INTERNAL_SERVER_ERROR',
 }
 

@@ -5,13 +5,29 @@ import { ActorCatalogue1764100000000 } from '../../migrations/1764100000000-Acto
 import { AnalystSearch1764200000000 } from '../../migrations/1764200000000-AnalystSearch';
 import { ResearchProvenance1764300000000 } from '../../migrations/1764300000000-ResearchProvenance';
 import { BenchmarkIndexes1764400000000 } from '../../migrations/1764400000000-BenchmarkIndexes';
+import { PublicRecord1764500000000 } from '../../migrations/1764500000000-PublicRecord';
+import { StixObjects1764600000000 } from '../../migrations/1764600000000-StixObjects';
+import { AccountsAudit1764700000000 } from '../../migrations/1764700000000-AccountsAudit';
+import { DashboardSummaries1764800000000 } from '../../migrations/1764800000000-DashboardSummaries';
+import { ListPaging1764900000000 } from '../../migrations/1764900000000-ListPaging';
 import { entities } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 // DATE columns stay 'YYYY-MM-DD' strings: a JS Date would shift them by the time zone.
 types.setTypeParser(types.builtins.DATE, (value) => value);
 
-export const migrations = [AttributionGraph1764000000000, ActorCatalogue1764100000000, AnalystSearch1764200000000, ResearchProvenance1764300000000, BenchmarkIndexes1764400000000];
+export const migrations = [
+  AttributionGraph1764000000000,
+  ActorCatalogue1764100000000,
+  AnalystSearch1764200000000,
+  ResearchProvenance1764300000000,
+  BenchmarkIndexes1764400000000,
+  PublicRecord1764500000000,
+  StixObjects1764600000000,
+  AccountsAudit1764700000000,
+  DashboardSummaries1764800000000,
+  ListPaging1764900000000,
+];
 
 export function dataSourceOptions(url: string, logger?: Logger): DataSourceOptions {
   return {
