@@ -19,6 +19,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { IncidentsModule } from './incidents/incidents.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PeopleModule } from './people/people.module';
+import { ResponsesModule } from './responses/responses.module';
 import { SearchModule } from './search/search.module';
 import { SourcesModule } from './sources/sources.module';
 import { StatementsModule } from './statements/statements.module';
@@ -73,6 +74,7 @@ export class AppModule {
         CatalogueModule,
         DashboardModule,
         SearchModule,
+        ResponsesModule,
       ],
       providers: [
         { provide: APP_PIPE, useValue: validationPipe },

@@ -57,7 +57,7 @@ export class CitationService {
       await this.dataSource.query(
         `SELECT c.fact_id::text, c.source_article_id::text, c.dataset_record_id::text, c.excerpt, c.fields
            FROM (${legacyRows}
-                 SELECT c.${column}, c.source_article_id, c.dataset_record_id, c.excerpt, c.fields
+                 SELECT c.${column} AS fact_id, c.source_article_id, c.dataset_record_id, c.excerpt, c.fields
                    FROM citation c WHERE c.${column} = ANY($1::uuid[])) c
            LEFT JOIN source_article a ON a.id = c.source_article_id
            LEFT JOIN dataset_record r ON r.id = c.dataset_record_id
