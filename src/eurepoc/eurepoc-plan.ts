@@ -383,7 +383,33 @@ export function planEurepocImport(files: EurepocFiles, state: EurepocState): Eur
     if (child.parentId === parent.id) cite('actor_tie_actor_id', child.id, recordId, row, ['attributed_initiator', 'attributed_initiator_category', 'attributed_initiator_country']);
   };
 
+  const initiatorOf = (row: EurepocRow) => {
+    const category = (value(row.attributed_initiator_category) ?? '').toLowerCase();
+    const initiatorCountry = place(row.attributed_initiator_country);
+    return { category, initiatorCode: initiatorCountry?.kind === 'country' ? initiatorCountry.code : null };
+  };
+  // Every distinct actor string is resolved once, those with the most names and ids first, so that
+  // "Molerats/Gaza Cybergang 1" makes one actor before "Molerats" alone finds it.
+  const resolved = new Map<string, StateActor | null>();
+  const firstRow = new Map<string, { parsed: ActorString; row: EurepocRow; key: string }>();
   const keys = attributionRecordKeys(files.attributions);
+  files.attributions.forEach((row, index) => {
+    const indictment = parseIndictment(row.attributed_initiator);
+    const parsed = parseActorString(indictment ? indictment.unit : row.attributed_initiator);
+    if (parsed && !firstRow.has(parsed.text)) firstRow.set(parsed.text, { parsed, row, key: keys[index] });
+  });
+  const bySize = [...firstRow.values()].sort((a, b) =>
+    (b.parsed.names.length + b.parsed.attackIds.length) - (a.parsed.names.length + a.parsed.attackIds.length) || a.parsed.text.localeCompare(b.parsed.text));
+  for (const { parsed, row, key } of bySize) {
+    const { category, initiatorCode } = initiatorOf(row);
+    const kind = parsed.attackIds.length ? ThreatActorKind.APT_GROUP
+      : category === 'individual hacker(s)' ? ThreatActorKind.INDIVIDUAL : ThreatActorKind.UNKNOWN;
+    const actor = resolveActor(parsed, key, kind, category === CATEGORY_STATE || category === CATEGORY_AFFILIATED ? null : initiatorCode);
+    resolved.set(parsed.text, actor);
+    // Its names at once, so that the next strings find them.
+    if (actor) for (const name of parsed.names) aliasOf(actor.id, name);
+  }
+
   const attributionIds = new Set<string>();
   for (const [index, row] of files.attributions.entries()) {
     const key = keys[index];
@@ -406,12 +432,8 @@ export function planEurepocImport(files: EurepocFiles, state: EurepocState): Eur
         : 'no attributed_initiator: no actor to attribute to');
       continue;
     }
-    const category = (value(row.attributed_initiator_category) ?? '').toLowerCase();
-    const initiatorCountry = place(row.attributed_initiator_country);
-    const initiatorCode = initiatorCountry?.kind === 'country' ? initiatorCountry.code : null;
-    const kind = parsed.attackIds.length ? ThreatActorKind.APT_GROUP
-      : category === 'individual hacker(s)' ? ThreatActorKind.INDIVIDUAL : ThreatActorKind.UNKNOWN;
-    const actor = resolveActor(parsed, key, kind, category === CATEGORY_STATE || category === CATEGORY_AFFILIATED ? null : initiatorCode);
+    const { category, initiatorCode } = initiatorOf(row);
+    const actor = resolved.get(parsed.text) ?? null;
     if (!actor) {
       issue('attribution', key, 'skipped', `attributed_initiator "${parsed.text}" points at several known actors (reported as a conflict)`);
       continue;
