@@ -13,6 +13,24 @@ export enum ThreatActorKind {
 }
 registerEnumType(ThreatActorKind, { name: 'ThreatActorKind' });
 
+/** What the source says binds an actor to its parent: a proven chain of command is only one of these. */
+export enum ActorTie {
+  UNIT_OF = 'UNIT_OF',
+  OPERATED_BY = 'OPERATED_BY',
+  HAS_TIES_TO = 'HAS_TIES_TO',
+  SPONSORED_BY = 'SPONSORED_BY',
+}
+registerEnumType(ActorTie, {
+  name: 'ActorTie',
+  description: 'The kind of tie between an actor and its parent, as its source states it.',
+  valuesMap: {
+    UNIT_OF: { description: 'A unit of the parent (GTsSS military unit 26165 of the GRU).' },
+    OPERATED_BY: { description: 'Run by the parent.' },
+    HAS_TIES_TO: { description: 'Has ties to the parent ("This actor has ties to GRU"): no chain of command is claimed.' },
+    SPONSORED_BY: { description: 'Sponsored by the parent (a state).' },
+  },
+});
+
 @ObjectType({ description: 'Who is accused: a group, unit, agency or state, in a tree (APT28 → GRU → Russian state).' })
 @Entity('threat_actor')
 export class ThreatActor {
@@ -40,6 +58,10 @@ export class ThreatActor {
 
   @Column({ type: 'uuid', nullable: true })
   parentId: string | null;
+
+  @Field(() => ActorTie, { nullable: true, description: 'How this actor is tied to its parent, as the source says; null without a parent, or when no source said.' })
+  @Column({ type: 'text', nullable: true })
+  parentTie: ActorTie | null;
 
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })

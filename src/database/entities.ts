@@ -1,4 +1,5 @@
 import { ActorAlias } from '../actors/actor-alias.entity';
+import { ActorMember } from '../actors/actor-member.entity';
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { AttributionRevision } from '../attributions/attribution-revision.entity';
 import { Attribution } from '../attributions/attribution.entity';
@@ -12,7 +13,10 @@ import { IncidentTarget } from '../incidents/incident-target.entity';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
 import { Person } from '../people/person.entity';
+import { Response } from '../responses/response.entity';
 import { AttributionSource } from '../sources/citation.entity';
+import { Dataset, DatasetRecord, DatasetRecordArticle } from '../sources/dataset.entity';
+import { FactCitation } from '../sources/fact-citation.entity';
 import { SourceArticle } from '../sources/source-article.entity';
 import { StatementLinkEvent } from '../statements/statement-link.entity';
 import { Statement, StatementSource } from '../statements/statement.entity';
@@ -40,4 +44,10 @@ export const entities = [
   ActorSuspectedVictim,
   ActorCatalogueRecord,
   AttackTechnique,
+  Dataset,
+  DatasetRecord,
+  DatasetRecordArticle,
+  FactCitation,
+  Response,
+  ActorMember,
 ];

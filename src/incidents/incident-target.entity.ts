@@ -8,7 +8,7 @@ export enum TargetRole {
 }
 registerEnumType(TargetRole, { name: 'TargetRole' });
 
-@ObjectType({ description: 'Who or what an incident was aimed at: exactly one of organization, person, country or sector.' })
+@ObjectType({ description: 'Who or what an incident was aimed at: at most one of organization, person, country or region, with a sector, kind or name.' })
 @Entity('incident_target')
 export class IncidentTarget {
   @Field(() => ID)
@@ -34,4 +34,16 @@ export class IncidentTarget {
   @Field(() => String, { nullable: true })
   @Column({ type: 'text', nullable: true })
   sector: string | null;
+
+  @Field(() => String, { nullable: true, description: 'A region as the source names it ("Global", "EU"), never turned into a country.' })
+  @Column({ type: 'text', nullable: true })
+  region: string | null;
+
+  @Field(() => String, { nullable: true, description: 'What kind of target within the sector, as coded ("Government / ministries").' })
+  @Column({ type: 'text', nullable: true })
+  kind: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The target\'s name as the source gives it, when it names no recorded organization or person.' })
+  @Column({ type: 'text', nullable: true })
+  name: string | null;
 }

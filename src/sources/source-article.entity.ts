@@ -13,9 +13,9 @@ export class SourceArticle {
   @Column({ type: 'text', nullable: true })
   url: string | null;
 
-  @Field()
-  @Column({ type: 'text' })
-  title: string;
+  @Field(() => String, { nullable: true, description: 'Null for an article reference that gives only its URL.' })
+  @Column({ type: 'text', nullable: true })
+  title: string | null;
 
   @Field(() => String, { nullable: true })
   @Column({ type: 'text', nullable: true })
@@ -36,7 +36,7 @@ export class SourceArticle {
   @Column({ type: 'text', nullable: true })
   language: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The text; null for an article reference (known by URL, not retrieved).' })
   @Column({ type: 'text', nullable: true })
   body: string | null;
 
