@@ -22,6 +22,7 @@ import { PeopleModule } from './people/people.module';
 import { SearchModule } from './search/search.module';
 import { SourcesModule } from './sources/sources.module';
 import { StatementsModule } from './statements/statements.module';
+import { StixModule } from './stix/stix.module';
 import { TimelineModule } from './timeline/timeline.module';
 
 export interface AppModuleOptions {
@@ -73,6 +74,7 @@ export class AppModule {
         CatalogueModule,
         DashboardModule,
         SearchModule,
+        StixModule,
       ],
       providers: [
         { provide: APP_PIPE, useValue: validationPipe },

@@ -46,6 +46,8 @@ export class StixSchemas {
     // unicodeRegExp: false: the OASIS patterns are written for non-unicode regular expressions.
     const ajv = new Ajv2020({ strict: false, allErrors: true, unicodeRegExp: false });
     addFormats(ajv);
+    // Not in ajv-formats; used only by domain-name observables, which the tracker neither takes nor exports.
+    ajv.addFormat('idn-hostname', true);
     const files: { folder: string; name: string; schema: { $id?: string } }[] = [];
     for (const folder of ['common', 'sdos', 'sros', 'observables']) {
       const dir = join(root, folder);
