@@ -23,6 +23,7 @@ export interface StoredStix {
 
 export interface Citation {
   article: string | null;
+  article_stix: string[] | null;
   title: string | null;
   url: string | null;
   publisher: string | null;
@@ -85,7 +86,7 @@ export function externalReferences(citations: Citation[] | null | undefined, own
         source_name: c.title ?? c.publisher ?? c.url ?? 'source article',
         url: c.url ?? undefined,
         description: c.excerpt ?? undefined,
-        external_id: mintedId('report', 'source_article', c.article),
+        external_id: refOf('report', 'source_article', c.article, c.article_stix),
       }));
     } else if (c.record_key && !ownIds.includes(c.record_key)) {
       out.push(compact({ source_name: `${c.dataset} ${c.version}`, external_id: `${c.record_type}:${c.record_key}` }));

@@ -41,9 +41,10 @@ const inScope = (column: string, param: string) => `(${param}::text[] IS NULL OR
 
 /** SQL: a fact's citations, from issue 9's citation table and from the article-citation table of its kind. */
 function citations(factColumn: string, id: string, legacy?: { table: string; column: string; excerpt: boolean }): string {
-  const article = `c.source_article_id AS article, sa.title, sa.url, sa.publisher`;
+  const article = `c.source_article_id AS article, ${ids('source_article', 'c.source_article_id')} AS article_stix, sa.title, sa.url, sa.publisher`;
   const legacySql = legacy
-    ? `UNION ALL SELECT l.source_article_id AS article, sa.title, sa.url, sa.publisher, ${legacy.excerpt ? 'l.excerpt' : 'NULL::text'},
+    ? `UNION ALL SELECT l.source_article_id AS article, ${ids('source_article', 'l.source_article_id')}, sa.title, sa.url, sa.publisher,
+         ${legacy.excerpt ? 'l.excerpt' : 'NULL::text'},
          NULL, NULL, NULL, NULL FROM ${legacy.table} l JOIN source_article sa ON sa.id = l.source_article_id WHERE l.${legacy.column} = ${id}`
     : '';
   return `(SELECT jsonb_agg(to_jsonb(x) ORDER BY coalesce(x.article::text, x.record_key), x.excerpt) FROM (

@@ -298,7 +298,8 @@ class ImportRun {
     // Names, ids and references the actor does not have yet; a name another actor has stays with that actor.
     for (const name of names) {
       const normalized = normalizeName(name);
-      const source = aliasSources.get(normalized) ?? (ext.alias_sources ? null : label);
+      // With the tracker's extension, a name without a listed source had none; otherwise the name is the bundle's.
+      const source = aliasSources.get(normalized) ?? (extensionOf(o) ? null : label);
       await this.manager.query(
         `INSERT INTO actor_alias (actor_id, name, normalized, source) VALUES ($1, $2, $3, $4) ON CONFLICT (normalized) DO NOTHING`,
         [actorId, name, normalized, source]);
@@ -479,7 +480,8 @@ class ImportRun {
        SELECT 1 AS found FROM up WHERE id = $2`, [parentId, childId]);
     if (cycle || childId === parentId) return 'the tie would make the actor its own ancestor';
     const tie = ['UNIT_OF', 'OPERATED_BY', 'HAS_TIES_TO', 'SPONSORED_BY'].includes(ext.actor_tie) ? ext.actor_tie : null;
-    await this.manager.query(`UPDATE threat_actor SET parent_id = $2, parent_tie = $3, updated_at = clock_timestamp() WHERE id = $1`, [childId, parentId, tie]);
+    // The tie is its own object (its stix_object row), so the actor's own modified stays as its object gave it.
+    await this.manager.query(`UPDATE threat_actor SET parent_id = $2, parent_tie = $3 WHERE id = $1`, [childId, parentId, tie]);
     await this.remember(o, 'threat_actor_parent', childId, 'actor_tie_actor_id', known ? 'updated' : 'created');
     return null;
   }
