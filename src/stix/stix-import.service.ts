@@ -98,13 +98,19 @@ class ImportRun {
       this.stored.set(r.stix_id, { table: r.row_table, rowId: r.row_id, modifiedAt: new Date(r.modified_at).getTime() });
       this.bound.set(r.stix_id, { table: r.row_table, id: r.row_id });
     }
-    const dangling = danglingReferences(this.objects, (id) => this.stored.has(id));
+    // Only the objects the tracker takes must lead somewhere: the others are not imported (ATT&CK's x-mitre-data-component
+    // has empty x_mitre_data_source_ref values, for one).
+    const dangling = danglingReferences(this.objects, (id) => this.stored.has(id) || this.byId.has(id))
+      .filter((p) => TAKEN.has(this.byId.get(p.stixId)?.type ?? ''));
     if (dangling.length) throw new StixBundleError(`The bundle refers to objects it does not hold: ${dangling.length} reference(s)`, dangling);
     for (const r of this.objects) {
       if (r.type === 'identity' && extensionOf(r)?.target_only) this.targetIdentities.add(r.id);
       if (r.type !== 'relationship' || r.revoked) continue;
-      if (r.relationship_type === 'attributed-to' && typeOfId(r.target_ref) === 'identity') this.actorIdentities.add(r.target_ref);
-      if (r.relationship_type === 'attributed-to' && typeOfId(r.source_ref) === 'identity') this.actorIdentities.add(r.source_ref);
+      // An organization that an actor or a claim is attributed to is an actor (a state, an agency); a person stays a person.
+      for (const end of [r.source_ref, r.target_ref]) {
+        const identity = r.relationship_type === 'attributed-to' && typeOfId(end) === 'identity' ? this.byId.get(end) : undefined;
+        if (identity && (identity.identity_class !== 'individual' || extensionOf(identity)?.actor_kind)) this.actorIdentities.add(end);
+      }
     }
     await this.dataset();
     const sorted = [...this.objects].sort((a, b) => rank(a) - rank(b));
@@ -446,9 +452,17 @@ class ImportRun {
     if (!['attributed-to', 'targets', 'uses', 'located-at', 'related-to'].includes(type)) return `relationship type "${type}" is not held by the tracker`;
     if (!source || !target) {
       const missing = !source ? o.source_ref : o.target_ref;
-      return `its ${!source ? 'source' : 'target'} ${missing} was not imported`;
+      return `its ${!source ? 'source' : 'target'} (${typeOfId(missing)}) was not imported`;
     }
     if (type === 'attributed-to' && source.table === 'threat_actor' && target.table === 'threat_actor') return this.tie(o, ext, source.id, target.id, known);
+    if (type === 'attributed-to' && source.table === 'threat_actor' && target.table === 'person') {
+      // A persona attributed to a named person (apt1: Ugly Gorilla → Wang Dong): the person serves in the actor.
+      const [member] = await this.manager.query(
+        `INSERT INTO actor_member (actor_id, person_id) VALUES ($1, $2) ON CONFLICT (actor_id, person_id) DO UPDATE SET actor_id = excluded.actor_id RETURNING id`,
+        [source.id, target.id]);
+      await this.remember(o, 'actor_member', member.id, 'actor_member_id', known ? 'updated' : 'created');
+      return null;
+    }
     if (type === 'attributed-to' && ['incident', 'campaign'].includes(source.table) && target.table === 'threat_actor') {
       return this.attribution(o, ext, { subject: source, actorId: target.id, status: ext.claim_status ?? AttributionStatus.ASSERTED, party: o.created_by_ref }, known);
     }
