@@ -19,6 +19,7 @@ import { dataSourceOptions } from './database/data-source-options';
 import { IncidentsModule } from './incidents/incidents.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PeopleModule } from './people/people.module';
+import { ResponsesModule } from './responses/responses.module';
 import { SearchModule } from './search/search.module';
 import { SourcesModule } from './sources/sources.module';
 import { StatementsModule } from './statements/statements.module';
@@ -75,6 +76,7 @@ export class AppModule {
         DashboardModule,
         SearchModule,
         StixModule,
+        ResponsesModule,
       ],
       providers: [
         { provide: APP_PIPE, useValue: validationPipe },

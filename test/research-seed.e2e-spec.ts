@@ -29,7 +29,7 @@ describe('research views on the seeded Storting intrusion', () => {
         contested: true,
         asserters: [{
           name: 'Ine Eriksen Søreide', status: 'ASSERTED', confidence: null, confidenceWords: null,
-          attributed: { display: '2020-08-24/2020-10-31' }, person: { name: 'Ine Eriksen Søreide' }, organization: { name: 'Government of Norway' },
+          attributed: { display: '2020-08-24/2020-10-31' }, person: { name: 'Ine Eriksen Søreide' }, organization: null,
         }],
         challengers: [{ name: 'Embassy of Russia in Norway', status: 'DENIED', attributed: { display: '2020-10' } }],
         retractions: [],

@@ -1,9 +1,10 @@
-import { ThreatActorKind } from '../actors/threat-actor.entity';
+import { ActorTie, ThreatActorKind } from '../actors/threat-actor.entity';
 import { AttributionBasis, AttributionStatus } from '../attributions/attribution.entity';
 import { DateSpanInput } from '../common/date-span';
 import { TargetRole } from '../incidents/incident-target.entity';
 import { IncidentType } from '../incidents/incident.entity';
 import { OrganizationKind } from '../organizations/organization.entity';
+import { ResponseKind } from '../responses/response.entity';
 import { Stance } from '../statements/statement.entity';
 import { FRANCE_ARTICLE_BODY, NORWAY_ARTICLE_BODY } from './founding-articles.text';
 
@@ -23,6 +24,8 @@ export interface SeedData {
   actors: {
     key: string; name: string; kind: ThreatActorKind; country?: string; sponsorCountry?: string;
     parent?: string; description?: string; aliases: { name: string; source: string }[];
+    /** What the article says ties the actor to its parent, and the passage that says it. */
+    parentTie?: { tie: ActorTie; article: string; excerpt: string };
   }[];
   campaigns: { key: string; name: string; description: string; started: DateSpanInput }[];
   incidents: {
@@ -41,6 +44,10 @@ export interface SeedData {
     status: AttributionStatus; notes?: string; statements: string[];
     /** The articles and exact passages that report the claim (at least one). */
     sources: { article: string; excerpt: string }[];
+  }[];
+  responses?: {
+    key: string; incident: string; responderOrganization: string; responderCountry: string; responded: DateSpanInput;
+    kind: ResponseKind; description: string; article: string; excerpt: string;
   }[];
 }
 
@@ -66,6 +73,7 @@ export const FOUNDING_ARTICLES: SeedData = {
     { key: 'org:pst', name: 'PST', kind: OrganizationKind.INTELLIGENCE_AGENCY, country: 'NO', sector: 'Government',
       description: "Norway's domestic spy agency; the source also calls it the Norwegian intelligence agency." },
     { key: 'org:norway-government', name: 'Government of Norway', kind: OrganizationKind.GOVERNMENT, country: 'NO', sector: 'Government' },
+    { key: 'org:france-defense-council', name: 'French Defense Council', kind: OrganizationKind.GOVERNMENT, country: 'FR', sector: 'Government' },
     { key: 'org:russia-embassy-norway', name: 'Embassy of Russia in Norway', kind: OrganizationKind.EMBASSY, country: 'RU', sector: 'Diplomacy',
       description: "Russia's embassy in Norway." },
   ],
@@ -82,10 +90,13 @@ export const FOUNDING_ARTICLES: SeedData = {
       description: 'The Russian state, as accused by officials ("Moscow", "Russia") without naming a unit.',
       aliases: [{ name: 'Russia', source: ARTICLE_1 }, { name: 'Moscow', source: ARTICLE_1 }] },
     { key: 'actor:gru', name: 'GRU', kind: ThreatActorKind.INTELLIGENCE_AGENCY, country: 'RU', sponsorCountry: 'RU', parent: 'actor:russia',
-      description: "Russia's military intelligence agency.", aliases: [] },
+      description: "Russia's military intelligence agency.", aliases: [],
+      parentTie: { tie: ActorTie.UNIT_OF, article: NORWAY, excerpt: "GRU, Russia's military intelligence agency" } },
     { key: 'actor:apt28', name: 'APT28', kind: ThreatActorKind.APT_GROUP, country: 'RU', sponsorCountry: 'RU', parent: 'actor:gru',
       description: 'A cyber actor with ties to GRU (PST); "a group regularly accused of attacks including on the US election".',
-      aliases: [{ name: 'Fancy Bear', source: ARTICLE_2 }] },
+      aliases: [{ name: 'Fancy Bear', source: ARTICLE_2 }],
+      // PST says "has ties to", not "is a unit of": the tie is recorded as the source states it.
+      parentTie: { tie: ActorTie.HAS_TIES_TO, article: NORWAY, excerpt: "This actor has ties to GRU, Russia's military intelligence agency." } },
     { key: 'actor:russian-intelligence', name: 'Russian intelligence', kind: ThreatActorKind.INTELLIGENCE_AGENCY, country: 'RU', sponsorCountry: 'RU',
       parent: 'actor:russia', description: 'As US intelligence agencies name it, without naming a service.', aliases: [] },
   ],
@@ -180,7 +191,8 @@ export const FOUNDING_ARTICLES: SeedData = {
     { key: 'attribution:us-intelligence', incident: 'incident:us-democratic-party-2016', actor: 'actor:russian-intelligence', byOrganization: 'org:us-intelligence',
       bases: [], status: AttributionStatus.ASSERTED, statements: ['statement:us-intelligence'],
       sources: [{ article: FRANCE, excerpt: "US intelligence agencies had already accused Russian intelligence of hacking Democratic Party emails that embarrassed Trump's rival Hillary Clinton." }] },
-    { key: 'attribution:soreide', incident: 'incident:storting-2020', actor: 'actor:russia', byPerson: 'person:soreide', byOrganization: 'org:norway-government',
+    // The article names Søreide alone as accusing Russia: the Government of Norway is not credited with the claim.
+    { key: 'attribution:soreide', incident: 'incident:storting-2020', actor: 'actor:russia', byPerson: 'person:soreide',
       attributed: { from: '2020-08-24', to: '2020-10-31', text: 'later' }, bases: [], status: AttributionStatus.ASSERTED,
       statements: ['statement:soreide'],
       sources: [{ article: NORWAY, excerpt: 'Norwegian Foreign Minister Ine Eriksen Søreide later accused Russia of being behind the attack' }] },
@@ -193,5 +205,12 @@ export const FOUNDING_ARTICLES: SeedData = {
       bases: [AttributionBasis.INVESTIGATION], status: AttributionStatus.ASSERTED,
       notes: 'The investigation has however not yielded enough elements to bring charges.', statements: ['statement:pst'],
       sources: [{ article: NORWAY, excerpt: 'Analyses show that it is likely that the operation was led by a cyber actor … known as APT28 or Fancy Bear.' }] },
+  ],
+  responses: [
+    { key: 'response:france-defense-council', incident: 'incident:macron-campaign-2017', responderOrganization: 'org:france-defense-council',
+      responderCountry: 'FR', responded: { on: '2017', text: 'planned next week' }, kind: ResponseKind.EXECUTIVE_OR_LEGISLATIVE,
+      description: 'A special meeting of the French Defense Council, planned for the week after the article, to strengthen measures to protect against this kind of threat.',
+      article: FRANCE,
+      excerpt: 'A special meeting of the French Defense Council is planned next week to strengthen measures to protect against this kind of threat.' },
   ],
 };

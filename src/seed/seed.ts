@@ -14,7 +14,9 @@ import { Organization } from '../organizations/organization.entity';
 import { Person } from '../people/person.entity';
 import { AttributionSource } from '../sources/citation.entity';
 import { excerptOccursIn } from '../sources/excerpt';
+import { FactCitation } from '../sources/fact-citation.entity';
 import { SourceArticle } from '../sources/source-article.entity';
+import { Response } from '../responses/response.entity';
 import { Statement, StatementSource } from '../statements/statement.entity';
 import { FOUNDING_ARTICLES, SeedData } from './founding-articles';
 
@@ -60,8 +62,14 @@ export async function loadSeed(dataSource: DataSource, data: SeedData = FOUNDING
     for (const a of data.actors) {
       await insertMissing(manager, ThreatActor, [{
         id: id(a.key), name: a.name, kind: a.kind, countryCode: a.country ?? null, sponsorCountryCode: a.sponsorCountry ?? null,
-        parentId: a.parent ? id(a.parent) : null, description: a.description ?? null,
+        parentId: a.parent ? id(a.parent) : null, parentTie: a.parentTie?.tie ?? null, description: a.description ?? null,
       }]);
+      if (a.parentTie) {
+        await insertMissing(manager, FactCitation, [{
+          id: id(`${a.key}/parent-tie/${a.parentTie.article}`), actorTieActorId: id(a.key),
+          sourceArticleId: id(a.parentTie.article), excerpt: a.parentTie.excerpt, fields: [],
+        }]);
+      }
       await insertMissing(manager, ActorAlias, [{ name: a.name, source: null }, ...a.aliases].map((alias) => ({
         id: id(`${a.key}/alias/${normalizeName(alias.name)}`), actorId: id(a.key), name: alias.name,
         normalized: normalizeName(alias.name), source: alias.source,
@@ -109,6 +117,16 @@ export async function loadSeed(dataSource: DataSource, data: SeedData = FOUNDING
         attributionId: id(a.key), sourceArticleId: id(c.article), excerpt: c.excerpt,
       })));
     }
+    for (const r of data.responses ?? []) {
+      await insertMissing(manager, Response, [{
+        id: id(r.key), incidentId: id(r.incident), responderOrganizationId: id(r.responderOrganization),
+        responderCountryCode: r.responderCountry, responded: toDateSpanColumns(r.responded, 'responded'),
+        kind: r.kind, description: r.description,
+      }]);
+      await insertMissing(manager, FactCitation, [{
+        id: id(`${r.key}/source/${r.article}`), responseId: id(r.key), sourceArticleId: id(r.article), excerpt: r.excerpt, fields: [],
+      }]);
+    }
   });
 }
 
@@ -121,6 +139,8 @@ function assertExcerptsQuoted(data: SeedData): void {
       if (a.sources.length === 0) throw new Error(`seed: ${a.key} cites no source`);
       return a.sources.map((c) => ({ fact: a.key, ...c }));
     }),
+    ...data.actors.flatMap((a) => (a.parentTie ? [{ fact: `${a.key} parent tie`, article: a.parentTie.article, excerpt: a.parentTie.excerpt }] : [])),
+    ...(data.responses ?? []).map((r) => ({ fact: r.key, article: r.article, excerpt: r.excerpt })),
   ];
   for (const c of citations) {
     if (!excerptOccursIn(c.excerpt, bodies.get(c.article))) throw new Error(`seed: the excerpt of ${c.fact} is not in ${c.article}`);

@@ -6,7 +6,8 @@ import { RequestLoaders } from '../common/request-loaders';
 import { Incident } from '../incidents/incident.entity';
 import { byDateSaid } from '../statements/statement-order';
 import { Statement } from '../statements/statement.entity';
-import { Citation } from './citation.entity';
+import { Citation, CitationKind, DatasetRecordField, recordFields } from './citation.entity';
+import { Dataset, DatasetRecord } from './dataset.entity';
 import { SourceArticleDeletion, SupportedFactsPolicy } from './source-article-deletion';
 import { SourceArticle } from './source-article.entity';
 import { CreateSourceArticleInput, SourceArticleFilter, UpdateSourceArticleInput } from './source-article.inputs';
@@ -55,6 +56,11 @@ export class SourcesResolver {
     return this.articleService.delete(id, policy, caller);
   }
 
+  @ResolveField(() => Boolean, { description: 'False for an article reference: known by its URL (and what a record says of it), its text not held.' })
+  retrieved(@Parent() article: SourceArticle) {
+    return article.body !== null;
+  }
+
   @ResolveField(() => DateSpan)
   published(@Parent() article: SourceArticle) {
     return toDateSpan(article.published);
@@ -77,8 +83,44 @@ export class SourcesResolver {
 
 @Resolver(() => Citation)
 export class CitationsResolver {
-  @ResolveField(() => SourceArticle)
-  article(@Parent() citation: Citation, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.one(SourceArticle).load(citation.sourceArticleId);
+  @ResolveField(() => CitationKind)
+  kind(@Parent() citation: Citation) {
+    return citation.datasetRecordId ? CitationKind.DATASET_RECORD : CitationKind.ARTICLE;
   }
+
+  @ResolveField(() => SourceArticle, { nullable: true, description: 'The article cited; null when a dataset record is.' })
+  article(@Parent() citation: Citation, @Context('loaders') loaders: RequestLoaders) {
+    return citation.sourceArticleId ? loaders.one(SourceArticle).load(citation.sourceArticleId) : null;
+  }
+
+  @ResolveField(() => DatasetRecord, { nullable: true, description: 'The dataset record cited; null when an article is.' })
+  record(@Parent() citation: Citation, @Context('loaders') loaders: RequestLoaders) {
+    return citation.datasetRecordId ? loaders.one(DatasetRecord).load(citation.datasetRecordId) : null;
+  }
+}
+
+@Resolver(() => DatasetRecord)
+export class DatasetRecordsResolver {
+  @ResolveField(() => Dataset)
+  dataset(@Parent() record: DatasetRecord, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.one(Dataset).load(record.datasetId);
+  }
+
+  @ResolveField(() => [DatasetRecordField], {
+    description: 'The record\'s fields verbatim, as the dataset coded them, by name; `only` picks some.',
+  })
+  fields(@Parent() record: DatasetRecord, @Args('only', { type: () => [String], nullable: true }) only: string[] | null) {
+    return recordFields(record, only);
+  }
+
+  @ResolveField(() => [SourceArticle], { description: 'The article references the record lists (by URL; not retrieved unless a body is held).' })
+  articles(@Parent() record: DatasetRecord, @Context('loaders') loaders: RequestLoaders) {
+    return loaders
+      .through(SourceArticle, { table: 'dataset_record_article', fromColumn: 'dataset_record_id', toColumn: 'source_article_id' }, byUrl)
+      .load(record.id);
+  }
+}
+
+function byUrl(a: SourceArticle, b: SourceArticle): number {
+  return (a.url ?? '').localeCompare(b.url ?? '');
 }

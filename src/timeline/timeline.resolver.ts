@@ -20,7 +20,7 @@ export class IncidentTimelineResolver {
   constructor(private readonly timelines: TimelineService) {}
 
   @ResolveField(() => [TimelineEntry], {
-    description: `The incident's own dates (started, disclosed, ended), every statement about it and every attribution of it. ${TIMELINE}`,
+    description: `The incident's own dates (started, disclosed, ended), every statement about it, every attribution of it and every response to it. ${TIMELINE}`,
   })
   timeline(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders) {
     return loaders.custom('timeline.incident', (ids) => this.timelines.forIncidents(ids)).load(incident.id);
@@ -127,7 +127,7 @@ export class TimelineEntriesResolver {
     return entry.attribution?.confidenceWords ?? null;
   }
 
-  @ResolveField(() => [Citation], { description: 'For statements and attributions: the source articles and the excerpts that report them.' })
+  @ResolveField(() => [Citation], { description: 'For statements, attributions and responses: the articles (with excerpts) and dataset records that report them.' })
   citations(@Parent() entry: TimelineEntry, @Context('loaders') loaders: RequestLoaders) {
     if (entry.statement) {
       return loaders.custom('citations.statement', (ids) => this.citationService.forFacts('statement', ids)).load(entry.statement.id);
@@ -135,14 +135,17 @@ export class TimelineEntriesResolver {
     if (entry.attribution) {
       return loaders.custom('citations.attribution', (ids) => this.citationService.forFacts('attribution', ids)).load(entry.attribution.id);
     }
+    if (entry.response) {
+      return loaders.custom('citations.response', (ids) => this.citationService.forFacts('response', ids)).load(entry.response.id);
+    }
     return [];
   }
 }
 
 function personOf(entry: TimelineEntry): string | null {
-  return entry.statement?.speakerPersonId ?? entry.attribution?.attributedByPersonId ?? null;
+  return entry.statement?.speakerPersonId ?? entry.attribution?.attributedByPersonId ?? entry.response?.responderPersonId ?? null;
 }
 
 function organizationOf(entry: TimelineEntry): string | null {
-  return entry.statement?.speakerOrganizationId ?? entry.attribution?.attributedByOrganizationId ?? null;
+  return entry.statement?.speakerOrganizationId ?? entry.attribution?.attributedByOrganizationId ?? entry.response?.responderOrganizationId ?? null;
 }

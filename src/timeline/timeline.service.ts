@@ -5,6 +5,7 @@ import { subtreeCte } from '../actors/threat-actor.service';
 import { sortDay } from '../attributions/attribution-order';
 import { Attribution } from '../attributions/attribution.entity';
 import { Incident } from '../incidents/incident.entity';
+import { Response } from '../responses/response.entity';
 import { Statement } from '../statements/statement.entity';
 import { TimelineEntry, TimelineEntryKind } from './timeline.types';
 
@@ -22,10 +23,11 @@ export class TimelineService {
   /** The incident's own dates, every statement linked to it and every attribution of it. */
   async forIncidents(ids: readonly string[]): Promise<TimelineEntry[][]> {
     const incidentIds = [...ids];
-    const [incidents, links, attributions] = await Promise.all([
+    const [incidents, links, attributions, responses] = await Promise.all([
       this.dataSource.getRepository(Incident).findBy({ id: In(incidentIds) }),
       this.pairs(`SELECT incident_id::text AS key, statement_id::text AS id FROM statement_incident WHERE incident_id = ANY($1::uuid[])`, [incidentIds]),
       this.dataSource.getRepository(Attribution).findBy({ incidentId: In(incidentIds) }),
+      this.dataSource.getRepository(Response).findBy({ incidentId: In(incidentIds) }),
     ]);
     const statements = await this.statements(links);
     return ids.map((id) =>
@@ -33,6 +35,7 @@ export class TimelineService {
         ...incidents.filter((i) => i.id === id).flatMap(incidentDates),
         ...links.filter((l) => l.key === id).map((l) => statementEntry(statements.get(l.id)!)),
         ...attributions.filter((a) => a.incidentId === id).map(attributionEntry),
+        ...responses.filter((r) => r.incidentId === id).map(responseEntry),
       ]),
     );
   }
@@ -54,9 +57,14 @@ export class TimelineService {
       this.dataSource.getRepository(Attribution).findBy({ actorId: In(actorIds) }),
     ]);
     const incidentIds = [...new Set(attributions.map((a) => a.incidentId).filter((id): id is string => Boolean(id)))];
-    const [statements, incidents] = await Promise.all([
+    const attributionIds = attributions.map((a) => a.id);
+    const [statements, incidents, responses] = await Promise.all([
       this.statements(links),
       incidentIds.length ? this.dataSource.getRepository(Incident).findBy({ id: In(incidentIds) }) : Promise.resolve([]),
+      // Responses aimed at the actor or at a claim naming it.
+      this.dataSource.getRepository(Response).find({
+        where: [{ actorId: In(actorIds) }, ...(attributionIds.length ? [{ attributionId: In(attributionIds) }] : [])],
+      }),
     ]);
     return ids.map((root) => {
       const own = new Set(members.filter((m) => m.key === root).map((m) => m.id));
@@ -67,6 +75,7 @@ export class TimelineService {
         ...incidents.filter((i) => accusedIn.has(i.id)).flatMap(incidentDates),
         ...[...statementIds].map((id) => statementEntry(statements.get(id)!)),
         ...claims.map(attributionEntry),
+        ...responses.filter((r) => own.has(r.actorId ?? '') || claims.some((a) => a.id === r.attributionId)).map(responseEntry),
       ]);
     });
   }
@@ -96,10 +105,12 @@ export class TimelineService {
     ]);
     const incidentIds = [...new Set(targeted.map((t) => t.id))];
     const actorIds = [...new Set(actors.map((a) => a.id))];
-    const [statements, incidents, attributions] = await Promise.all([
+    const [statements, incidents, attributions, responses] = await Promise.all([
       this.statements(links),
       incidentIds.length ? this.dataSource.getRepository(Incident).findBy({ id: In(incidentIds) }) : Promise.resolve([]),
       this.attributionsOf(incidentIds, actorIds),
+      // Responses the country made.
+      this.dataSource.getRepository(Response).findBy({ responderCountryCode: In(list) }),
     ]);
     return codes.map((code) => {
       const ownIncidents = new Set(targeted.filter((t) => t.key === code).map((t) => t.id));
@@ -108,6 +119,7 @@ export class TimelineService {
         ...incidents.filter((i) => ownIncidents.has(i.id)).flatMap(incidentDates),
         ...links.filter((l) => l.key === code).map((l) => statementEntry(statements.get(l.id)!)),
         ...attributions.filter((a) => ownIncidents.has(a.incidentId ?? '') || ownActors.has(a.actorId)).map(attributionEntry),
+        ...responses.filter((r) => r.responderCountryCode === code).map(responseEntry),
       ]);
     });
   }
@@ -157,6 +169,13 @@ function attributionEntry(attribution: Attribution): TimelineEntry {
   return {
     kind: TimelineEntryKind.ATTRIBUTION, dateColumns: attribution.attributed, incidentId: attribution.incidentId, statement: null,
     attribution, rank: INCIDENT_DATES.length, recordedAt: attribution.createdAt, seq: 0n,
+  };
+}
+
+function responseEntry(response: Response): TimelineEntry {
+  return {
+    kind: TimelineEntryKind.RESPONSE, dateColumns: response.responded, incidentId: response.incidentId, statement: null,
+    attribution: null, response, rank: INCIDENT_DATES.length, recordedAt: response.createdAt, seq: 0n,
   };
 }
 

@@ -1,6 +1,7 @@
 import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Attribution } from '../attributions/attribution.entity';
 import { DateSpanColumns } from '../common/date-span';
+import { Response } from '../responses/response.entity';
 import { Statement } from '../statements/statement.entity';
 
 export enum TimelineEntryKind {
@@ -9,10 +10,11 @@ export enum TimelineEntryKind {
   INCIDENT_ENDED = 'INCIDENT_ENDED',
   STATEMENT = 'STATEMENT',
   ATTRIBUTION = 'ATTRIBUTION',
+  RESPONSE = 'RESPONSE',
 }
 registerEnumType(TimelineEntryKind, {
   name: 'TimelineEntryKind',
-  description: 'An incident\'s own date (started, disclosed, ended), something said (STATEMENT), or a claim of who did it (ATTRIBUTION).',
+  description: 'An incident\'s own date (started, disclosed, ended), something said (STATEMENT), a claim of who did it (ATTRIBUTION), or a political or legal response (RESPONSE).',
 });
 
 @ObjectType({
@@ -34,6 +36,9 @@ export class TimelineEntry {
 
   @Field(() => Attribution, { nullable: true, description: 'For ATTRIBUTION entries.' })
   attribution: Attribution | null;
+
+  @Field(() => Response, { nullable: true, description: 'For RESPONSE entries.' })
+  response?: Response | null;
 
   /** Sort keys: same-day rank (incident dates first) and recording order. */
   rank: number;

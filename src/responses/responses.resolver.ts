@@ -1,0 +1,129 @@
+import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { ThreatActor } from '../actors/threat-actor.entity';
+import { Attribution } from '../attributions/attribution.entity';
+import { Caller } from '../common/caller';
+import { DateSpan, toDateSpan } from '../common/date-span';
+import { Connection, PageArgs } from '../common/pagination';
+import { RequestLoaders } from '../common/request-loaders';
+import { Country } from '../countries/country.entity';
+import { Incident } from '../incidents/incident.entity';
+import { Organization } from '../organizations/organization.entity';
+import { Person } from '../people/person.entity';
+import { Citation } from '../sources/citation.entity';
+import { CitationService } from '../sources/citation.service';
+import { citationsOf } from '../sources/fact-citations.resolver';
+import { Response } from './response.entity';
+import { CreateResponseInput, ResponseFilter, UpdateResponseInput } from './response.inputs';
+import { ResponseService } from './response.service';
+
+@ObjectType()
+export class ResponseConnection extends Connection(Response) {}
+
+@Resolver(() => Response)
+export class ResponsesResolver {
+  constructor(private readonly responseService: ResponseService, private readonly citationService: CitationService) {}
+
+  @Query(() => Response, { nullable: true })
+  response(@Args('id', { type: () => ID }) id: string) {
+    return this.responseService.get(id);
+  }
+
+  @Query(() => ResponseConnection, { description: 'Political and legal responses, in date order (undated last).' })
+  responses(
+    @Args('filter', { type: () => ResponseFilter, nullable: true }) filter: ResponseFilter | null,
+    @Args() page: PageArgs,
+  ) {
+    return this.responseService.list(filter, page);
+  }
+
+  @Mutation(() => Response)
+  createResponse(@Args('input') input: CreateResponseInput, @Caller() caller: string) {
+    return this.responseService.create(input, caller);
+  }
+
+  @Mutation(() => Response)
+  updateResponse(@Args('input') input: UpdateResponseInput, @Caller() caller: string) {
+    return this.responseService.update(input, caller);
+  }
+
+  @Mutation(() => ID)
+  deleteResponse(@Args('id', { type: () => ID }) id: string) {
+    return this.responseService.delete(id);
+  }
+
+  @ResolveField(() => DateSpan, { description: 'When it was responded (or, for a planned step, when it was announced for).' })
+  responded(@Parent() response: Response) {
+    return toDateSpan(response.responded);
+  }
+
+  @ResolveField(() => Organization, { nullable: true })
+  responderOrganization(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
+    return response.responderOrganizationId ? loaders.one(Organization).load(response.responderOrganizationId) : null;
+  }
+
+  @ResolveField(() => Person, { nullable: true })
+  responderPerson(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
+    return response.responderPersonId ? loaders.one(Person).load(response.responderPersonId) : null;
+  }
+
+  @ResolveField(() => Country, { nullable: true })
+  responderCountry(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
+    return response.responderCountryCode ? loaders.one(Country, 'code').load(response.responderCountryCode) : null;
+  }
+
+  @ResolveField(() => Incident, { nullable: true, description: 'The incident it responds to.' })
+  incident(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
+    return response.incidentId ? loaders.one(Incident).load(response.incidentId) : null;
+  }
+
+  @ResolveField(() => Attribution, { nullable: true, description: 'The attribution it responds to.' })
+  attribution(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
+    return response.attributionId ? loaders.one(Attribution).load(response.attributionId) : null;
+  }
+
+  @ResolveField(() => ThreatActor, { nullable: true, description: 'The actor it is aimed at.' })
+  actor(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
+    return response.actorId ? loaders.one(ThreatActor).load(response.actorId) : null;
+  }
+
+  @ResolveField(() => [Citation], { description: 'The articles and dataset records that report the response.' })
+  citations(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
+    return citationsOf(loaders, this.citationService, 'response', response.id);
+  }
+}
+
+@Resolver(() => Incident)
+export class IncidentResponsesResolver {
+  constructor(private readonly responseService: ResponseService) {}
+
+  @ResolveField(() => ResponseConnection, { description: 'Responses to the incident, in date order.' })
+  responses(@Parent() incident: Incident, @Args() page: PageArgs) {
+    return this.responseService.list({ incidentId: incident.id }, page);
+  }
+}
+
+@Resolver(() => ThreatActor)
+export class ActorResponsesResolver {
+  constructor(private readonly responseService: ResponseService) {}
+
+  @ResolveField(() => ResponseConnection, {
+    description: 'Responses aimed at the actor, at a claim naming it, or at an incident someone asserts it carried out; in date order.',
+  })
+  responses(
+    @Parent() actor: ThreatActor,
+    @Args() page: PageArgs,
+    @Args('includeSubordinates', { defaultValue: false, description: 'Also those concerning the actors below it.' }) includeSubordinates: boolean,
+  ) {
+    return this.responseService.forActor(actor.id, includeSubordinates, page);
+  }
+}
+
+@Resolver(() => Country)
+export class CountryResponsesResolver {
+  constructor(private readonly responseService: ResponseService) {}
+
+  @ResolveField(() => ResponseConnection, { description: 'Responses the country made (as responder), in date order.' })
+  responses(@Parent() country: Country, @Args() page: PageArgs) {
+    return this.responseService.list({ responderCountry: country.code }, page);
+  }
+}
