@@ -317,6 +317,7 @@ class ImportRun {
       await this.manager.query(`INSERT INTO actor_reference (actor_id, url, source) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [actorId, r.url, r.source]);
     }
     await this.remember(o, 'threat_actor', actorId, 'threat_actor_id', status);
+    await this.cite(o, 'threat_actor', actorId);
     return null;
   }
 
@@ -327,16 +328,19 @@ class ImportRun {
       const id = this.stored.get(o.id)!.rowId;
       await this.manager.query(`UPDATE campaign SET name = $2, description = $3, started_from = $4, started_to = $5, started_text = $6, updated_at = clock_timestamp() WHERE id = $1`, [id, ...values]);
       await this.remember(o, 'campaign', id, 'campaign_id', 'updated');
+      await this.cite(o, 'campaign', id);
       return null;
     }
     const [existing] = await this.manager.query(`SELECT id FROM campaign WHERE lower(name) = lower($1)`, [o.name]);
     if (existing) {
       await this.remember(o, 'campaign', existing.id, 'campaign_id', 'merged');
+      await this.cite(o, 'campaign', existing.id);
       return null;
     }
     const [row] = await this.manager.query(
       `INSERT INTO campaign (name, description, started_from, started_to, started_text) VALUES ($1, $2, $3, $4, $5) RETURNING id`, values);
     await this.remember(o, 'campaign', row.id, 'campaign_id', 'created');
+    await this.cite(o, 'campaign', row.id);
     return null;
   }
 
@@ -418,7 +422,7 @@ class ImportRun {
   }
 
   /** A fact's external references that stand for an article (external_id report--…): citations of that article, with the excerpt. */
-  private async cite(o: StixInput, kind: 'incident' | 'attribution' | 'statement', factId: string): Promise<void> {
+  private async cite(o: StixInput, kind: 'incident' | 'attribution' | 'statement' | 'threat_actor' | 'actor_tie_actor' | 'campaign' | 'incident_target', factId: string): Promise<void> {
     for (const r of o.external_references ?? []) {
       if (!String(r.external_id ?? '').startsWith('report--')) continue;
       let articleId = this.row(r.external_id)?.id;
@@ -435,11 +439,11 @@ class ImportRun {
       const excerpt = r.description ?? null;
       if (kind === 'incident') {
         await this.manager.query(`INSERT INTO incident_source (incident_id, source_article_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [factId, articleId]);
-      } else if (excerpt) {
+      } else if (excerpt && (kind === 'attribution' || kind === 'statement')) {
         const table = kind === 'attribution' ? 'attribution_source' : 'statement_source';
         await this.manager.query(`INSERT INTO ${table} (${kind}_id, source_article_id, excerpt) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [factId, articleId, excerpt]);
       } else {
-        await this.manager.query(`INSERT INTO citation (source_article_id, ${kind}_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [articleId, factId]);
+        await this.manager.query(`INSERT INTO citation (source_article_id, excerpt, ${kind}_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [articleId, excerpt, factId]);
       }
     }
   }
@@ -497,6 +501,7 @@ class ImportRun {
     // The tie is its own object (its stix_object row), so the actor's own modified stays as its object gave it.
     await this.manager.query(`UPDATE threat_actor SET parent_id = $2, parent_tie = $3 WHERE id = $1`, [childId, parentId, tie]);
     await this.remember(o, 'threat_actor_parent', childId, 'actor_tie_actor_id', known ? 'updated' : 'created');
+    await this.cite(o, 'actor_tie_actor', childId);
     return null;
   }
 
@@ -587,6 +592,7 @@ class ImportRun {
       [{ id }] = await this.manager.query(`INSERT INTO incident_target (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, values);
     }
     await this.remember(o, 'incident_target', id, 'incident_target_id', known ? 'updated' : 'created');
+    await this.cite(o, 'incident_target', id);
     if (ownIdentity && partyObject) {
       await this.manager.query(
         `INSERT INTO stix_object (stix_id, stix_type, row_table, row_id, created, modified, modified_at) VALUES ($1, 'identity', 'incident_target_party', $2, $3, $4::text, $4::timestamptz)
