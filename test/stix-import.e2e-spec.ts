@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
-import { StixBundleError } from '../src/stix/stix-bundle-check';
+import { StixBundleError, danglingReferences } from '../src/stix/stix-bundle-check';
+import { StixExportService } from '../src/stix/stix-export.service';
+import { StixSchemas } from '../src/stix/stix-schemas';
 import { StixImportResult, StixImportService } from '../src/stix/stix-import.service';
 import { TestApp, errorCodes, startTestApp } from './support/test-app';
 
@@ -128,6 +130,21 @@ describe('STIX import: ATT&CK for ICS and the OASIS threat reports into the seed
     const ivy = await new StixImportService(t.dataSource).import(readFileSync(POISON_IVY));
     expect(Object.fromEntries(ivy.notTakenByType.map((c) => [c.type, c.count]))).toEqual({ indicator: 25, malware: 25, vulnerability: 6, 'course-of-action': 1 });
     expect(await t.dataSource.query(`SELECT name FROM campaign WHERE name ILIKE '%poison%' OR name ILIKE 'admin@338' ORDER BY 1`)).not.toHaveLength(0);
+  });
+
+  it('exports the imported graph as valid STIX, every reference inside the bundle', async () => {
+    const exporter = new StixExportService(t.dataSource, null as never);
+    const objects: Record<string, any>[] = [];
+    for await (const o of exporter.objects({})) objects.push(o);
+    const schemas = StixSchemas.load();
+    expect(objects.flatMap((o) => schemas.validate(o).map((p) => `${o.id} ${p.path} ${p.message}`))).toEqual([]);
+    expect(danglingReferences(objects as never, () => false)).toEqual([]);
+    // Imported objects keep their own ids: Sandworm Team is ATT&CK's intrusion-set, and Wang Dong serves in Ugly Gorilla.
+    const sandworm = file.objects.find((o) => o.name === 'Sandworm Team')!;
+    expect(objects.find((o) => o.id === sandworm.id)).toMatchObject({ type: 'intrusion-set', name: 'Sandworm Team' });
+    const gorilla = objects.find((o) => o.name === 'Ugly Gorilla')!;
+    const wang = objects.find((o) => o.name === 'Wang Dong')!;
+    expect(objects).toContainEqual(expect.objectContaining({ relationship_type: 'attributed-to', source_ref: gorilla.id, target_ref: wang.id }));
   });
 
   describe('invalid bundles are refused whole, every bad object named, nothing written', () => {

@@ -347,3 +347,18 @@ export function articleObject(row: ArticleRow): StixObject | null {
     external_references: row.url ? [compact({ source_name: row.publisher ?? row.title ?? 'source', url: row.url })] : undefined,
   }, { published_span: spanToStix(span(row, 'published')), publisher: row.publisher, article_authors: row.authors }) as StixObject;
 }
+
+export interface MemberRow {
+  id: string; actor_id: string; actor_kind: string; actor_stix: string[] | null; person_id: string; person_stix: string[] | null;
+  citations: Citation[] | null; created_at: string; updated_at: string; stix: StoredStix[] | null;
+}
+/** A person serving in an actor (an indicted officer of a unit), as apt1 writes a persona's operator: actor attributed-to person. */
+export function memberObject(row: MemberRow): StixObject {
+  return compact({
+    ...base('relationship', identify('relationship', 'actor_member', row.id, row, row.stix)),
+    relationship_type: 'attributed-to',
+    source_ref: refOf(actorType(row.actor_kind), 'threat_actor', row.actor_id, row.actor_stix),
+    target_ref: refOf('identity', 'person', row.person_id, row.person_stix),
+    external_references: externalReferences(row.citations, (row.stix ?? []).map((s) => s.id)),
+  }) as StixObject;
+}

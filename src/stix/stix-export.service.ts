@@ -7,7 +7,7 @@ import { IncidentFilter } from '../incidents/incident.inputs';
 import { IncidentService } from '../incidents/incident.service';
 import { extensionDefinition, producerIdentity } from './stix-extension';
 import {
-  StixObject, actorObjects, articleObject, attributionObject, campaignObject, countryObject, incidentObject, organizationObject,
+  StixObject, actorObjects, memberObject, articleObject, attributionObject, campaignObject, countryObject, incidentObject, organizationObject,
   personObject, statementObject, targetObjects, techniqueObject,
 } from './stix-export-mapping';
 import { uuidv5 } from './stix-id';
@@ -101,6 +101,12 @@ const QUERIES = {
     FROM attribution a JOIN threat_actor ac ON ac.id = a.actor_id
     LEFT JOIN organization o ON o.id = a.attributed_by_organization_id LEFT JOIN person p ON p.id = a.attributed_by_person_id
     WHERE a.id > $1 AND ${inScope('a.id', '$2')} ORDER BY a.id LIMIT ${BATCH}`,
+  // A person serving in an actor ($2 the actors).
+  member: `SELECT m.id, m.actor_id, a.kind AS actor_kind, ${ids('threat_actor', 'm.actor_id')} AS actor_stix, m.person_id,
+      ${ids('person', 'm.person_id')} AS person_stix, a.created_at, a.updated_at,
+      ${citations('actor_member_id', 'm.id')} AS citations, ${own('actor_member', 'm.id')} AS stix
+    FROM actor_member m JOIN threat_actor a ON a.id = m.actor_id
+    WHERE m.id > $1 AND ${inScope('m.actor_id', '$2')} ORDER BY m.id LIMIT ${BATCH}`,
   // $2 statements, $3 incidents, $4 actors, $5 attributions, $6 countries: what a note may refer to.
   statement: `SELECT s.*, ${ids('person', 's.speaker_person_id')} AS speaker_person_stix, p.name AS speaker_person_name,
       ${ids('organization', 's.speaker_organization_id')} AS speaker_organization_stix, o.name AS speaker_organization_name,
@@ -170,6 +176,7 @@ export class StixExportService {
         ['person', [s(scope.people)], personObject, NO_UUID],
         ['country', [s(scope.countries)], countryObject, ''],
         ['actor', [s(scope.actors)], actorObjects, NO_UUID],
+        ['member', [s(scope.actors)], memberObject, NO_UUID],
         ['campaign', [s(scope.campaigns)], campaignObject, NO_UUID],
         ['technique', [s(scope.techniques)], techniqueObject, ''],
         ['incident', [s(scope.incidents)], incidentObject, NO_UUID],
@@ -245,7 +252,8 @@ export class StixExportService {
     const people = await column(
       `SELECT attributed_by_person_id AS id FROM attribution WHERE id = ANY($1::uuid[]) AND attributed_by_person_id IS NOT NULL
        UNION SELECT speaker_person_id FROM statement WHERE id = ANY($2::uuid[]) AND speaker_person_id IS NOT NULL
-       UNION SELECT person_id FROM incident_target WHERE id = ANY($3::uuid[]) AND person_id IS NOT NULL`, [attributions, statements, targets]);
+       UNION SELECT person_id FROM incident_target WHERE id = ANY($3::uuid[]) AND person_id IS NOT NULL
+       UNION SELECT person_id FROM actor_member WHERE actor_id = ANY($4::uuid[])`, [attributions, statements, targets, actors]);
     const organizations = await column(
       `SELECT attributed_by_organization_id AS id FROM attribution WHERE id = ANY($1::uuid[]) AND attributed_by_organization_id IS NOT NULL
        UNION SELECT speaker_organization_id FROM statement WHERE id = ANY($2::uuid[]) AND speaker_organization_id IS NOT NULL
