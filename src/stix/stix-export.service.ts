@@ -7,7 +7,7 @@ import { IncidentFilter } from '../incidents/incident.inputs';
 import { IncidentService } from '../incidents/incident.service';
 import { extensionDefinition, producerIdentity } from './stix-extension';
 import {
-  StixObject, actorObjects, memberObject, articleObject, attributionObject, campaignObject, countryObject, incidentObject, organizationObject,
+  Citation, StixObject, StoredStix, actorObjects, memberObject, articleObject, attributionObject, campaignObject, countryObject, incidentObject, organizationObject,
   personObject, statementObject, targetObjects, techniqueObject,
 } from './stix-export-mapping';
 import { uuidv5 } from './stix-id';
@@ -27,121 +27,273 @@ interface Scope {
   countries: string[] | null; techniques: string[] | null; targets: string[] | null;
 }
 
-/** Rows read per query: enough to amortise the round trip, few enough to keep memory flat. */
+/** Rows read per query: enough to amortise the round trips, few enough to keep memory flat. */
 const BATCH = 2000;
 const NO_UUID = '00000000-0000-0000-0000-000000000000';
-
-/** SQL: what stix_object remembers of the objects imported into a row (jsonb list, or null). */
-const own = (table: string, id: string) => `(SELECT jsonb_agg(jsonb_build_object('id', so.stix_id, 'created', so.created, 'modified', so.modified,
-  'at', so.imported_at) ORDER BY so.stix_id) FROM stix_object so WHERE so.row_table = '${table}' AND so.row_id = (${id})::text)`;
-/** SQL: the STIX ids imported into a row (text[], or null). */
-const ids = (table: string, id: string) =>
-  `(SELECT array_agg(so.stix_id ORDER BY so.stix_id) FROM stix_object so WHERE so.row_table = '${table}' AND so.row_id = (${id})::text)`;
 const inScope = (column: string, param: string) => `(${param}::text[] IS NULL OR ${column}::text = ANY(${param}::text[]))`;
+const page = (alias: string, key = 'id') => `WHERE ${alias}.${key} > $1 AND ${inScope(`${alias}.${key}`, '$2')} ORDER BY ${alias}.${key} LIMIT ${BATCH}`;
 
-/** SQL: a fact's citations, from issue 9's citation table and from the article-citation table of its kind. */
-function citations(factColumn: string, id: string, legacy?: { table: string; column: string; excerpt: boolean }): string {
-  const article = `c.source_article_id AS article, ${ids('source_article', 'c.source_article_id')} AS article_stix, sa.title, sa.url, sa.publisher`;
+/**
+ * The rows of each kind, one keyset page at a time ($1 the cursor, $2 the scope's ids). What
+ * hangs off them (names, citations, links, remembered STIX ids) is read per page with one
+ * `= ANY($ids)` query per relation (Lookups below): no query per row.
+ */
+const ROWS = {
+  organization: `SELECT o.* FROM organization o ${page('o')}`,
+  person: `SELECT p.* FROM person p ${page('p')}`,
+  actor: `SELECT a.*, p.kind AS parent_kind FROM threat_actor a LEFT JOIN threat_actor p ON p.id = a.parent_id ${page('a')}`,
+  member: `SELECT m.id, m.actor_id, a.kind AS actor_kind, m.person_id, a.created_at, a.updated_at
+    FROM actor_member m JOIN threat_actor a ON a.id = m.actor_id WHERE m.id > $1 AND ${inScope('m.actor_id', '$2')} ORDER BY m.id LIMIT ${BATCH}`,
+  campaign: `SELECT c.* FROM campaign c ${page('c')}`,
+  technique: `SELECT t.* FROM attack_technique t ${page('t')}`,
+  country: `SELECT c.code AS id, c.code, c.name FROM country c ${page('c', 'code')}`,
+  incident: `SELECT i.* FROM incident i ${page('i')}`,
+  target: `SELECT t.*, i.created_at, i.updated_at FROM incident_target t JOIN incident i ON i.id = t.incident_id ${page('t')}`,
+  attribution: `SELECT a.*, ac.kind AS actor_kind, coalesce(o.name, p.name) AS party_name
+    FROM attribution a JOIN threat_actor ac ON ac.id = a.actor_id
+    LEFT JOIN organization o ON o.id = a.attributed_by_organization_id LEFT JOIN person p ON p.id = a.attributed_by_person_id ${page('a')}`,
+  statement: `SELECT s.*, p.name AS speaker_person_name, o.name AS speaker_organization_name
+    FROM statement s LEFT JOIN person p ON p.id = s.speaker_person_id LEFT JOIN organization o ON o.id = s.speaker_organization_id ${page('s')}`,
+  article: `SELECT sa.id, sa.title, sa.url, sa.publisher, sa.authors, sa.language, sa.published_from, sa.published_to, sa.published_text,
+      sa.created_at, sa.updated_at FROM source_article sa ${page('sa')}`,
+};
+type Kind = keyof typeof ROWS;
+
+const ACTOR_TYPE_SQL = (kind: string) => `CASE WHEN ${kind} IN ('STATE', 'INTELLIGENCE_AGENCY') THEN 'identity'
+  WHEN ${kind} IN ('MILITARY_UNIT', 'INDIVIDUAL') THEN 'threat-actor' ELSE 'intrusion-set' END`;
+const CLAIM_TYPE_SQL = `CASE WHEN a.status IN ('DENIED', 'DISPUTED') THEN 'opinion' ELSE 'relationship' END`;
+
+/** SQL: a page's citations ($1 the fact ids), from issue 9's citation table and the kind's own article-citation table. */
+function citationsSql(factColumn: string, legacy?: { table: string; column: string; excerpt: boolean }): string {
   const legacySql = legacy
-    ? `UNION ALL SELECT l.source_article_id AS article, ${ids('source_article', 'l.source_article_id')}, sa.title, sa.url, sa.publisher,
-         ${legacy.excerpt ? 'l.excerpt' : 'NULL::text'},
-         NULL, NULL, NULL, NULL FROM ${legacy.table} l JOIN source_article sa ON sa.id = l.source_article_id WHERE l.${legacy.column} = ${id}`
+    ? `UNION ALL SELECT l.${legacy.column}::text, l.source_article_id::text, sa.title, sa.url, sa.publisher, ${legacy.excerpt ? 'l.excerpt' : 'NULL::text'},
+         NULL, NULL, NULL, NULL FROM ${legacy.table} l JOIN source_article sa ON sa.id = l.source_article_id WHERE l.${legacy.column} = ANY($1::uuid[])`
     : '';
-  return `(SELECT jsonb_agg(to_jsonb(x) ORDER BY coalesce(x.article::text, x.record_key), x.excerpt) FROM (
-    SELECT ${article}, c.excerpt, d.name AS dataset, d.version, r.record_type, r.record_key
-      FROM citation c LEFT JOIN source_article sa ON sa.id = c.source_article_id
-      LEFT JOIN dataset_record r ON r.id = c.dataset_record_id LEFT JOIN dataset d ON d.id = r.dataset_id
-     WHERE c.${factColumn} = ${id} ${legacySql}) x)`;
+  return `SELECT c.${factColumn}::text AS key, c.source_article_id::text AS article, sa.title, sa.url, sa.publisher, c.excerpt,
+      d.name AS dataset, d.version, r.record_type, r.record_key
+    FROM citation c LEFT JOIN source_article sa ON sa.id = c.source_article_id
+    LEFT JOIN dataset_record r ON r.id = c.dataset_record_id LEFT JOIN dataset d ON d.id = r.dataset_id
+    WHERE c.${factColumn} = ANY($1::uuid[]) ${legacySql}`;
 }
 
-/** SQL of each kind of row: $1 the keyset cursor, $2… the scope lists it needs. */
-const QUERIES = {
-  organization: `SELECT o.*, ${own('organization', 'o.id')} AS stix FROM organization o
-    WHERE o.id > $1 AND ${inScope('o.id', '$2')} ORDER BY o.id LIMIT ${BATCH}`,
-  person: `SELECT p.*, ${ids('organization', 'p.organization_id')} AS organization_stix, ${own('person', 'p.id')} AS stix FROM person p
-    WHERE p.id > $1 AND ${inScope('p.id', '$2')} ORDER BY p.id LIMIT ${BATCH}`,
-  actor: `SELECT a.*, p.kind AS parent_kind, ${ids('threat_actor', 'a.parent_id')} AS parent_stix,
-      (SELECT jsonb_agg(jsonb_build_object('name', al.name, 'source', al.source) ORDER BY al.name) FROM actor_alias al WHERE al.actor_id = a.id) AS aliases,
-      (SELECT jsonb_agg(jsonb_build_object('source', e.source, 'external_id', e.external_id) ORDER BY e.source, e.external_id)
-         FROM actor_external_id e WHERE e.actor_id = a.id) AS external_ids,
-      (SELECT jsonb_agg(jsonb_build_object('url', r.url, 'source', r.source) ORDER BY r.url) FROM actor_reference r WHERE r.actor_id = a.id) AS references,
-      ${citations('threat_actor_id', 'a.id')} AS citations, ${citations('actor_tie_actor_id', 'a.id')} AS tie_citations,
-      ${own('threat_actor', 'a.id')} AS stix, ${own('threat_actor_parent', 'a.id')} AS tie_stix
-    FROM threat_actor a LEFT JOIN threat_actor p ON p.id = a.parent_id
-    WHERE a.id > $1 AND ${inScope('a.id', '$2')} ORDER BY a.id LIMIT ${BATCH}`,
-  campaign: `SELECT c.*, ${citations('campaign_id', 'c.id')} AS citations, ${own('campaign', 'c.id')} AS stix FROM campaign c
-    WHERE c.id > $1 AND ${inScope('c.id', '$2')} ORDER BY c.id LIMIT ${BATCH}`,
-  technique: `SELECT t.*, ${own('attack_technique', 't.id')} AS stix FROM attack_technique t
-    WHERE t.id > $1 AND ${inScope('t.id', '$2')} ORDER BY t.id LIMIT ${BATCH}`,
-  country: `SELECT c.code, c.name, ${own('country', 'c.code')} AS stix FROM country c
-    WHERE c.code > $1 AND ${inScope('c.code', '$2')} ORDER BY c.code LIMIT ${BATCH}`,
-  incident: `SELECT i.*, ${ids('campaign', 'i.campaign_id')} AS campaign_stix,
-      (SELECT jsonb_object_agg(t, ${ids('attack_technique', 't')}) FROM unnest(i.technique_ids) t) AS technique_stix,
-      ${citations('incident_id', 'i.id', { table: 'incident_source', column: 'incident_id', excerpt: false })} AS citations,
-      ${own('incident', 'i.id')} AS stix
-    FROM incident i WHERE i.id > $1 AND ${inScope('i.id', '$2')} ORDER BY i.id LIMIT ${BATCH}`,
-  target: `SELECT t.*, i.created_at, i.updated_at, ${ids('incident', 't.incident_id')} AS incident_stix,
-      CASE WHEN t.organization_id IS NOT NULL THEN ${ids('organization', 't.organization_id')}
-           WHEN t.person_id IS NOT NULL THEN ${ids('person', 't.person_id')}
-           WHEN t.country_code IS NOT NULL THEN ${ids('country', 't.country_code')} END AS party_stix,
-      ${own('incident_target_party', 't.id')} AS party_stix_own,
-      ${citations('incident_target_id', 't.id')} AS citations, ${own('incident_target', 't.id')} AS stix
-    FROM incident_target t JOIN incident i ON i.id = t.incident_id
-    WHERE t.id > $1 AND ${inScope('t.id', '$2')} ORDER BY t.id LIMIT ${BATCH}`,
-  attribution: `SELECT a.*, ac.kind AS actor_kind, ${ids('threat_actor', 'a.actor_id')} AS actor_stix,
-      CASE WHEN a.incident_id IS NOT NULL THEN ${ids('incident', 'a.incident_id')} ELSE ${ids('campaign', 'a.campaign_id')} END AS subject_stix,
-      ${ids('organization', 'a.attributed_by_organization_id')} AS organization_stix, ${ids('person', 'a.attributed_by_person_id')} AS person_stix,
-      coalesce(o.name, p.name) AS party_name,
-      CASE WHEN a.status IN ('DENIED', 'DISPUTED') THEN (
-        SELECT jsonb_agg(jsonb_build_object('id', c.id, 'stix', ${ids('attribution', 'c.id')}) ORDER BY c.id) FROM attribution c
-         WHERE c.actor_id = a.actor_id AND c.status IN ('ASSERTED', 'RETRACTED')
-           AND (c.incident_id = a.incident_id OR c.campaign_id = a.campaign_id) AND ${inScope('c.id', '$2')}) END AS contested,
-      ${citations('attribution_id', 'a.id', { table: 'attribution_source', column: 'attribution_id', excerpt: true })} AS citations,
-      ${own('attribution', 'a.id')} AS stix
-    FROM attribution a JOIN threat_actor ac ON ac.id = a.actor_id
-    LEFT JOIN organization o ON o.id = a.attributed_by_organization_id LEFT JOIN person p ON p.id = a.attributed_by_person_id
-    WHERE a.id > $1 AND ${inScope('a.id', '$2')} ORDER BY a.id LIMIT ${BATCH}`,
-  // A person serving in an actor ($2 the actors).
-  member: `SELECT m.id, m.actor_id, a.kind AS actor_kind, ${ids('threat_actor', 'm.actor_id')} AS actor_stix, m.person_id,
-      ${ids('person', 'm.person_id')} AS person_stix, a.created_at, a.updated_at,
-      ${citations('actor_member_id', 'm.id')} AS citations, ${own('actor_member', 'm.id')} AS stix
-    FROM actor_member m JOIN threat_actor a ON a.id = m.actor_id
-    WHERE m.id > $1 AND ${inScope('m.actor_id', '$2')} ORDER BY m.id LIMIT ${BATCH}`,
-  // $2 statements, $3 incidents, $4 actors, $5 attributions, $6 countries: what a note may refer to.
-  statement: `SELECT s.*, ${ids('person', 's.speaker_person_id')} AS speaker_person_stix, p.name AS speaker_person_name,
-      ${ids('organization', 's.speaker_organization_id')} AS speaker_organization_stix, o.name AS speaker_organization_name,
-      (SELECT jsonb_agg(r) FROM (
-         SELECT 'incident' AS table, si.incident_id::text AS id, 'incident' AS type, ${ids('incident', 'si.incident_id')} AS stix
-           FROM statement_incident si WHERE si.statement_id = s.id AND ${inScope('si.incident_id', '$3')}
-         UNION ALL SELECT 'threat_actor', sa.actor_id::text, CASE WHEN ta.kind IN ('STATE', 'INTELLIGENCE_AGENCY') THEN 'identity'
-             WHEN ta.kind IN ('MILITARY_UNIT', 'INDIVIDUAL') THEN 'threat-actor' ELSE 'intrusion-set' END, ${ids('threat_actor', 'sa.actor_id')}
-           FROM statement_actor sa JOIN threat_actor ta ON ta.id = sa.actor_id WHERE sa.statement_id = s.id AND ${inScope('sa.actor_id', '$4')}
-         UNION ALL SELECT 'attribution', at.attribution_id::text, CASE WHEN a.status IN ('DENIED', 'DISPUTED') THEN 'opinion' ELSE 'relationship' END,
-             ${ids('attribution', 'at.attribution_id')}
-           FROM attribution_statement at JOIN attribution a ON a.id = at.attribution_id WHERE at.statement_id = s.id AND ${inScope('at.attribution_id', '$5')}
-         UNION ALL SELECT 'country', sc.country_code, 'location', ${ids('country', 'sc.country_code')}
-           FROM statement_country sc WHERE sc.statement_id = s.id AND ${inScope('sc.country_code', '$6')}) r) AS refs,
-      ${citations('statement_id', 's.id', { table: 'statement_source', column: 'statement_id', excerpt: true })} AS citations,
-      ${own('statement', 's.id')} AS stix
-    FROM statement s LEFT JOIN person p ON p.id = s.speaker_person_id LEFT JOIN organization o ON o.id = s.speaker_organization_id
-    WHERE s.id > $1 AND ${inScope('s.id', '$2')} ORDER BY s.id LIMIT ${BATCH}`,
-  // $2 articles, $3 incidents, $4 statements, $5 attributions.
-  article: `SELECT sa.id, sa.title, sa.url, sa.publisher, sa.authors, sa.language, sa.published_from, sa.published_to, sa.published_text,
-      sa.created_at, sa.updated_at, ${own('source_article', 'sa.id')} AS stix,
-      (SELECT jsonb_agg(r) FROM (
-         SELECT 'incident' AS table, x.incident_id::text AS id, 'incident' AS type, ${ids('incident', 'x.incident_id')} AS stix FROM (
-           SELECT incident_id FROM incident_source WHERE source_article_id = sa.id
-           UNION SELECT incident_id FROM citation WHERE source_article_id = sa.id AND incident_id IS NOT NULL) x WHERE ${inScope('x.incident_id', '$3')}
-         UNION ALL SELECT 'statement', x.statement_id::text, 'note', ${ids('statement', 'x.statement_id')} FROM (
-           SELECT statement_id FROM statement_source WHERE source_article_id = sa.id
-           UNION SELECT statement_id FROM citation WHERE source_article_id = sa.id AND statement_id IS NOT NULL) x WHERE ${inScope('x.statement_id', '$4')}
-         UNION ALL SELECT 'attribution', x.id::text, CASE WHEN a.status IN ('DENIED', 'DISPUTED') THEN 'opinion' ELSE 'relationship' END,
-             ${ids('attribution', 'x.id')} FROM (
-           SELECT attribution_id AS id FROM attribution_source WHERE source_article_id = sa.id
-           UNION SELECT attribution_id FROM citation WHERE source_article_id = sa.id AND attribution_id IS NOT NULL) x
-           JOIN attribution a ON a.id = x.id WHERE ${inScope('x.id', '$5')}) r) AS cited_by
-    FROM source_article sa WHERE sa.id > $1 AND ${inScope('sa.id', '$2')} ORDER BY sa.id LIMIT ${BATCH}`,
-};
+/** What each page needs beside its rows: one query per relation for the whole page. */
+class Lookups {
+  constructor(private readonly runner: QueryRunner, private readonly hasStix: boolean) {}
+
+  /** Rows grouped by their `key` column. */
+  async grouped(sql: string, params: unknown[]): Promise<Map<string, Record<string, any>[]>> {
+    const out = new Map<string, Record<string, any>[]>();
+    for (const row of await this.runner.query(sql, params)) {
+      const list = out.get(row.key);
+      if (list) list.push(row);
+      else out.set(row.key, [row]);
+    }
+    return out;
+  }
+
+  /** Citations per fact id, in a fixed order (article or record, then excerpt). */
+  async citations(ids: string[], factColumn: string, legacy?: { table: string; column: string; excerpt: boolean }): Promise<Map<string, Citation[]>> {
+    const grouped = await this.grouped(citationsSql(factColumn, legacy), [ids]);
+    const sortKey = (c: Record<string, any>) => `${c.article ?? c.record_key}\u0000${c.excerpt ?? ''}`;
+    for (const list of grouped.values()) list.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+    return grouped as unknown as Map<string, Citation[]>;
+  }
+
+  /** The STIX objects imported into the given rows, by `table\0id`; nothing to read when nothing was ever imported. */
+  async stix(pairs: [string, string | null | undefined][]): Promise<(table: string, id: string | null | undefined) => StoredStix[] | null> {
+    if (!this.hasStix) return () => null;
+    const wanted = pairs.filter((p): p is [string, string] => !!p[1]);
+    const rows: { row_table: string; row_id: string; stix_id: string; created: string; modified: string; imported_at: Date }[] =
+      wanted.length ? await this.runner.query(
+        `SELECT row_table, row_id, stix_id, created, modified, imported_at FROM stix_object
+          WHERE row_table = ANY($1::text[]) AND row_id = ANY($2::text[]) ORDER BY stix_id`,
+        [[...new Set(wanted.map((p) => p[0]))], [...new Set(wanted.map((p) => String(p[1])))]]) : [];
+    const found = new Map<string, StoredStix[]>();
+    for (const r of rows) {
+      const k = `${r.row_table}\0${r.row_id}`;
+      const stored = { id: r.stix_id, created: r.created, modified: r.modified, at: new Date(r.imported_at).toISOString() };
+      found.set(k, [...(found.get(k) ?? []), stored]);
+    }
+    return (table, id) => (id ? found.get(`${table}\0${id}`) ?? null : null);
+  }
+}
+
+const idsOf = (stored: StoredStix[] | null) => stored?.map((s) => s.id) ?? null;
+const articleStix = (citations: Citation[][]) => citations.flat().filter((c) => c.article).map((c): [string, string] => ['source_article', c.article!]);
+const withArticleStix = (list: Citation[] | undefined, stix: (t: string, id: string | null) => StoredStix[] | null) =>
+  (list ?? []).map((c) => ({ ...c, article_stix: idsOf(stix('source_article', c.article)) }));
+
+/**
+ * Fills in what the mapping (stix-export-mapping.ts) reads beside a page's own columns.
+ * $2 of the link queries is the scope of the other end, so a scoped bundle refers only to objects it holds.
+ */
+async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, scope: Scope): Promise<void> {
+  const ids = rows.map((r) => String(r.id));
+  switch (kind) {
+    case 'organization': {
+      const stix = await look.stix(ids.map((id) => ['organization', id]));
+      for (const r of rows) r.stix = stix('organization', r.id);
+      return;
+    }
+    case 'person': {
+      const stix = await look.stix(rows.flatMap((r) => [['person', r.id], ['organization', r.organization_id]] as [string, string][]));
+      for (const r of rows) Object.assign(r, { stix: stix('person', r.id), organization_stix: idsOf(stix('organization', r.organization_id)) });
+      return;
+    }
+    case 'actor': {
+      const aliases = await look.grouped(`SELECT actor_id::text AS key, name, source FROM actor_alias WHERE actor_id = ANY($1::uuid[])`, [ids]);
+      const external = await look.grouped(`SELECT actor_id::text AS key, source, external_id FROM actor_external_id WHERE actor_id = ANY($1::uuid[])`, [ids]);
+      const references = await look.grouped(`SELECT actor_id::text AS key, url, source FROM actor_reference WHERE actor_id = ANY($1::uuid[])`, [ids]);
+      const citations = await look.citations(ids, 'threat_actor_id');
+      const ties = await look.citations(ids, 'actor_tie_actor_id');
+      const stix = await look.stix([
+        ...rows.flatMap((r) => [['threat_actor', r.id], ['threat_actor_parent', r.id], ['threat_actor', r.parent_id]] as [string, string][]),
+        ...articleStix([...citations.values(), ...ties.values()]),
+      ]);
+      const byText = (key: string) => (a: Record<string, any>, b: Record<string, any>) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0);
+      for (const r of rows) {
+        Object.assign(r, {
+          aliases: (aliases.get(r.id) ?? []).sort(byText('name')),
+          external_ids: (external.get(r.id) ?? []).sort((a, b) => byText('source')(a, b) || byText('external_id')(a, b)),
+          references: (references.get(r.id) ?? []).sort(byText('url')),
+          citations: withArticleStix(citations.get(r.id), stix), tie_citations: withArticleStix(ties.get(r.id), stix),
+          stix: stix('threat_actor', r.id), tie_stix: stix('threat_actor_parent', r.id), parent_stix: idsOf(stix('threat_actor', r.parent_id)),
+        });
+      }
+      return;
+    }
+    case 'member': {
+      const citations = await look.citations(ids, 'actor_member_id');
+      const stix = await look.stix([
+        ...rows.flatMap((r) => [['actor_member', r.id], ['threat_actor', r.actor_id], ['person', r.person_id]] as [string, string][]),
+        ...articleStix([...citations.values()]),
+      ]);
+      for (const r of rows) {
+        Object.assign(r, { citations: withArticleStix(citations.get(r.id), stix), stix: stix('actor_member', r.id),
+          actor_stix: idsOf(stix('threat_actor', r.actor_id)), person_stix: idsOf(stix('person', r.person_id)) });
+      }
+      return;
+    }
+    case 'campaign': {
+      const citations = await look.citations(ids, 'campaign_id');
+      const stix = await look.stix([...ids.map((id): [string, string] => ['campaign', id]), ...articleStix([...citations.values()])]);
+      for (const r of rows) Object.assign(r, { citations: withArticleStix(citations.get(r.id), stix), stix: stix('campaign', r.id) });
+      return;
+    }
+    case 'technique':
+    case 'country': {
+      const table = kind === 'technique' ? 'attack_technique' : 'country';
+      const stix = await look.stix(ids.map((id) => [table, id]));
+      for (const r of rows) r.stix = stix(table, r.id);
+      return;
+    }
+    case 'incident': {
+      const citations = await look.citations(ids, 'incident_id', { table: 'incident_source', column: 'incident_id', excerpt: false });
+      const stix = await look.stix([
+        ...rows.flatMap((r) => [['incident', r.id], ['campaign', r.campaign_id], ...r.technique_ids.map((t: string) => ['attack_technique', t])] as [string, string][]),
+        ...articleStix([...citations.values()]),
+      ]);
+      for (const r of rows) {
+        Object.assign(r, {
+          citations: withArticleStix(citations.get(r.id), stix), stix: stix('incident', r.id), campaign_stix: idsOf(stix('campaign', r.campaign_id)),
+          technique_stix: Object.fromEntries(r.technique_ids.map((t: string) => [t, idsOf(stix('attack_technique', t))])),
+        });
+      }
+      return;
+    }
+    case 'target': {
+      const citations = await look.citations(ids, 'incident_target_id');
+      const party = (r: Record<string, any>): [string, string] | null =>
+        r.organization_id ? ['organization', r.organization_id] : r.person_id ? ['person', r.person_id] : r.country_code ? ['country', r.country_code] : null;
+      const stix = await look.stix([
+        ...rows.flatMap((r) => [['incident_target', r.id], ['incident_target_party', r.id], ['incident', r.incident_id], party(r) ?? ['', null]] as [string, string][]),
+        ...articleStix([...citations.values()]),
+      ]);
+      for (const r of rows) {
+        const p = party(r);
+        Object.assign(r, {
+          citations: withArticleStix(citations.get(r.id), stix), stix: stix('incident_target', r.id), party_stix_own: stix('incident_target_party', r.id),
+          incident_stix: idsOf(stix('incident', r.incident_id)), party_stix: p ? idsOf(stix(p[0], p[1])) : null,
+        });
+      }
+      return;
+    }
+    case 'attribution': {
+      const citations = await look.citations(ids, 'attribution_id', { table: 'attribution_source', column: 'attribution_id', excerpt: true });
+      const denials = rows.filter((r) => r.status === 'DENIED' || r.status === 'DISPUTED').map((r) => r.id);
+      const contested = denials.length ? await look.grouped(
+        `SELECT a.id::text AS key, c.id::text AS id FROM attribution a JOIN attribution c ON c.actor_id = a.actor_id
+           AND c.status IN ('ASSERTED', 'RETRACTED') AND (c.incident_id = a.incident_id OR c.campaign_id = a.campaign_id)
+          WHERE a.id = ANY($1::uuid[]) AND ${inScope('c.id', '$2')} ORDER BY c.id`, [denials, scope.attributions]) : new Map();
+      const stix = await look.stix([
+        ...rows.flatMap((r) => [
+          ['attribution', r.id], ['threat_actor', r.actor_id], r.incident_id ? ['incident', r.incident_id] : ['campaign', r.campaign_id],
+          ['organization', r.attributed_by_organization_id], ['person', r.attributed_by_person_id],
+          ...(contested.get(r.id) ?? []).map((c: Record<string, any>) => ['attribution', c.id]),
+        ] as [string, string][]),
+        ...articleStix([...citations.values()]),
+      ]);
+      for (const r of rows) {
+        Object.assign(r, {
+          citations: withArticleStix(citations.get(r.id), stix), stix: stix('attribution', r.id), actor_stix: idsOf(stix('threat_actor', r.actor_id)),
+          subject_stix: idsOf(r.incident_id ? stix('incident', r.incident_id) : stix('campaign', r.campaign_id)),
+          organization_stix: idsOf(stix('organization', r.attributed_by_organization_id)), person_stix: idsOf(stix('person', r.attributed_by_person_id)),
+          contested: contested.has(r.id) ? contested.get(r.id)!.map((c: Record<string, any>) => ({ id: c.id, stix: idsOf(stix('attribution', c.id)) })) : null,
+        });
+      }
+      return;
+    }
+    case 'statement': {
+      const refs = await look.grouped(
+        `SELECT si.statement_id::text AS key, 'incident' AS table, si.incident_id::text AS id, 'incident' AS type
+           FROM statement_incident si WHERE si.statement_id = ANY($1::uuid[]) AND ${inScope('si.incident_id', '$2')}
+         UNION ALL SELECT sa.statement_id::text, 'threat_actor', sa.actor_id::text, ${ACTOR_TYPE_SQL('ta.kind')}
+           FROM statement_actor sa JOIN threat_actor ta ON ta.id = sa.actor_id WHERE sa.statement_id = ANY($1::uuid[]) AND ${inScope('sa.actor_id', '$3')}
+         UNION ALL SELECT at.statement_id::text, 'attribution', at.attribution_id::text, ${CLAIM_TYPE_SQL}
+           FROM attribution_statement at JOIN attribution a ON a.id = at.attribution_id WHERE at.statement_id = ANY($1::uuid[]) AND ${inScope('at.attribution_id', '$4')}
+         UNION ALL SELECT sc.statement_id::text, 'country', sc.country_code, 'location'
+           FROM statement_country sc WHERE sc.statement_id = ANY($1::uuid[]) AND ${inScope('sc.country_code', '$5')}`,
+        [ids, scope.incidents, scope.actors, scope.attributions, scope.countries]);
+      const citations = await look.citations(ids, 'statement_id', { table: 'statement_source', column: 'statement_id', excerpt: true });
+      const stix = await look.stix([
+        ...rows.flatMap((r) => [['statement', r.id], ['person', r.speaker_person_id], ['organization', r.speaker_organization_id],
+          ...(refs.get(r.id) ?? []).map((x) => [x.table, x.id])] as [string, string][]),
+        ...articleStix([...citations.values()]),
+      ]);
+      for (const r of rows) {
+        Object.assign(r, {
+          citations: withArticleStix(citations.get(r.id), stix), stix: stix('statement', r.id),
+          speaker_person_stix: idsOf(stix('person', r.speaker_person_id)), speaker_organization_stix: idsOf(stix('organization', r.speaker_organization_id)),
+          refs: (refs.get(r.id) ?? []).map((x) => ({ ...x, stix: idsOf(stix(x.table, x.id)) })),
+        });
+      }
+      return;
+    }
+    case 'article': {
+      const cited = await look.grouped(
+        `SELECT DISTINCT x.article AS key, 'incident' AS table, x.id::text AS id, 'incident' AS type FROM (
+           SELECT source_article_id::text AS article, incident_id AS id FROM incident_source WHERE source_article_id = ANY($1::uuid[])
+           UNION SELECT source_article_id::text, incident_id FROM citation WHERE source_article_id = ANY($1::uuid[]) AND incident_id IS NOT NULL) x
+          WHERE ${inScope('x.id', '$2')}
+         UNION ALL SELECT DISTINCT x.article, 'statement', x.id::text, 'note' FROM (
+           SELECT source_article_id::text AS article, statement_id AS id FROM statement_source WHERE source_article_id = ANY($1::uuid[])
+           UNION SELECT source_article_id::text, statement_id FROM citation WHERE source_article_id = ANY($1::uuid[]) AND statement_id IS NOT NULL) x
+          WHERE ${inScope('x.id', '$3')}
+         UNION ALL SELECT DISTINCT x.article, 'attribution', x.id::text, ${CLAIM_TYPE_SQL} FROM (
+           SELECT source_article_id::text AS article, attribution_id AS id FROM attribution_source WHERE source_article_id = ANY($1::uuid[])
+           UNION SELECT source_article_id::text, attribution_id FROM citation WHERE source_article_id = ANY($1::uuid[]) AND attribution_id IS NOT NULL) x
+           JOIN attribution a ON a.id = x.id WHERE ${inScope('x.id', '$4')}`,
+        [ids, scope.incidents, scope.statements, scope.attributions]);
+      const stix = await look.stix([
+        ...rows.flatMap((r) => [['source_article', r.id], ...(cited.get(r.id) ?? []).map((x) => [x.table, x.id])] as [string, string][]),
+      ]);
+      for (const r of rows) {
+        Object.assign(r, { stix: stix('source_article', r.id), cited_by: (cited.get(r.id) ?? []).map((x) => ({ ...x, stix: idsOf(stix(x.table, x.id)) })) });
+      }
+      return;
+    }
+  }
+}
 
 /**
  * The STIX 2.1 export: reads the graph in keyset-paged batches inside one repeatable-read
@@ -170,33 +322,35 @@ export class StixExportService {
       const scope = await this.scope(runner, request);
       yield producerIdentity() as StixObject;
       yield extensionDefinition() as StixObject;
-      const s = (list: string[] | null) => list;
-      const kinds: [keyof typeof QUERIES, unknown[], (row: any) => StixObject | StixObject[] | null, string][] = [
-        ['organization', [s(scope.organizations)], organizationObject, NO_UUID],
-        ['person', [s(scope.people)], personObject, NO_UUID],
-        ['country', [s(scope.countries)], countryObject, ''],
-        ['actor', [s(scope.actors)], actorObjects, NO_UUID],
-        ['member', [s(scope.actors)], memberObject, NO_UUID],
-        ['campaign', [s(scope.campaigns)], campaignObject, NO_UUID],
-        ['technique', [s(scope.techniques)], techniqueObject, ''],
-        ['incident', [s(scope.incidents)], incidentObject, NO_UUID],
-        ['target', [s(scope.targets)], targetObjects, NO_UUID],
-        ['attribution', [s(scope.attributions)], attributionObject, NO_UUID],
-        ['statement', [scope.statements, scope.incidents, scope.actors, scope.attributions, scope.countries], statementObject, NO_UUID],
-        ['article', [scope.articles, scope.incidents, scope.statements, scope.attributions], articleObject, NO_UUID],
+      const [{ imported }] = await runner.query(`SELECT EXISTS (SELECT 1 FROM stix_object) AS imported`);
+      const look = new Lookups(runner, imported);
+      const kinds: [Kind, string[] | null, (row: any) => StixObject | StixObject[] | null, string][] = [
+        ['organization', scope.organizations, organizationObject, NO_UUID],
+        ['person', scope.people, personObject, NO_UUID],
+        ['country', scope.countries, countryObject, ''],
+        ['actor', scope.actors, actorObjects, NO_UUID],
+        ['member', scope.actors, memberObject, NO_UUID],
+        ['campaign', scope.campaigns, campaignObject, NO_UUID],
+        ['technique', scope.techniques, techniqueObject, ''],
+        ['incident', scope.incidents, incidentObject, NO_UUID],
+        ['target', scope.targets, targetObjects, NO_UUID],
+        ['attribution', scope.attributions, attributionObject, NO_UUID],
+        ['statement', scope.statements, statementObject, NO_UUID],
+        ['article', scope.articles, articleObject, NO_UUID],
       ];
-      for (const [kind, params, map, start] of kinds) {
+      for (const [kind, inScopeIds, map, start] of kinds) {
         let cursor = start;
         for (;;) {
-          const rows: Record<string, unknown>[] = await runner.query(QUERIES[kind], [cursor, ...params]);
+          const rows: Record<string, any>[] = await runner.query(ROWS[kind], [cursor, inScopeIds]);
+          if (rows.length === 0) break;
+          await enrich(kind, rows, look, scope);
           for (const row of rows) {
             const mapped = map(row);
             if (Array.isArray(mapped)) yield* mapped;
             else if (mapped) yield mapped;
           }
           if (rows.length < BATCH) break;
-          const last = rows[rows.length - 1];
-          cursor = String(last.id ?? last.code);
+          cursor = String(rows[rows.length - 1].id);
         }
       }
       await runner.commitTransaction();
