@@ -18,8 +18,16 @@ export function uuidv5(name: string, namespace: string = TRACKER_NAMESPACE): str
  * exports the same ids; `table` keeps two tables' rows apart even when their ids coincide.
  */
 export function mintedId(type: string, table: string, rowId: string): string {
-  return `${type}--${uuidv5(`${table}:${rowId}`)}`;
+  const key = `${type}|${table}:${rowId}`;
+  let id = minted.get(key);
+  if (id === undefined) {
+    // Bounded, so that a long export keeps flat memory: the same speakers and incidents recur page after page.
+    if (minted.size >= 20_000) minted.clear();
+    minted.set(key, (id = `${type}--${uuidv5(`${table}:${rowId}`)}`));
+  }
+  return id;
 }
+const minted = new Map<string, string>();
 
 /** The STIX type of an id ("intrusion-set--…" → "intrusion-set"). */
 export function typeOfId(id: string): string {
