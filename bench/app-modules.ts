@@ -25,3 +25,6 @@ export const estimativeLanguage = () => load<typeof import('../src/attributions/
 
 /** The API's entry point, started as a child process by the runner. */
 export const MAIN_JS = join(DIST, 'src', 'main.js');
+export const stixExport = () => load<typeof import('../src/stix/stix-export.service')>('src/stix/stix-export.service');
+export const stixImport = () => load<typeof import('../src/stix/stix-import.service')>('src/stix/stix-import.service');
+export const stixBundleWriter = () => load<typeof import('../src/stix/stix-bundle-writer')>('src/stix/stix-bundle-writer');

@@ -14,7 +14,8 @@ export const FULL_SCALE = { incidents: 100_000, sourceArticles: 250_000, stateme
 export const GENERATOR_VERSION = 1;
 
 export const CATALOGUE_FILES = ['threat-actor.json', 'mitre-intrusion-set.json', 'mitre-attack-pattern.json'];
-export const CATALOGUE_DIR = join(PROJECT_ROOT, '..', 'shared', 'data', 'misp-galaxy');
+// BENCH_CATALOGUE_DIR: for a checkout whose ../shared is elsewhere (a git worktree).
+export const CATALOGUE_DIR = process.env.BENCH_CATALOGUE_DIR || join(PROJECT_ROOT, '..', 'shared', 'data', 'misp-galaxy');
 
 /** The tables the generator fills in bulk; their secondary indexes are rebuilt after the load. */
 export const LOADED_TABLES = [

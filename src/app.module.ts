@@ -23,6 +23,7 @@ import { ResponsesModule } from './responses/responses.module';
 import { SearchModule } from './search/search.module';
 import { SourcesModule } from './sources/sources.module';
 import { StatementsModule } from './statements/statements.module';
+import { StixModule } from './stix/stix.module';
 import { TimelineModule } from './timeline/timeline.module';
 
 export interface AppModuleOptions {
@@ -74,6 +75,7 @@ export class AppModule {
         CatalogueModule,
         DashboardModule,
         SearchModule,
+        StixModule,
         ResponsesModule,
       ],
       providers: [

@@ -60,3 +60,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     exposeErrors: env.NODE_ENV === 'development',
   };
 }
+
+/** STIX import and export (src/stix/, docs/stix.md). The schemas folder is read by src/stix/stix-schemas.ts. */
+export interface StixConfig {
+  /** Largest bundle an import accepts, in bytes (STIX_IMPORT_MAX_BYTES, default 20 MB). */
+  maxImportBytes: number;
+  /** Most objects `stixBundle` returns through GraphQL; larger exports use GET /stix/bundle (STIX_GRAPHQL_MAX_OBJECTS, default 5000). */
+  graphqlMaxObjects: number;
+}
+
+export function loadStixConfig(env: NodeJS.ProcessEnv = process.env): StixConfig {
+  return {
+    maxImportBytes: integer(env, 'STIX_IMPORT_MAX_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    graphqlMaxObjects: integer(env, 'STIX_GRAPHQL_MAX_OBJECTS', 5000, 1, 10_000_000),
+  };
+}

@@ -1,0 +1,102 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, stixBundleWriter, stixExport, stixImport } from './app-modules';
+import { openBenchDatabase } from './database';
+import { ensureDataset } from './dataset';
+import { benchOptions } from './options';
+
+/**
+ * `npm run bench:stix`: the two speed targets of issue 10, on the benchmark's own data.
+ * 1. Export: the whole generated dataset (BENCH_SCALE, BENCH_SEED) streamed as one bundle
+ *    into a sink that only counts bytes (serialisation included), with the heap sampled as it
+ *    goes: objects per second, and heap at the start, at its peak and per quarter of the run.
+ * 2. Import: ATT&CK for ICS (STIX_BENCH_BUNDLE, default ../shared/data/attack-stix/ics-attack.json)
+ *    into a fresh database of the same server, timed from the file's bytes to the commit.
+ */
+async function main(): Promise<void> {
+  const options = benchOptions();
+  const log = (line: string) => console.log(line);
+  const db = await openBenchDatabase({ scale: options.scale, seed: options.seed, log });
+  try {
+    const { marker } = await ensureDataset(db, { scale: options.scale, seed: options.seed, force: options.regenerate, log });
+    log(`Dataset: scale ${marker.scale}, ${Object.entries(marker.counts).map(([t, n]) => `${t} ${n}`).join(', ')}`);
+    await exportBench(db.url, log);
+    await importBench(db.url, log);
+  } finally {
+    await db.stop();
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+
+async function exportBench(url: string, log: (line: string) => void): Promise<void> {
+  const dataSource = await new DataSource(dataSourceOptions().dataSourceOptions(url)).initialize();
+  try {
+    const service = new (stixExport().StixExportService)(dataSource, null as never);
+    let bytes = 0;
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => { bytes += chunk.length; done(); } });
+    global.gc?.();
+    const baseline = process.memoryUsage().heapUsed;
+    let peak = baseline;
+    const samples: { objects: number; heap: number }[] = [];
+    let count = 0;
+    async function* counted() {
+      for await (const object of service.objects({})) {
+        count += 1;
+        if (count % 5000 === 0) {
+          const heap = process.memoryUsage().heapUsed;
+          peak = Math.max(peak, heap);
+          samples.push({ objects: count, heap });
+        }
+        yield object;
+      }
+    }
+    const started = process.hrtime.bigint();
+    const written = await stixBundleWriter().writeBundle(sink, service.bundleId({}), counted());
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const quarters = [0.25, 0.5, 0.75, 1].map((q) => samples[Math.max(0, Math.ceil(samples.length * q) - 1)]).filter(Boolean);
+    log(`STIX export: ${written.toLocaleString('en-US')} objects, ${mb(bytes)} in ${seconds.toFixed(2)} s = ` +
+      `${Math.round(written / seconds).toLocaleString('en-US')} objects/s`);
+    log(`  heap: ${mb(baseline)} at the start, peak ${mb(peak)}; by objects written: ` +
+      quarters.map((s) => `${s.objects.toLocaleString('en-US')} → ${mb(s.heap)}`).join(', '));
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+async function importBench(url: string, log: (line: string) => void): Promise<void> {
+  const file = process.env.STIX_BENCH_BUNDLE || [`${__dirname}/../../shared/data/attack-stix/ics-attack.json`, '/work/shared/data/attack-stix/ics-attack.json']
+    .find((f) => { try { readFileSync(f); return true; } catch { return false; } });
+  if (!file) {
+    log('STIX import: no bundle (set STIX_BENCH_BUNDLE): skipped');
+    return;
+  }
+  const server = new URL(url);
+  server.pathname = '/postgres';
+  const admin = new Client({ connectionString: server.toString() });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS attribution_bench_stix_import WITH (FORCE)');
+  await admin.query('CREATE DATABASE attribution_bench_stix_import');
+  await admin.end();
+  const target = new URL(url);
+  target.pathname = '/attribution_bench_stix_import';
+  const dataSource = await new DataSource(dataSourceOptions().dataSourceOptions(target.toString())).initialize();
+  try {
+    const text = readFileSync(file);
+    const started = process.hrtime.bigint();
+    const result = await new (stixImport().StixImportService)(dataSource).import(text);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    log(`STIX import: ${file.split('/').pop()} (${result.objects} objects, ${result.created} created, ${result.notTaken.length} not taken) ` +
+      `in ${seconds.toFixed(2)} s, into an empty database, in one transaction`);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`STIX benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,364 @@
+import { ThreatActorKind } from '../actors/threat-actor.entity';
+import { AttributionStatus } from '../attributions/attribution.entity';
+import { DateSpanColumns } from '../common/date-span';
+import { compact, spanToStix, withExtension } from './stix-extension';
+import { mintedId, typeOfId } from './stix-id';
+
+/**
+ * The export mapping, tracker row → STIX 2.1 object, as pure functions of the rows the export
+ * service reads (stix-export.service.ts). The table is in docs/stix.md. Ids: the STIX id an
+ * import remembered for the row, else UUIDv5 of the row's id (stix-id.ts); timestamps: the
+ * imported object's own while the row is unchanged since, else the row's.
+ */
+export type StixObject = Record<string, unknown> & { type: string; id: string };
+
+/** What stix_object remembers of the objects imported into one row. */
+export interface StoredStix {
+  id: string;
+  created: string;
+  modified: string;
+  /** When imported (ISO); a row updated after that exports its own `modified`. */
+  at: string;
+}
+
+export interface Citation {
+  article: string | null;
+  article_stix: string[] | null;
+  title: string | null;
+  url: string | null;
+  publisher: string | null;
+  excerpt: string | null;
+  dataset: string | null;
+  version: string | null;
+  record_type: string | null;
+  record_key: string | null;
+}
+
+type SpanRow = Record<string, unknown>;
+const iso = (value: string | Date) => new Date(value).toISOString();
+const dayStart = (date: string | null | undefined) => (date ? `${date}T00:00:00.000Z` : undefined);
+
+/** Which STIX object stands for an actor of each kind (issue 10's table). */
+export function actorType(kind: string): 'intrusion-set' | 'threat-actor' | 'identity' {
+  switch (kind) {
+    case ThreatActorKind.STATE:
+    case ThreatActorKind.INTELLIGENCE_AGENCY:
+      return 'identity';
+    case ThreatActorKind.MILITARY_UNIT:
+    case ThreatActorKind.INDIVIDUAL:
+      return 'threat-actor';
+    default:
+      return 'intrusion-set';
+  }
+}
+
+/** The id of a row's object: the remembered one of that type, else minted. */
+export function refOf(type: string, table: string, rowId: string, stored: string[] | null | undefined): string {
+  return stored?.find((id) => typeOfId(id) === type) ?? mintedId(type, table, rowId);
+}
+
+/** id, created and modified of a row's object. */
+export function identify(
+  type: string, table: string, rowId: string, row: { created_at: string | Date; updated_at: string | Date },
+  stored: StoredStix[] | null | undefined,
+): { id: string; created: string; modified: string } {
+  const own = stored?.find((s) => typeOfId(s.id) === type);
+  if (!own) return { id: mintedId(type, table, rowId), created: iso(row.created_at), modified: iso(row.updated_at) };
+  const changed = new Date(row.updated_at).getTime() > new Date(own.at).getTime();
+  return { id: own.id, created: own.created, modified: changed ? iso(row.updated_at) : own.modified };
+}
+
+const base = (type: string, ids: { id: string; created: string; modified: string }) => ({
+  type, spec_version: '2.1', id: ids.id, created: ids.created, modified: ids.modified,
+});
+
+/**
+ * Citations as external references: an article by title and URL, the excerpt as the
+ * description, and the id of the report standing for the article as external_id; a dataset
+ * record by dataset and record key. A record that is the object itself (the bundle it came
+ * from) is left out: the object is that record.
+ */
+export function externalReferences(citations: Citation[] | null | undefined, ownIds: string[] = []): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const c of citations ?? []) {
+    if (c.article) {
+      out.push(compact({
+        source_name: c.title ?? c.publisher ?? c.url ?? 'source article',
+        url: c.url ?? undefined,
+        description: c.excerpt ?? undefined,
+        external_id: refOf('report', 'source_article', c.article, c.article_stix),
+      }));
+    } else if (c.record_key && !ownIds.includes(c.record_key)) {
+      out.push(compact({ source_name: `${c.dataset} ${c.version}`, external_id: `${c.record_type}:${c.record_key}` }));
+    }
+  }
+  return out;
+}
+
+export interface OrganizationRow {
+  id: string; name: string; kind: string; country_code: string | null; sector: string | null; description: string | null;
+  created_at: string; updated_at: string; stix: StoredStix[] | null;
+}
+export function organizationObject(row: OrganizationRow): StixObject {
+  return withExtension({
+    ...base('identity', identify('identity', 'organization', row.id, row, row.stix)),
+    name: row.name, identity_class: 'organization', description: row.description,
+  }, { organization_kind: row.kind, country_code: row.country_code, sector: row.sector }) as StixObject;
+}
+
+export interface PersonRow {
+  id: string; name: string; role: string | null; country_code: string | null; organization_id: string | null;
+  organization_stix: string[] | null; created_at: string; updated_at: string; stix: StoredStix[] | null;
+}
+export function personObject(row: PersonRow): StixObject {
+  return withExtension({
+    ...base('identity', identify('identity', 'person', row.id, row, row.stix)),
+    name: row.name, identity_class: 'individual',
+  }, {
+    person_role: row.role, country_code: row.country_code,
+    organization_ref: row.organization_id ? refOf('identity', 'organization', row.organization_id, row.organization_stix) : undefined,
+  }) as StixObject;
+}
+
+export interface ActorRow {
+  id: string; name: string; kind: string; country_code: string | null; sponsor_country_code: string | null;
+  description: string | null; parent_id: string | null; parent_kind: string | null; parent_stix: string[] | null;
+  parent_tie: string | null; aliases: { name: string; source: string | null }[] | null;
+  external_ids: { source: string; external_id: string }[] | null; references: { url: string; source: string | null }[] | null;
+  citations: Citation[] | null; tie_citations: Citation[] | null;
+  created_at: string; updated_at: string; stix: StoredStix[] | null; tie_stix: StoredStix[] | null;
+}
+
+const ATTACK_GROUP_URL = (id: string) => `https://attack.mitre.org/groups/${id}`;
+
+/** An actor by kind, with its names; and the tie to its parent as an attributed-to relationship. */
+export function actorObjects(row: ActorRow): StixObject[] {
+  const type = actorType(row.kind);
+  const ids = identify(type, 'threat_actor', row.id, row, row.stix);
+  const others = (row.aliases ?? []).filter((a) => a.name !== row.name).map((a) => a.name).sort();
+  const sources = (row.aliases ?? []).filter((a) => a.source).map((a) => `${a.name}\t${a.source}`).sort();
+  const references = [
+    ...(row.external_ids ?? []).map((e) => compact({
+      source_name: e.source, external_id: e.external_id, url: e.source === 'mitre-attack' && /^G\d{4}$/.test(e.external_id) ? ATTACK_GROUP_URL(e.external_id) : undefined,
+    })),
+    ...(row.references ?? []).map((r) => ({ source_name: r.source ?? 'reference', url: r.url })),
+    ...externalReferences(row.citations, (row.stix ?? []).map((s) => s.id)),
+  ];
+  const actor = withExtension({
+    ...base(type, ids),
+    name: row.name, description: row.description,
+    ...(type === 'identity' ? { identity_class: 'organization' } : { aliases: others }),
+    ...(type === 'threat-actor' && row.kind === ThreatActorKind.MILITARY_UNIT ? { threat_actor_types: ['nation-state'] } : {}),
+    external_references: references,
+  }, {
+    actor_kind: row.kind, country_code: row.country_code, sponsor_country_code: row.sponsor_country_code,
+    aliases: type === 'identity' ? others : undefined,
+    // "name<TAB>source" per name whose source is known (which vendor, catalogue or article uses it).
+    alias_sources: sources,
+  }) as StixObject;
+  if (!row.parent_id || !row.parent_kind) return [actor];
+  const tieIds = identify('relationship', 'threat_actor_parent', row.id, row, row.tie_stix);
+  const tie = withExtension({
+    ...base('relationship', tieIds),
+    relationship_type: 'attributed-to', source_ref: ids.id,
+    target_ref: refOf(actorType(row.parent_kind), 'threat_actor', row.parent_id, row.parent_stix),
+    external_references: externalReferences(row.tie_citations, (row.tie_stix ?? []).map((s) => s.id)),
+  }, { actor_tie: row.parent_tie ?? 'PARENT' }) as StixObject;
+  return [actor, tie];
+}
+
+export interface CampaignRow extends SpanRow {
+  id: string; name: string; description: string | null; started_from: string | null; started_to: string | null; started_text: string | null;
+  citations: Citation[] | null; created_at: string; updated_at: string; stix: StoredStix[] | null;
+}
+export function campaignObject(row: CampaignRow): StixObject {
+  const ids = identify('campaign', 'campaign', row.id, row, row.stix);
+  return withExtension({
+    ...base('campaign', ids), name: row.name, description: row.description,
+    external_references: externalReferences(row.citations, (row.stix ?? []).map((s) => s.id)),
+  }, { started: spanToStix(span(row, 'started')) }) as StixObject;
+}
+
+
+function span(row: SpanRow, prefix: string): DateSpanColumns {
+  return { from: (row[`${prefix}_from`] as string) ?? null, to: (row[`${prefix}_to`] as string) ?? null, text: (row[`${prefix}_text`] as string) ?? null };
+}
+
+export interface IncidentRow extends SpanRow {
+  id: string; title: string; summary: string | null; types: string[]; technique_ids: string[];
+  campaign_id: string | null; campaign_stix: string[] | null; technique_stix: Record<string, string[]> | null;
+  citations: Citation[] | null; created_at: string; updated_at: string; stix: StoredStix[] | null;
+}
+export function incidentObject(row: IncidentRow): StixObject {
+  const ids = identify('incident', 'incident', row.id, row as never, row.stix);
+  return withExtension({
+    ...base('incident', ids), name: row.title, description: row.summary,
+    external_references: externalReferences(row.citations, (row.stix ?? []).map((s) => s.id)),
+  }, {
+    started: spanToStix(span(row, 'started')), ended: spanToStix(span(row, 'ended')), disclosed: spanToStix(span(row, 'disclosed')),
+    incident_types: row.types, technique_ids: row.technique_ids,
+    technique_refs: row.technique_ids.map((t) => refOf('attack-pattern', 'attack_technique', t, row.technique_stix?.[t])),
+    campaign_ref: row.campaign_id ? refOf('campaign', 'campaign', row.campaign_id, row.campaign_stix) : undefined,
+  }) as StixObject;
+}
+
+export interface TechniqueRow {
+  id: string; name: string; description: string | null; tactics: string[]; platforms: string[]; url: string | null;
+  revoked: boolean; created_at: string; updated_at: string; stix: StoredStix[] | null;
+}
+export function techniqueObject(row: TechniqueRow): StixObject {
+  return withExtension({
+    ...base('attack-pattern', identify('attack-pattern', 'attack_technique', row.id, row, row.stix)),
+    name: row.name, description: row.description,
+    revoked: row.revoked || undefined,
+    kill_chain_phases: row.tactics.map((phase_name) => ({ kill_chain_name: 'mitre-attack', phase_name })),
+    external_references: [compact({ source_name: 'mitre-attack', external_id: row.id, url: row.url ?? undefined })],
+  }, { platforms: row.platforms }) as StixObject;
+}
+
+/** A country, as the location that targets and statements refer to. Countries are reference data: fixed timestamps. */
+export const COUNTRY_TABLE_DEFINED = '2025-11-24T16:00:00.000Z';
+export function countryObject(row: { code: string; name: string; stix: StoredStix[] | null }): StixObject {
+  const stamps = { created_at: COUNTRY_TABLE_DEFINED, updated_at: COUNTRY_TABLE_DEFINED };
+  return { ...base('location', identify('location', 'country', row.code, stamps, row.stix)), name: row.name, country: row.code } as StixObject;
+}
+
+export interface TargetRow {
+  id: string; incident_id: string; incident_stix: string[] | null; role: string;
+  organization_id: string | null; person_id: string | null; country_code: string | null;
+  party_stix: string[] | null; region: string | null; sector: string | null; kind: string | null; name: string | null;
+  citations: Citation[] | null; created_at: string; updated_at: string; stix: StoredStix[] | null; party_stix_own: StoredStix[] | null;
+}
+/** A target as a `targets` relationship to its identity or location; a target that names no record gets an identity of its own. */
+export function targetObjects(row: TargetRow): StixObject[] {
+  const out: StixObject[] = [];
+  let target: string;
+  if (row.organization_id) target = refOf('identity', 'organization', row.organization_id, row.party_stix);
+  else if (row.person_id) target = refOf('identity', 'person', row.person_id, row.party_stix);
+  else if (row.country_code) target = refOf('location', 'country', row.country_code, row.party_stix);
+  else {
+    const ids = identify('identity', 'incident_target', row.id, row, row.party_stix_own);
+    target = ids.id;
+    out.push(withExtension({
+      ...base('identity', ids), name: row.name ?? row.region ?? row.sector ?? 'target',
+      identity_class: row.name ? 'unknown' : 'class',
+    }, { target_only: true }) as StixObject);
+  }
+  out.push(withExtension({
+    ...base('relationship', identify('relationship', 'incident_target', row.id, row, row.stix)),
+    relationship_type: 'targets', source_ref: refOf('incident', 'incident', row.incident_id, row.incident_stix), target_ref: target,
+    external_references: externalReferences(row.citations, (row.stix ?? []).map((s) => s.id)),
+  }, { target_role: row.role, sector: row.sector, target_kind: row.kind, region: row.region, target_name: row.name }) as StixObject);
+  return out;
+}
+
+export interface AttributionRow extends SpanRow {
+  id: string; incident_id: string | null; campaign_id: string | null; subject_stix: string[] | null;
+  actor_id: string; actor_kind: string; actor_stix: string[] | null;
+  attributed_by_organization_id: string | null; organization_stix: string[] | null;
+  attributed_by_person_id: string | null; person_stix: string[] | null; party_name: string;
+  confidence: number | null; confidence_words: string | null; bases: string[]; status: string; notes: string | null;
+  /** For a denial or dispute: the claims it contests (same subject and actor, asserted). */
+  contested: { id: string; stix: string[] | null }[] | null;
+  citations: Citation[] | null; created_at: string; updated_at: string; stix: StoredStix[] | null;
+}
+/**
+ * A claim: an attributed-to relationship from the incident (or campaign) to the actor,
+ * created by the attributing party. A denial or dispute: an opinion on the claims it
+ * contests, authored by the party that denies.
+ */
+export function attributionObject(row: AttributionRow): StixObject {
+  const subject = row.incident_id
+    ? refOf('incident', 'incident', row.incident_id, row.subject_stix)
+    : refOf('campaign', 'campaign', row.campaign_id!, row.subject_stix);
+  const actor = refOf(actorType(row.actor_kind), 'threat_actor', row.actor_id, row.actor_stix);
+  const organization = row.attributed_by_organization_id
+    ? refOf('identity', 'organization', row.attributed_by_organization_id, row.organization_stix) : undefined;
+  const person = row.attributed_by_person_id ? refOf('identity', 'person', row.attributed_by_person_id, row.person_stix) : undefined;
+  const ext = {
+    attributed: spanToStix(span(row, 'attributed')), confidence_words: row.confidence_words, bases: row.bases,
+    claim_status: row.status, notes: row.notes,
+    attributed_by_person_ref: organization ? person : undefined,
+  };
+  const references = externalReferences(row.citations, (row.stix ?? []).map((s) => s.id));
+  if (row.status === AttributionStatus.DENIED || row.status === AttributionStatus.DISPUTED) {
+    const contested = (row.contested ?? []).map((c) => refOf('relationship', 'attribution', c.id, c.stix)).sort();
+    return withExtension({
+      ...base('opinion', identify('opinion', 'attribution', row.id, row as never, row.stix)),
+      created_by_ref: organization ?? person, authors: [row.party_name],
+      opinion: row.status === AttributionStatus.DENIED ? 'strongly-disagree' : 'disagree',
+      explanation: row.notes, confidence: row.confidence ?? undefined,
+      // The claims it contests; when none is recorded, the incident and the actor it is about.
+      object_refs: contested.length ? contested : [subject, actor],
+      external_references: references,
+    }, { ...ext, subject_ref: subject, actor_ref: actor }) as StixObject;
+  }
+  return withExtension({
+    ...base('relationship', identify('relationship', 'attribution', row.id, row as never, row.stix)),
+    relationship_type: 'attributed-to', source_ref: subject, target_ref: actor,
+    created_by_ref: organization ?? person, confidence: row.confidence ?? undefined,
+    start_time: dayStart(row.attributed_from as string | null), description: row.notes,
+    external_references: references,
+  }, ext) as StixObject;
+}
+
+export interface StatementRow extends SpanRow {
+  id: string; speaker_person_id: string | null; speaker_person_stix: string[] | null; speaker_person_name: string | null;
+  speaker_organization_id: string | null; speaker_organization_stix: string[] | null; speaker_organization_name: string | null;
+  speaker_role: string | null; quote: string | null; summary: string | null; language: string | null; stance: string;
+  refs: { table: string; id: string; type: string; stix: string[] | null }[] | null;
+  citations: Citation[] | null; created_at: string; updated_at: string; stix: StoredStix[] | null;
+}
+/** A statement as a note: the quote (else the summary) as content, the speaker as author, what it is about as object_refs. */
+export function statementObject(row: StatementRow): StixObject {
+  const person = row.speaker_person_id ? refOf('identity', 'person', row.speaker_person_id, row.speaker_person_stix) : undefined;
+  const organization = row.speaker_organization_id
+    ? refOf('identity', 'organization', row.speaker_organization_id, row.speaker_organization_stix) : undefined;
+  const about = (row.refs ?? []).map((r) => refOf(r.type, r.table, r.id, r.stix)).sort();
+  return withExtension({
+    ...base('note', identify('note', 'statement', row.id, row as never, row.stix)),
+    content: row.quote ?? row.summary, abstract: row.quote ? row.summary : undefined,
+    authors: [row.speaker_person_name, row.speaker_organization_name].filter((n): n is string => !!n),
+    created_by_ref: person ?? organization,
+    object_refs: about.length ? about : [(person ?? organization)!],
+    lang: row.language, external_references: externalReferences(row.citations, (row.stix ?? []).map((s) => s.id)),
+  }, {
+    stance: row.stance, said: spanToStix(span(row, 'said')), quote: row.quote, summary: row.summary, speaker_role: row.speaker_role,
+    speaker_person_ref: person, speaker_organization_ref: organization,
+  }) as StixObject;
+}
+
+export interface ArticleRow extends SpanRow {
+  id: string; title: string | null; url: string | null; publisher: string | null; authors: string[]; language: string | null;
+  cited_by: { table: string; id: string; type: string; stix: string[] | null }[] | null;
+  created_at: string; updated_at: string; stix: StoredStix[] | null;
+}
+/**
+ * An article as a report, when STIX can hold it: a report needs its publication date and
+ * the objects it is about. Articles without a known date appear only as external references.
+ */
+export function articleObject(row: ArticleRow): StixObject | null {
+  const refs = (row.cited_by ?? []).map((r) => refOf(r.type, r.table, r.id, r.stix)).sort();
+  if (!row.published_from || refs.length === 0) return null;
+  return withExtension({
+    ...base('report', identify('report', 'source_article', row.id, row as never, row.stix)),
+    name: row.title ?? row.url ?? 'source article', published: dayStart(row.published_from as string),
+    report_types: ['threat-report'], object_refs: [...new Set(refs)], lang: row.language,
+    external_references: row.url ? [compact({ source_name: row.publisher ?? row.title ?? 'source', url: row.url })] : undefined,
+  }, { published_span: spanToStix(span(row, 'published')), publisher: row.publisher, article_authors: row.authors }) as StixObject;
+}
+
+export interface MemberRow {
+  id: string; actor_id: string; actor_kind: string; actor_stix: string[] | null; person_id: string; person_stix: string[] | null;
+  citations: Citation[] | null; created_at: string; updated_at: string; stix: StoredStix[] | null;
+}
+/** A person serving in an actor (an indicted officer of a unit), as apt1 writes a persona's operator: actor attributed-to person. */
+export function memberObject(row: MemberRow): StixObject {
+  return compact({
+    ...base('relationship', identify('relationship', 'actor_member', row.id, row, row.stix)),
+    relationship_type: 'attributed-to',
+    source_ref: refOf(actorType(row.actor_kind), 'threat_actor', row.actor_id, row.actor_stix),
+    target_ref: refOf('identity', 'person', row.person_id, row.person_stix),
+    external_references: externalReferences(row.citations, (row.stix ?? []).map((s) => s.id)),
+  }) as StixObject;
+}

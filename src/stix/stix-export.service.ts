@@ -1,0 +1,445 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
+import { subtreeCte } from '../actors/threat-actor.service';
+import { NotFoundError } from '../common/errors';
+import { IncidentFilter } from '../incidents/incident.inputs';
+import { IncidentService } from '../incidents/incident.service';
+import { extensionDefinition, producerIdentity } from './stix-extension';
+import {
+  Citation, StixObject, StoredStix, actorObjects, memberObject, articleObject, attributionObject, campaignObject, countryObject, incidentObject, organizationObject,
+  personObject, statementObject, targetObjects, techniqueObject,
+} from './stix-export-mapping';
+import { uuidv5 } from './stix-id';
+
+/** What to export: one incident, one actor (with its descendants or not), the incidents of a filter, or everything. */
+export interface StixExportRequest {
+  incidentId?: string;
+  actorId?: string;
+  includeDescendants?: boolean;
+  incidentFilter?: IncidentFilter;
+}
+
+/** The rows in the export: an id list per table, or null for all of them (the whole graph). */
+interface Scope {
+  incidents: string[] | null; attributions: string[] | null; campaigns: string[] | null; actors: string[] | null;
+  statements: string[] | null; organizations: string[] | null; people: string[] | null; articles: string[] | null;
+  countries: string[] | null; techniques: string[] | null; targets: string[] | null;
+}
+
+/** Rows read per query: enough to amortise the round trips, few enough to keep memory flat. */
+const BATCH = 2000;
+const NO_UUID = '00000000-0000-0000-0000-000000000000';
+const inScope = (column: string, param: string) => `(${param}::text[] IS NULL OR ${column}::text = ANY(${param}::text[]))`;
+const page = (alias: string, key = 'id') => `WHERE ${alias}.${key} > $1 AND ${inScope(`${alias}.${key}`, '$2')} ORDER BY ${alias}.${key} LIMIT ${BATCH}`;
+
+/**
+ * The rows of each kind, one keyset page at a time ($1 the cursor, $2 the scope's ids). What
+ * hangs off them (names, citations, links, remembered STIX ids) is read per page with one
+ * `= ANY($ids)` query per relation (Lookups below): no query per row.
+ */
+const ROWS = {
+  organization: `SELECT o.* FROM organization o ${page('o')}`,
+  person: `SELECT p.* FROM person p ${page('p')}`,
+  actor: `SELECT a.*, p.kind AS parent_kind FROM threat_actor a LEFT JOIN threat_actor p ON p.id = a.parent_id ${page('a')}`,
+  member: `SELECT m.id, m.actor_id, a.kind AS actor_kind, m.person_id, a.created_at, a.updated_at
+    FROM actor_member m JOIN threat_actor a ON a.id = m.actor_id WHERE m.id > $1 AND ${inScope('m.actor_id', '$2')} ORDER BY m.id LIMIT ${BATCH}`,
+  campaign: `SELECT c.* FROM campaign c ${page('c')}`,
+  technique: `SELECT t.* FROM attack_technique t ${page('t')}`,
+  country: `SELECT c.code AS id, c.code, c.name FROM country c ${page('c', 'code')}`,
+  incident: `SELECT i.* FROM incident i ${page('i')}`,
+  target: `SELECT t.*, i.created_at, i.updated_at FROM incident_target t JOIN incident i ON i.id = t.incident_id ${page('t')}`,
+  attribution: `SELECT a.*, ac.kind AS actor_kind, coalesce(o.name, p.name) AS party_name
+    FROM attribution a JOIN threat_actor ac ON ac.id = a.actor_id
+    LEFT JOIN organization o ON o.id = a.attributed_by_organization_id LEFT JOIN person p ON p.id = a.attributed_by_person_id ${page('a')}`,
+  statement: `SELECT s.*, p.name AS speaker_person_name, o.name AS speaker_organization_name
+    FROM statement s LEFT JOIN person p ON p.id = s.speaker_person_id LEFT JOIN organization o ON o.id = s.speaker_organization_id ${page('s')}`,
+  article: `SELECT sa.id, sa.title, sa.url, sa.publisher, sa.authors, sa.language, sa.published_from, sa.published_to, sa.published_text,
+      sa.created_at, sa.updated_at FROM source_article sa ${page('sa')}`,
+};
+type Kind = keyof typeof ROWS;
+
+const ACTOR_TYPE_SQL = (kind: string) => `CASE WHEN ${kind} IN ('STATE', 'INTELLIGENCE_AGENCY') THEN 'identity'
+  WHEN ${kind} IN ('MILITARY_UNIT', 'INDIVIDUAL') THEN 'threat-actor' ELSE 'intrusion-set' END`;
+const CLAIM_TYPE_SQL = `CASE WHEN a.status IN ('DENIED', 'DISPUTED') THEN 'opinion' ELSE 'relationship' END`;
+
+/** SQL: a page's citations ($1 the fact ids), from issue 9's citation table and the kind's own article-citation table. */
+function citationsSql(factColumn: string, legacy?: { table: string; column: string; excerpt: boolean }): string {
+  const legacySql = legacy
+    ? `UNION ALL SELECT l.${legacy.column}::text, l.source_article_id::text, sa.title, sa.url, sa.publisher, ${legacy.excerpt ? 'l.excerpt' : 'NULL::text'},
+         NULL, NULL, NULL, NULL FROM ${legacy.table} l JOIN source_article sa ON sa.id = l.source_article_id WHERE l.${legacy.column} = ANY($1::uuid[])`
+    : '';
+  return `SELECT c.${factColumn}::text AS key, c.source_article_id::text AS article, sa.title, sa.url, sa.publisher, c.excerpt,
+      d.name AS dataset, d.version, r.record_type, r.record_key
+    FROM citation c LEFT JOIN source_article sa ON sa.id = c.source_article_id
+    LEFT JOIN dataset_record r ON r.id = c.dataset_record_id LEFT JOIN dataset d ON d.id = r.dataset_id
+    WHERE c.${factColumn} = ANY($1::uuid[]) ${legacySql}`;
+}
+
+/** What each page needs beside its rows: one query per relation for the whole page. */
+class Lookups {
+  constructor(private readonly runner: QueryRunner, private readonly hasStix: boolean) {}
+
+  /** Rows grouped by their `key` column. */
+  async grouped(sql: string, params: unknown[]): Promise<Map<string, Record<string, any>[]>> {
+    const out = new Map<string, Record<string, any>[]>();
+    for (const row of await this.runner.query(sql, params)) {
+      const list = out.get(row.key);
+      if (list) list.push(row);
+      else out.set(row.key, [row]);
+    }
+    return out;
+  }
+
+  /** Citations per fact id, in a fixed order (article or record, then excerpt). */
+  async citations(ids: string[], factColumn: string, legacy?: { table: string; column: string; excerpt: boolean }): Promise<Map<string, Citation[]>> {
+    const grouped = await this.grouped(citationsSql(factColumn, legacy), [ids]);
+    const sortKey = (c: Record<string, any>) => `${c.article ?? c.record_key}\u0000${c.excerpt ?? ''}`;
+    for (const list of grouped.values()) list.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+    return grouped as unknown as Map<string, Citation[]>;
+  }
+
+  /** The STIX objects imported into the given rows, by `table\0id`; nothing to read when nothing was ever imported. */
+  async stix(pairs: [string, string | null | undefined][]): Promise<(table: string, id: string | null | undefined) => StoredStix[] | null> {
+    if (!this.hasStix) return () => null;
+    const wanted = pairs.filter((p): p is [string, string] => !!p[1]);
+    const rows: { row_table: string; row_id: string; stix_id: string; created: string; modified: string; imported_at: Date }[] =
+      wanted.length ? await this.runner.query(
+        `SELECT row_table, row_id, stix_id, created, modified, imported_at FROM stix_object
+          WHERE row_table = ANY($1::text[]) AND row_id = ANY($2::text[]) ORDER BY stix_id`,
+        [[...new Set(wanted.map((p) => p[0]))], [...new Set(wanted.map((p) => String(p[1])))]]) : [];
+    const found = new Map<string, StoredStix[]>();
+    for (const r of rows) {
+      const k = `${r.row_table}\0${r.row_id}`;
+      const stored = { id: r.stix_id, created: r.created, modified: r.modified, at: new Date(r.imported_at).toISOString() };
+      found.set(k, [...(found.get(k) ?? []), stored]);
+    }
+    return (table, id) => (id ? found.get(`${table}\0${id}`) ?? null : null);
+  }
+}
+
+const idsOf = (stored: StoredStix[] | null) => stored?.map((s) => s.id) ?? null;
+const articleStix = (citations: Citation[][]) => citations.flat().filter((c) => c.article).map((c): [string, string] => ['source_article', c.article!]);
+const withArticleStix = (list: Citation[] | undefined, stix: (t: string, id: string | null) => StoredStix[] | null) =>
+  (list ?? []).map((c) => ({ ...c, article_stix: idsOf(stix('source_article', c.article)) }));
+
+/**
+ * Fills in what the mapping (stix-export-mapping.ts) reads beside a page's own columns.
+ * $2 of the link queries is the scope of the other end, so a scoped bundle refers only to objects it holds.
+ */
+async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, scope: Scope): Promise<void> {
+  const ids = rows.map((r) => String(r.id));
+  switch (kind) {
+    case 'organization': {
+      const stix = await look.stix(ids.map((id) => ['organization', id]));
+      for (const r of rows) r.stix = stix('organization', r.id);
+      return;
+    }
+    case 'person': {
+      const stix = await look.stix(rows.flatMap((r) => [['person', r.id], ['organization', r.organization_id]] as [string, string][]));
+      for (const r of rows) Object.assign(r, { stix: stix('person', r.id), organization_stix: idsOf(stix('organization', r.organization_id)) });
+      return;
+    }
+    case 'actor': {
+      const aliases = await look.grouped(`SELECT actor_id::text AS key, name, source FROM actor_alias WHERE actor_id = ANY($1::uuid[])`, [ids]);
+      const external = await look.grouped(`SELECT actor_id::text AS key, source, external_id FROM actor_external_id WHERE actor_id = ANY($1::uuid[])`, [ids]);
+      const references = await look.grouped(`SELECT actor_id::text AS key, url, source FROM actor_reference WHERE actor_id = ANY($1::uuid[])`, [ids]);
+      const citations = await look.citations(ids, 'threat_actor_id');
+      const ties = await look.citations(ids, 'actor_tie_actor_id');
+      const stix = await look.stix([
+        ...rows.flatMap((r) => [['threat_actor', r.id], ['threat_actor_parent', r.id], ['threat_actor', r.parent_id]] as [string, string][]),
+        ...articleStix([...citations.values(), ...ties.values()]),
+      ]);
+      const byText = (key: string) => (a: Record<string, any>, b: Record<string, any>) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0);
+      for (const r of rows) {
+        Object.assign(r, {
+          aliases: (aliases.get(r.id) ?? []).sort(byText('name')),
+          external_ids: (external.get(r.id) ?? []).sort((a, b) => byText('source')(a, b) || byText('external_id')(a, b)),
+          references: (references.get(r.id) ?? []).sort(byText('url')),
+          citations: withArticleStix(citations.get(r.id), stix), tie_citations: withArticleStix(ties.get(r.id), stix),
+          stix: stix('threat_actor', r.id), tie_stix: stix('threat_actor_parent', r.id), parent_stix: idsOf(stix('threat_actor', r.parent_id)),
+        });
+      }
+      return;
+    }
+    case 'member': {
+      const citations = await look.citations(ids, 'actor_member_id');
+      const stix = await look.stix([
+        ...rows.flatMap((r) => [['actor_member', r.id], ['threat_actor', r.actor_id], ['person', r.person_id]] as [string, string][]),
+        ...articleStix([...citations.values()]),
+      ]);
+      for (const r of rows) {
+        Object.assign(r, { citations: withArticleStix(citations.get(r.id), stix), stix: stix('actor_member', r.id),
+          actor_stix: idsOf(stix('threat_actor', r.actor_id)), person_stix: idsOf(stix('person', r.person_id)) });
+      }
+      return;
+    }
+    case 'campaign': {
+      const citations = await look.citations(ids, 'campaign_id');
+      const stix = await look.stix([...ids.map((id): [string, string] => ['campaign', id]), ...articleStix([...citations.values()])]);
+      for (const r of rows) Object.assign(r, { citations: withArticleStix(citations.get(r.id), stix), stix: stix('campaign', r.id) });
+      return;
+    }
+    case 'technique':
+    case 'country': {
+      const table = kind === 'technique' ? 'attack_technique' : 'country';
+      const stix = await look.stix(ids.map((id) => [table, id]));
+      for (const r of rows) r.stix = stix(table, r.id);
+      return;
+    }
+    case 'incident': {
+      const citations = await look.citations(ids, 'incident_id', { table: 'incident_source', column: 'incident_id', excerpt: false });
+      const stix = await look.stix([
+        ...rows.flatMap((r) => [['incident', r.id], ['campaign', r.campaign_id], ...r.technique_ids.map((t: string) => ['attack_technique', t])] as [string, string][]),
+        ...articleStix([...citations.values()]),
+      ]);
+      for (const r of rows) {
+        Object.assign(r, {
+          citations: withArticleStix(citations.get(r.id), stix), stix: stix('incident', r.id), campaign_stix: idsOf(stix('campaign', r.campaign_id)),
+          technique_stix: Object.fromEntries(r.technique_ids.map((t: string) => [t, idsOf(stix('attack_technique', t))])),
+        });
+      }
+      return;
+    }
+    case 'target': {
+      const citations = await look.citations(ids, 'incident_target_id');
+      const party = (r: Record<string, any>): [string, string] | null =>
+        r.organization_id ? ['organization', r.organization_id] : r.person_id ? ['person', r.person_id] : r.country_code ? ['country', r.country_code] : null;
+      const stix = await look.stix([
+        ...rows.flatMap((r) => [['incident_target', r.id], ['incident_target_party', r.id], ['incident', r.incident_id], party(r) ?? ['', null]] as [string, string][]),
+        ...articleStix([...citations.values()]),
+      ]);
+      for (const r of rows) {
+        const p = party(r);
+        Object.assign(r, {
+          citations: withArticleStix(citations.get(r.id), stix), stix: stix('incident_target', r.id), party_stix_own: stix('incident_target_party', r.id),
+          incident_stix: idsOf(stix('incident', r.incident_id)), party_stix: p ? idsOf(stix(p[0], p[1])) : null,
+        });
+      }
+      return;
+    }
+    case 'attribution': {
+      const citations = await look.citations(ids, 'attribution_id', { table: 'attribution_source', column: 'attribution_id', excerpt: true });
+      const denials = rows.filter((r) => r.status === 'DENIED' || r.status === 'DISPUTED').map((r) => r.id);
+      const contested = denials.length ? await look.grouped(
+        `SELECT a.id::text AS key, c.id::text AS id FROM attribution a JOIN attribution c ON c.actor_id = a.actor_id
+           AND c.status IN ('ASSERTED', 'RETRACTED') AND (c.incident_id = a.incident_id OR c.campaign_id = a.campaign_id)
+          WHERE a.id = ANY($1::uuid[]) AND ${inScope('c.id', '$2')} ORDER BY c.id`, [denials, scope.attributions]) : new Map();
+      const stix = await look.stix([
+        ...rows.flatMap((r) => [
+          ['attribution', r.id], ['threat_actor', r.actor_id], r.incident_id ? ['incident', r.incident_id] : ['campaign', r.campaign_id],
+          ['organization', r.attributed_by_organization_id], ['person', r.attributed_by_person_id],
+          ...(contested.get(r.id) ?? []).map((c: Record<string, any>) => ['attribution', c.id]),
+        ] as [string, string][]),
+        ...articleStix([...citations.values()]),
+      ]);
+      for (const r of rows) {
+        Object.assign(r, {
+          citations: withArticleStix(citations.get(r.id), stix), stix: stix('attribution', r.id), actor_stix: idsOf(stix('threat_actor', r.actor_id)),
+          subject_stix: idsOf(r.incident_id ? stix('incident', r.incident_id) : stix('campaign', r.campaign_id)),
+          organization_stix: idsOf(stix('organization', r.attributed_by_organization_id)), person_stix: idsOf(stix('person', r.attributed_by_person_id)),
+          contested: contested.has(r.id) ? contested.get(r.id)!.map((c: Record<string, any>) => ({ id: c.id, stix: idsOf(stix('attribution', c.id)) })) : null,
+        });
+      }
+      return;
+    }
+    case 'statement': {
+      const refs = await look.grouped(
+        `SELECT si.statement_id::text AS key, 'incident' AS table, si.incident_id::text AS id, 'incident' AS type
+           FROM statement_incident si WHERE si.statement_id = ANY($1::uuid[]) AND ${inScope('si.incident_id', '$2')}
+         UNION ALL SELECT sa.statement_id::text, 'threat_actor', sa.actor_id::text, ${ACTOR_TYPE_SQL('ta.kind')}
+           FROM statement_actor sa JOIN threat_actor ta ON ta.id = sa.actor_id WHERE sa.statement_id = ANY($1::uuid[]) AND ${inScope('sa.actor_id', '$3')}
+         UNION ALL SELECT at.statement_id::text, 'attribution', at.attribution_id::text, ${CLAIM_TYPE_SQL}
+           FROM attribution_statement at JOIN attribution a ON a.id = at.attribution_id WHERE at.statement_id = ANY($1::uuid[]) AND ${inScope('at.attribution_id', '$4')}
+         UNION ALL SELECT sc.statement_id::text, 'country', sc.country_code, 'location'
+           FROM statement_country sc WHERE sc.statement_id = ANY($1::uuid[]) AND ${inScope('sc.country_code', '$5')}`,
+        [ids, scope.incidents, scope.actors, scope.attributions, scope.countries]);
+      const citations = await look.citations(ids, 'statement_id', { table: 'statement_source', column: 'statement_id', excerpt: true });
+      const stix = await look.stix([
+        ...rows.flatMap((r) => [['statement', r.id], ['person', r.speaker_person_id], ['organization', r.speaker_organization_id],
+          ...(refs.get(r.id) ?? []).map((x) => [x.table, x.id])] as [string, string][]),
+        ...articleStix([...citations.values()]),
+      ]);
+      for (const r of rows) {
+        Object.assign(r, {
+          citations: withArticleStix(citations.get(r.id), stix), stix: stix('statement', r.id),
+          speaker_person_stix: idsOf(stix('person', r.speaker_person_id)), speaker_organization_stix: idsOf(stix('organization', r.speaker_organization_id)),
+          refs: (refs.get(r.id) ?? []).map((x) => ({ ...x, stix: idsOf(stix(x.table, x.id)) })),
+        });
+      }
+      return;
+    }
+    case 'article': {
+      const cited = await look.grouped(
+        `SELECT DISTINCT x.article AS key, 'incident' AS table, x.id::text AS id, 'incident' AS type FROM (
+           SELECT source_article_id::text AS article, incident_id AS id FROM incident_source WHERE source_article_id = ANY($1::uuid[])
+           UNION SELECT source_article_id::text, incident_id FROM citation WHERE source_article_id = ANY($1::uuid[]) AND incident_id IS NOT NULL) x
+          WHERE ${inScope('x.id', '$2')}
+         UNION ALL SELECT DISTINCT x.article, 'statement', x.id::text, 'note' FROM (
+           SELECT source_article_id::text AS article, statement_id AS id FROM statement_source WHERE source_article_id = ANY($1::uuid[])
+           UNION SELECT source_article_id::text, statement_id FROM citation WHERE source_article_id = ANY($1::uuid[]) AND statement_id IS NOT NULL) x
+          WHERE ${inScope('x.id', '$3')}
+         UNION ALL SELECT DISTINCT x.article, 'attribution', x.id::text, ${CLAIM_TYPE_SQL} FROM (
+           SELECT source_article_id::text AS article, attribution_id AS id FROM attribution_source WHERE source_article_id = ANY($1::uuid[])
+           UNION SELECT source_article_id::text, attribution_id FROM citation WHERE source_article_id = ANY($1::uuid[]) AND attribution_id IS NOT NULL) x
+           JOIN attribution a ON a.id = x.id WHERE ${inScope('x.id', '$4')}`,
+        [ids, scope.incidents, scope.statements, scope.attributions]);
+      const stix = await look.stix([
+        ...rows.flatMap((r) => [['source_article', r.id], ...(cited.get(r.id) ?? []).map((x) => [x.table, x.id])] as [string, string][]),
+      ]);
+      for (const r of rows) {
+        Object.assign(r, { stix: stix('source_article', r.id), cited_by: (cited.get(r.id) ?? []).map((x) => ({ ...x, stix: idsOf(stix(x.table, x.id)) })) });
+      }
+      return;
+    }
+  }
+}
+
+/**
+ * The STIX 2.1 export: reads the graph in keyset-paged batches inside one repeatable-read
+ * snapshot and yields STIX objects as it goes, so memory stays flat whatever the size.
+ * The mapping itself is in stix-export-mapping.ts.
+ */
+@Injectable()
+export class StixExportService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly incidents: IncidentService,
+  ) {}
+
+  /** The bundle id: UUIDv5 of what was asked, so the same request on the same graph gives the same bundle. */
+  bundleId(request: StixExportRequest): string {
+    return `bundle--${uuidv5(`bundle:${JSON.stringify(request)}`)}`;
+  }
+
+  /** Checks the request (unknown incident or actor → NOT_FOUND) and yields the bundle's objects. */
+  async *objects(request: StixExportRequest): AsyncGenerator<StixObject> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction('REPEATABLE READ');
+      await runner.query('SET TRANSACTION READ ONLY');
+      const scope = await this.scope(runner, request);
+      yield producerIdentity() as StixObject;
+      yield extensionDefinition() as StixObject;
+      const [{ imported }] = await runner.query(`SELECT EXISTS (SELECT 1 FROM stix_object) AS imported`);
+      const look = new Lookups(runner, imported);
+      const kinds: [Kind, string[] | null, (row: any) => StixObject | StixObject[] | null, string][] = [
+        ['organization', scope.organizations, organizationObject, NO_UUID],
+        ['person', scope.people, personObject, NO_UUID],
+        ['country', scope.countries, countryObject, ''],
+        ['actor', scope.actors, actorObjects, NO_UUID],
+        ['member', scope.actors, memberObject, NO_UUID],
+        ['campaign', scope.campaigns, campaignObject, NO_UUID],
+        ['technique', scope.techniques, techniqueObject, ''],
+        ['incident', scope.incidents, incidentObject, NO_UUID],
+        ['target', scope.targets, targetObjects, NO_UUID],
+        ['attribution', scope.attributions, attributionObject, NO_UUID],
+        ['statement', scope.statements, statementObject, NO_UUID],
+        ['article', scope.articles, articleObject, NO_UUID],
+      ];
+      for (const [kind, inScopeIds, map, start] of kinds) {
+        let cursor = start;
+        for (;;) {
+          const rows: Record<string, any>[] = await runner.query(ROWS[kind], [cursor, inScopeIds]);
+          if (rows.length === 0) break;
+          await enrich(kind, rows, look, scope);
+          for (const row of rows) {
+            const mapped = map(row);
+            if (Array.isArray(mapped)) yield* mapped;
+            else if (mapped) yield mapped;
+          }
+          if (rows.length < BATCH) break;
+          cursor = String(rows[rows.length - 1].id);
+        }
+      }
+      await runner.commitTransaction();
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
+  }
+
+  /** The id lists of a scoped export; all null for everything. */
+  private async scope(runner: QueryRunner, request: StixExportRequest): Promise<Scope> {
+    const all = (): Scope => ({
+      incidents: null, attributions: null, campaigns: null, actors: null, statements: null, organizations: null,
+      people: null, articles: null, countries: null, techniques: null, targets: null,
+    });
+    const column = async (sql: string, params: unknown[]): Promise<string[]> =>
+      (await runner.query(sql, params)).map((r: { id: string }) => String(r.id));
+    let incidents: string[] = [];
+    let attributions: string[];
+    let scopeActors: string[] = [];
+    if (request.actorId) {
+      const found = await column(`SELECT id FROM threat_actor WHERE id::text = $1`, [request.actorId]);
+      if (!found.length) throw new NotFoundError('ThreatActor', request.actorId);
+      scopeActors = request.includeDescendants ? await column(`${subtreeCte('$1::uuid[]')} SELECT id FROM subtree`, [found]) : found;
+      attributions = await column(`SELECT id FROM attribution WHERE actor_id = ANY($1::uuid[])`, [scopeActors]);
+      incidents = await column(`SELECT DISTINCT incident_id AS id FROM attribution WHERE id = ANY($1::uuid[]) AND incident_id IS NOT NULL`, [attributions]);
+    } else if (request.incidentId) {
+      incidents = await column(`SELECT id FROM incident WHERE id::text = $1`, [request.incidentId]);
+      if (!incidents.length) throw new NotFoundError('Incident', request.incidentId);
+      attributions = await column(`SELECT id FROM attribution WHERE incident_id = ANY($1::uuid[])`, [incidents]);
+    } else if (request.incidentFilter) {
+      const query = (await this.incidents.filtered(request.incidentFilter)).select('incident.id', 'id');
+      const [sql, params] = query.getQueryAndParameters();
+      incidents = await column(sql, params);
+      attributions = await column(`SELECT id FROM attribution WHERE incident_id = ANY($1::uuid[])`, [incidents]);
+    } else {
+      return this.everything(runner, all());
+    }
+    const campaigns = await column(
+      `SELECT campaign_id AS id FROM incident WHERE id = ANY($1::uuid[]) AND campaign_id IS NOT NULL
+       UNION SELECT campaign_id FROM attribution WHERE id = ANY($2::uuid[]) AND campaign_id IS NOT NULL`, [incidents, attributions]);
+    // The actors named, and every actor above them, so that each tie in the bundle has both ends.
+    const actors = await column(
+      `WITH RECURSIVE up(id) AS (
+         SELECT actor_id FROM attribution WHERE id = ANY($1::uuid[]) UNION SELECT unnest($2::uuid[])
+         UNION SELECT a.parent_id FROM threat_actor a JOIN up ON a.id = up.id WHERE a.parent_id IS NOT NULL)
+       SELECT id FROM up`, [attributions, scopeActors]);
+    const statements = await column(
+      `SELECT statement_id AS id FROM statement_incident WHERE incident_id = ANY($1::uuid[])
+       UNION SELECT statement_id FROM statement_actor WHERE actor_id = ANY($2::uuid[])
+       UNION SELECT statement_id FROM attribution_statement WHERE attribution_id = ANY($3::uuid[])`, [incidents, scopeActors, attributions]);
+    const targets = await column(`SELECT id FROM incident_target WHERE incident_id = ANY($1::uuid[])`, [incidents]);
+    const people = await column(
+      `SELECT attributed_by_person_id AS id FROM attribution WHERE id = ANY($1::uuid[]) AND attributed_by_person_id IS NOT NULL
+       UNION SELECT speaker_person_id FROM statement WHERE id = ANY($2::uuid[]) AND speaker_person_id IS NOT NULL
+       UNION SELECT person_id FROM incident_target WHERE id = ANY($3::uuid[]) AND person_id IS NOT NULL
+       UNION SELECT person_id FROM actor_member WHERE actor_id = ANY($4::uuid[])`, [attributions, statements, targets, actors]);
+    const organizations = await column(
+      `SELECT attributed_by_organization_id AS id FROM attribution WHERE id = ANY($1::uuid[]) AND attributed_by_organization_id IS NOT NULL
+       UNION SELECT speaker_organization_id FROM statement WHERE id = ANY($2::uuid[]) AND speaker_organization_id IS NOT NULL
+       UNION SELECT organization_id FROM incident_target WHERE id = ANY($3::uuid[]) AND organization_id IS NOT NULL
+       UNION SELECT organization_id FROM person WHERE id = ANY($4::uuid[]) AND organization_id IS NOT NULL`, [attributions, statements, targets, people]);
+    const scope: Scope = { ...all(), incidents, attributions, campaigns, actors, statements, targets, people, organizations };
+    return this.referenced(runner, scope);
+  }
+
+  /** The whole graph: every table in full, but only the countries and techniques that something refers to. */
+  private async everything(runner: QueryRunner, scope: Scope): Promise<Scope> {
+    return this.referenced(runner, scope);
+  }
+
+  /** Countries, techniques and articles: those the facts in scope refer to. */
+  private async referenced(runner: QueryRunner, scope: Scope): Promise<Scope> {
+    const column = async (sql: string, params: unknown[]): Promise<string[]> =>
+      (await runner.query(sql, params)).map((r: { id: string }) => String(r.id));
+    const countries = await column(
+      `SELECT country_code AS id FROM incident_target WHERE country_code IS NOT NULL AND ${inScope('id', '$1')}
+       UNION SELECT country_code FROM statement_country WHERE ${inScope('statement_id', '$2')}`, [scope.targets, scope.statements]);
+    const techniques = await column(
+      `SELECT DISTINCT unnest(technique_ids) AS id FROM incident WHERE ${inScope('id', '$1')}
+       UNION SELECT id FROM attack_technique WHERE id IN (SELECT row_id FROM stix_object WHERE row_table = 'attack_technique') AND $1::text[] IS NULL`,
+      [scope.incidents]);
+    const articles = scope.incidents === null ? null : await column(
+      `SELECT source_article_id AS id FROM incident_source WHERE incident_id = ANY($1::uuid[])
+       UNION SELECT source_article_id FROM statement_source WHERE statement_id = ANY($2::uuid[])
+       UNION SELECT source_article_id FROM attribution_source WHERE attribution_id = ANY($3::uuid[])
+       UNION SELECT source_article_id FROM citation WHERE source_article_id IS NOT NULL
+         AND (incident_id = ANY($1::uuid[]) OR statement_id = ANY($2::uuid[]) OR attribution_id = ANY($3::uuid[]))`,
+      [scope.incidents, scope.statements, scope.attributions]);
+    return { ...scope, countries, techniques: techniques.filter((t) => t !== 'null'), articles };
+  }
+}

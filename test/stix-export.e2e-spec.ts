@@ -1,0 +1,108 @@
+import { DataSource } from 'typeorm';
+import { seedId } from '../src/seed/seed';
+import { StixBundleError, danglingReferences } from '../src/stix/stix-bundle-check';
+import { StixExportService } from '../src/stix/stix-export.service';
+import { StixImportService } from '../src/stix/stix-import.service';
+import { StixSchemas } from '../src/stix/stix-schemas';
+import { TestApp, errorCodes, startTestApp } from './support/test-app';
+
+type StixObject = Record<string, any> & { type: string; id: string };
+
+async function exportAll(t: TestApp, args = ''): Promise<{ id: string; objects: StixObject[] }> {
+  const url = `${(await t.app.getUrl()).replace('[::1]', '127.0.0.1')}/stix/bundle${args}`;
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toContain('application/stix+json');
+  return response.json() as Promise<{ id: string; objects: StixObject[] }>;
+}
+
+const byId = (objects: StixObject[]) => new Map(objects.map((o) => [o.id, o]));
+const sorted = (objects: StixObject[]) => [...objects].sort((a, b) => a.id.localeCompare(b.id));
+
+describe('STIX export of the seeded graph, and the round trip', () => {
+  let t: TestApp;
+  let empty: TestApp;
+  let bundle: { id: string; objects: StixObject[] };
+  const schemas = StixSchemas.load();
+
+  beforeAll(async () => {
+    t = await startTestApp({ seed: true });
+    empty = await startTestApp();
+    bundle = await exportAll(t);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await empty?.close();
+  });
+
+  it('validates, object by object, against the OASIS schemas, and every reference leads into the bundle', () => {
+    expect(bundle.objects.length).toBeGreaterThan(30);
+    const problems = bundle.objects.flatMap((o) => schemas.validate(o).map((p) => `${o.id} ${p.path} ${p.message}`));
+    expect(problems).toEqual([]);
+    expect(danglingReferences(bundle.objects as never, () => false)).toEqual([]);
+    const types = new Set(bundle.objects.map((o) => o.type));
+    for (const type of ['identity', 'intrusion-set', 'incident', 'relationship', 'opinion', 'note', 'location', 'extension-definition']) {
+      expect(types).toContain(type);
+    }
+  });
+
+  it("carries PST's \"likely\" APT28 claim and the embassy's denial as an opinion on the claims it denies", () => {
+    const objects = byId(bundle.objects);
+    const pst = bundle.objects.find((o) => o.type === 'identity' && o.name === 'PST')!;
+    const apt28 = bundle.objects.find((o) => o.type === 'intrusion-set' && o.name === 'APT28')!;
+    const storting = bundle.objects.find((o) => o.type === 'incident' && /Storting/.test(o.name))!;
+    const claim = bundle.objects.find((o) => o.relationship_type === 'attributed-to' && o.created_by_ref === pst.id)!;
+    expect(claim).toMatchObject({ source_ref: storting.id, target_ref: apt28.id, start_time: '2020-10-01T00:00:00.000Z' });
+    const ext = Object.values(claim.extensions)[0] as Record<string, any>;
+    expect(ext).toMatchObject({ confidence_words: 'likely', claim_status: 'ASSERTED', attributed: { from: '2020-10-01', to: '2020-12-31', precision: 'RANGE', text: 'Tuesday' } });
+    expect(claim.confidence).toEqual(expect.any(Number));
+    expect(claim.external_references[0].description).toEqual(expect.any(String));
+
+    const embassy = bundle.objects.find((o) => o.type === 'identity' && o.name === 'Embassy of Russia in Norway')!;
+    const denial = bundle.objects.find((o) => o.type === 'opinion' && o.created_by_ref === embassy.id)!;
+    expect(denial.opinion).toBe('strongly-disagree');
+    expect(denial.authors).toEqual(['Embassy of Russia in Norway']);
+    const denied = denial.object_refs.map((id: string) => objects.get(id));
+    expect(denied.length).toBeGreaterThan(0);
+    for (const r of denied) expect(r).toMatchObject({ relationship_type: 'attributed-to', source_ref: storting.id });
+    // APT28 → GRU → Russian Federation: intrusion-set → identity → identity.
+    const tie = bundle.objects.find((o) => o.relationship_type === 'attributed-to' && o.source_ref === apt28.id)!;
+    expect(objects.get(tie.target_ref)).toMatchObject({ type: 'identity', name: 'GRU' });
+  });
+
+  it('gives the same ids for the same graph (UUIDv5 of the internal ids)', async () => {
+    const again = await exportAll(t);
+    expect(again).toEqual(bundle);
+    const storting = bundle.objects.find((o) => o.type === 'incident' && /Storting/.test(o.name))!;
+    const one = await exportAll(t, `?incidentId=${seedId('incident:storting-2020')}`);
+    expect(one.objects.map((o) => o.id)).toContain(storting.id);
+    expect(one.objects.filter((o) => o.type === 'incident')).toHaveLength(1);
+    expect(danglingReferences(one.objects as never, () => false)).toEqual([]);
+  });
+
+  it('exports one actor with its descendants, and through GraphQL', async () => {
+    const gru = await exportAll(t, `?actorId=${seedId('actor:gru')}&includeDescendants=true`);
+    expect(gru.objects.map((o) => o.name)).toEqual(expect.arrayContaining(['GRU', 'APT28', 'Russian Federation']));
+    expect(danglingReferences(gru.objects as never, () => false)).toEqual([]);
+    const data = await t.data(`query ($id: ID) { stixBundle(actorId: $id, includeDescendants: true) { id objectCount json } }`, { id: seedId('actor:gru') });
+    const json = JSON.parse(data.stixBundle.json);
+    expect(json.objects).toEqual(gru.objects);
+    expect(data.stixBundle.objectCount).toBe(gru.objects.length);
+    const missing = await t.gql(`{ stixBundle(incidentId: "${seedId('nothing')}") { id } }`);
+    expect(errorCodes(missing)).toEqual(['NOT_FOUND']);
+    const filtered = await t.data(`{ stixBundle(incidentFilter: { actor: "Fancy Bear" }) { objectCount json } }`);
+    expect(JSON.parse(filtered.stixBundle.json).objects.filter((o: StixObject) => o.type === 'incident').map((o: StixObject) => o.name))
+      .toEqual([expect.stringMatching(/Storting/)]);
+  });
+
+  it('round trip: imported into an empty database and exported again, it is the same bundle up to ordering', async () => {
+    const result = await new StixImportService(empty.dataSource).import(JSON.stringify(bundle));
+    expect(result.created).toBeGreaterThan(20);
+    const again = await exportAll(empty);
+    expect(sorted(again.objects)).toEqual(sorted(bundle.objects));
+    // A second import of the same bundle changes nothing.
+    const second = await new StixImportService(empty.dataSource).import(JSON.stringify(bundle));
+    expect(second.created + second.updated).toBe(0);
+    expect(sorted((await exportAll(empty)).objects)).toEqual(sorted(bundle.objects));
+  });
+});
