@@ -1,6 +1,7 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Attribution } from '../attributions/attribution.entity';
 import { Connection, PageArgs } from '../common/pagination';
+import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { Incident } from '../incidents/incident.entity';
@@ -21,13 +22,14 @@ export class ThreatActorConnection extends Connection(ThreatActor) {}
 export class ActorsResolver {
   constructor(private readonly actorService: ThreatActorService) {}
 
-  @Query(() => ThreatActor)
+  @Query(() => ThreatActor, { nullable: true, description: nullWhenAbsent() })
   threatActor(@Args('id', { type: () => ID }) id: string) {
     return this.actorService.get(id);
   }
 
   @Query(() => ThreatActor, {
-    description: 'The actor that goes by this name or alias, ignoring case, accents, spaces, hyphens and other punctuation ("fancy-bear").',
+    nullable: true,
+    description: nullWhenAbsent('The actor that goes by this name or alias, ignoring case, accents, spaces, hyphens and other punctuation ("fancy-bear").'),
   })
   threatActorByName(@Args('name') name: string) {
     return this.actorService.getByName(name);

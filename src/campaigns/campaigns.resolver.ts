@@ -2,6 +2,7 @@ import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, R
 import { Attribution } from '../attributions/attribution.entity';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { Connection, PageArgs } from '../common/pagination';
+import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Incident } from '../incidents/incident.entity';
 import { Campaign } from './campaign.entity';
@@ -15,7 +16,7 @@ export class CampaignConnection extends Connection(Campaign) {}
 export class CampaignsResolver {
   constructor(private readonly campaignService: CampaignService) {}
 
-  @Query(() => Campaign)
+  @Query(() => Campaign, { nullable: true, description: nullWhenAbsent() })
   campaign(@Args('id', { type: () => ID }) id: string) {
     return this.campaignService.get(id);
   }

@@ -3,6 +3,7 @@ import { Attribution } from '../attributions/attribution.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { Connection, PageArgs } from '../common/pagination';
+import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { Organization } from '../organizations/organization.entity';
@@ -22,7 +23,7 @@ export class IncidentConnection extends Connection(Incident) {}
 export class IncidentsResolver {
   constructor(private readonly incidentService: IncidentService) {}
 
-  @Query(() => Incident)
+  @Query(() => Incident, { nullable: true, description: nullWhenAbsent() })
   incident(@Args('id', { type: () => ID }) id: string) {
     return this.incidentService.get(id);
   }

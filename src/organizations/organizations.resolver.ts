@@ -1,6 +1,7 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Attribution } from '../attributions/attribution.entity';
 import { Connection, PageArgs } from '../common/pagination';
+import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { IncidentTarget } from '../incidents/incident-target.entity';
@@ -17,7 +18,7 @@ export class OrganizationConnection extends Connection(Organization) {}
 export class OrganizationsResolver {
   constructor(private readonly organizationService: OrganizationService) {}
 
-  @Query(() => Organization)
+  @Query(() => Organization, { nullable: true, description: nullWhenAbsent() })
   organization(@Args('id', { type: () => ID }) id: string) {
     return this.organizationService.get(id);
   }

@@ -1,6 +1,7 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Attribution } from '../attributions/attribution.entity';
 import { Connection, PageArgs } from '../common/pagination';
+import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { Organization } from '../organizations/organization.entity';
@@ -16,7 +17,7 @@ export class PersonConnection extends Connection(Person) {}
 export class PeopleResolver {
   constructor(private readonly personService: PersonService) {}
 
-  @Query(() => Person)
+  @Query(() => Person, { nullable: true, description: nullWhenAbsent() })
   person(@Args('id', { type: () => ID }) id: string) {
     return this.personService.get(id);
   }
