@@ -181,7 +181,7 @@ class Keyset {
   readonly list: string;
 
   constructor(
-    private readonly query: SelectQueryBuilder<ObjectLiteral>,
+    query: SelectQueryBuilder<ObjectLiteral>,
     private readonly order: ListOrder,
     parentKey?: string,
   ) {
@@ -411,4 +411,12 @@ export async function paginateEach<T extends ObjectLiteral>(
 
 function normalizeCursorValue(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
+}
+
+/**
+ * The name of a batched relation page under these arguments, for a per-request loader:
+ * the parents asking for the same page share one query, other pages get their own.
+ */
+export function pageKey(name: string, page: PageArgs): string {
+  return `${name}:${JSON.stringify([page.first ?? null, page.after ?? null, page.last ?? null, page.before ?? null])}`;
 }
