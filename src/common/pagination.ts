@@ -1,5 +1,5 @@
 import { Type } from '@nestjs/common';
-import { ArgsType, Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, FieldMiddleware, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { createHash } from 'node:crypto';
 import { ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
@@ -48,19 +48,24 @@ export class PageArgs {
   before?: string | null;
 }
 
-/**
- * A value computed only if the client selects the field: graphql-js calls a function
- * found on the parent object (its default resolver), so a COUNT or an EXISTS nobody
- * asked for is never sent.
- */
+/** A value computed only if the client selects the field, so a COUNT or an EXISTS nobody asked for is never sent. */
 export type Lazy<T> = T | (() => Promise<T>);
+
+/**
+ * Resolves a Lazy field: NestJS's own property resolver returns a function as it is, so
+ * the fields that may hold one call it here, when (and only when) they are selected.
+ */
+const resolveLazy: FieldMiddleware = async (_context, next) => {
+  const value = await next();
+  return typeof value === 'function' ? value() : value;
+};
 
 @ObjectType({ description: 'Where a page sits in its list (Relay cursor connections).' })
 export class PageInfo {
-  @Field(() => Boolean, { description: 'More rows after this page (with first: beyond it; with last and before: after `before`).' })
+  @Field(() => Boolean, { middleware: [resolveLazy], description: 'More rows after this page (with first: beyond it; with last and before: after `before`).' })
   hasNextPage: Lazy<boolean>;
 
-  @Field(() => Boolean, { description: 'More rows before this page (with last: beyond it; with first and after: up to `after`).' })
+  @Field(() => Boolean, { middleware: [resolveLazy], description: 'More rows before this page (with last: beyond it; with first and after: up to `after`).' })
   hasPreviousPage: Lazy<boolean>;
 
   @Field(() => String, { nullable: true, description: 'Cursor of the first edge; pass it as `before` for the previous page.' })
@@ -100,7 +105,7 @@ export function Connection<T>(classRef: Type<T>, name = classRef.name) {
     @Field(() => PageInfo)
     pageInfo: PageInfo;
 
-    @Field(() => Int, { description: 'Rows matching the filter, over all pages (counted only when selected).' })
+    @Field(() => Int, { middleware: [resolveLazy], description: 'Rows matching the filter, over all pages (counted only when selected).' })
     totalCount: Lazy<number>;
   }
   return ConnectionType;
