@@ -63,7 +63,7 @@ export class NodeService {
     const typeOf = await this.typesOf(ids);
     return ids.map(async (id) => {
       const type = typeOf.get(id);
-      const node = type ? await loaders.one(NODE_TYPES[type].entity).load(id) : null;
+      const node = type !== undefined ? await loaders.one(NODE_TYPES[type].entity).load(id) : null;
       if (!node) throw new NotFoundError('Node', id);
       return node;
     });
@@ -76,14 +76,13 @@ export class NodeService {
       const kind = kindOf(id);
       if (kind) byKind.set(kind, [...(byKind.get(kind) ?? []), id]);
     }
-    const params: string[][] = [];
+    const kinds = [...byKind.keys()];
     const lookups = NODE_TYPES.flatMap(({ table, ids: kind }, type) => {
-      const wanted = byKind.get(kind);
-      if (!wanted) return [];
-      params.push(wanted);
+      if (!byKind.has(kind)) return [];
       const cast = kind === 'uuid' ? 'uuid[]' : kind === 'number' ? 'bigint[]' : 'text[]';
-      return [`SELECT ${type} AS type, id::text AS id FROM "${table}" WHERE id = ANY($${params.length}::${cast})`];
+      return [`SELECT ${type} AS type, id::text AS id FROM "${table}" WHERE id = ANY($${kinds.indexOf(kind) + 1}::${cast})`];
     });
+    const params = kinds.map((kind) => byKind.get(kind));
     if (lookups.length === 0) return new Map();
     const rows: { type: number; id: string }[] = await this.dataSource.query(lookups.join(' UNION ALL '), params);
     return new Map(rows.map((r) => [r.id, Number(r.type)]));
