@@ -147,7 +147,7 @@ function decodeCursor(argument: CursorArgument, cursor: string, list: string, ex
     // reported below
   }
   if (!payload || typeof payload !== 'object' || !Array.isArray(payload.values) || typeof payload.list !== 'string') {
-    throw new BadUserInputError(`"${argument}" is not a cursor`, { argument });
+    throw new BadUserInputError(`"${argument}" is not a cursor of this list`, { argument });
   }
   if (payload.list !== list || payload.values.length !== expected) {
     throw new BadUserInputError(
