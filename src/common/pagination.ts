@@ -311,8 +311,8 @@ export async function paginate<T extends ObjectLiteral>(
 /**
  * A relation list of many parents at once (ThreatActor.attributions for every actor on a
  * page): the same page arguments applied to each parent's rows, in ONE query for all the
- * parents (a window, row_number() per parent), so that a nested connection costs one SQL
- * statement per level, not one per parent. `query` selects the related rows of any
+ * parents (LATERAL, a LIMIT per parent), so that a nested connection costs one SQL statement
+ * per level, not one per parent. Parent ids are UUIDs. `query` selects the related rows of any
  * parent; `parentKey` is the SQL of the parent's id in it (a column of the rows, or of a
  * link table joined in). totalCount and the other direction's flag are each one grouped
  * query for all parents, sent when the first parent's field is resolved.
@@ -333,28 +333,34 @@ export async function paginateEach<T extends ObjectLiteral>(
   const parents = [...new Set(parentIds)];
   const ofParents = (q: SelectQueryBuilder<T>) => q.andWhere(`${parentKey} = ANY(:page_parents)`, { page_parents: parents });
 
-  const ranked = ofParents(query.clone())
+  // Per parent, its first rows in order through an index (LATERAL … LIMIT): a busy parent's
+  // page costs its n + 1 rows, not a sort of all its rows.
+  const perParent = query.clone()
+    .andWhere(`${parentKey} = page_parents.id`)
     .select(`${alias}.${primaryKey}`, 'page_row_id')
-    .addSelect(`CAST(${parentKey} AS text)`, 'page_parent')
-    .addSelect(`row_number() OVER (PARTITION BY ${parentKey} ORDER BY ${keyset.orderSql(direction)})`, 'page_row');
-  keyset.selectKeys(ranked);
+    .addSelect(`row_number() OVER (ORDER BY ${keyset.orderSql(direction)})`, 'page_row');
+  keyset.selectKeys(perParent);
   if (wanted.after) {
     const b = keyset.condition('after', wanted.after, 'after');
-    ranked.andWhere(b.sql, b.params);
+    perParent.andWhere(b.sql, b.params);
   }
   if (wanted.before) {
     const b = keyset.condition('before', wanted.before, 'before');
-    ranked.andWhere(b.sql, b.params);
+    perParent.andWhere(b.sql, b.params);
   }
-  ranked.orderBy();
+  keyset.orderBy(perParent, direction);
+  perParent.limit(wanted.size + 1);
+  const ranked = `SELECT CAST(page_parents.id AS text) AS page_parent, page_rows.*
+      FROM unnest(CAST(:page_parents AS uuid[])) AS page_parents(id)
+      CROSS JOIN LATERAL (${perParent.getQuery()}) page_rows`;
 
   const pageQuery = query.dataSource
     .createQueryBuilder(metadata.target, alias)
-    .innerJoin(`(${ranked.getQuery()})`, 'page_ranked', `page_ranked.page_row_id = ${alias}.${primaryKey}`)
+    .innerJoin(`(${ranked})`, 'page_ranked', `page_ranked.page_row_id = ${alias}.${primaryKey}`)
     .addSelect('page_ranked.page_parent', 'page_parent')
     .addSelect('page_ranked.page_row', 'page_row')
     .where('page_ranked.page_row <= :page_limit', { page_limit: wanted.size + 1 })
-    .setParameters(ranked.getParameters())
+    .setParameters({ ...perParent.getParameters(), page_parents: parents })
     .orderBy('page_ranked.page_parent')
     .addOrderBy('page_ranked.page_row');
   keyset.selectKeys(pageQuery, 'page_ranked');
