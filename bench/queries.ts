@@ -53,14 +53,13 @@ export function analystQueries(seed: number): BenchQuery[] {
   const generatedIncidents = [1, 2, 3, 5, 8, 13, 21, 34].map((i) => benchId(seed, 'incident', i));
   return [
     {
-      name: 'README 1: actor by alias, all its attributions',
+      name: 'README 1: actor by alias, its attributions',
       kind: 'analyst',
-      question: 'Which incidents has APT28 been accused of, under any name, by whom, how confidently? (README query as written: every attribution, no paging)',
+      question: 'Which incidents has APT28 been accused of, under any name, by whom, how confidently? (README query: the actor\'s attributions connection, first page with totalCount)',
       query: `query ($name: String!) { threatActorByName(name: $name) {
         name aliases { name source } ancestors { name }
-        attributions { ${ATTRIBUTION_FIELDS} } } }`,
+        attributions(first: 20) { totalCount pageInfo { hasNextPage endCursor } nodes { ${ATTRIBUTION_FIELDS} } } } }`,
       variables: [{ name: 'Fancy Bear' }],
-      unbounded: true,
     },
     {
       name: 'README 1, paged: attributions by alias',
@@ -76,27 +75,26 @@ export function analystQueries(seed: number): BenchQuery[] {
       question: 'Which incidents targeted Norway, and to which actors were they attributed?',
       query: INCIDENT_PAGE(`id title started { display precision text }
         targets { role organization { name country { code name } } }
-        attributions { actor { name } attributedByOrganization { name } attributedByPerson { name } status confidence }`),
+        attributions { nodes { actor { name } attributedByOrganization { name } attributedByPerson { name } status confidence } }`),
       variables: [one({ targetCountry: 'Norway' })],
     },
     {
       name: 'README 3: who said what about an incident',
       kind: 'analyst',
       question: 'Who said what about an incident, in date order, with stance and source?',
-      query: `query ($id: ID!) { incident(id: $id) { title statements {
+      query: `query ($id: ID!) { incident(id: $id) { title statements { nodes {
         said { display text } stance speakerPerson { name } speakerOrganization { name } quote summary
-        sources { excerpt article { title } } } } }`,
+        sources { excerpt article { title } } } } } }`,
       variables: [STORTING_INCIDENT, ...generatedIncidents].map((id) => ({ id })),
     },
     {
       name: 'README 4: actors under the GRU and their incidents',
       kind: 'analyst',
-      question: 'Which actors sit under the GRU, and which incidents are attributed to any of them? (README query as written: every incident, no paging)',
+      question: 'Which actors sit under the GRU, and which incidents are attributed to any of them? (README query: first pages of both incident connections)',
       query: `query ($name: String!) { threatActorByName(name: $name) {
         name parent { name } descendants { name kind }
-        incidents(includeSubordinates: true) { title } ownIncidents: incidents { title } } }`,
+        incidents(includeSubordinates: true) { totalCount nodes { title } } ownIncidents: incidents { nodes { title } } } }`,
       variables: [{ name: 'GRU' }],
-      unbounded: true,
     },
     {
       name: 'README 5: statements by speaker role',
@@ -197,9 +195,9 @@ export function analystQueries(seed: number): BenchQuery[] {
       question: 'A page of incidents with their targets, claims (actor and parent, party and its country) and statements with sources',
       query: INCIDENT_PAGE(`id title
         targets { role sector country { name } organization { name kind country { name } } person { name } }
-        attributions { status confidence actor { name parent { name } } attributedByOrganization { name country { name } } }
-        statements { stance said { display } speakerPerson { name organization { name } } speakerOrganization { name }
-          sources { excerpt article { title publisher } } }`),
+        attributions { nodes { status confidence actor { name parent { name } } attributedByOrganization { name country { name } } } }
+        statements { nodes { stance said { display } speakerPerson { name organization { name } } speakerOrganization { name }
+          sources { excerpt article { title publisher } } } }`),
       variables: [one({ targetCountry: 'Ukraine' }), one({ actor: 'Lazarus Group' }), one({ techniqueId: 'T1190' })],
     },
     {
@@ -208,7 +206,7 @@ export function analystQueries(seed: number): BenchQuery[] {
       question: 'One incident: who claims what (claims), the citations behind each attribution, and its articles',
       query: `query ($id: ID!) { incident(id: $id) { title types techniques { id name }
         claims { actor { name } contested strongestConfidence asserters { name } challengers { name } }
-        attributions { status actor { name } citations { excerpt article { title } } }
+        attributions { nodes { status actor { name } citations { excerpt article { title } } } }
         sources { title publisher published { display } } } }`,
       variables: [STORTING_INCIDENT, ...generatedIncidents].map((id) => ({ id })),
     },

@@ -17,6 +17,7 @@ import { CountriesModule } from './countries/countries.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { IncidentsModule } from './incidents/incidents.module';
+import { NodesModule } from './nodes/nodes.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PeopleModule } from './people/people.module';
 import { ResponsesModule } from './responses/responses.module';
@@ -77,6 +78,7 @@ export class AppModule {
         SearchModule,
         StixModule,
         ResponsesModule,
+        NodesModule,
       ],
       providers: [
         { provide: APP_PIPE, useValue: validationPipe },

@@ -14,17 +14,21 @@ describe('the five questions, on the founding articles', () => {
            threatActorByName(name: $name) {
              name
              attributions {
-               status confidence confidenceWords bases notes
-               incident { title }
-               attributedByOrganization { name }
-               attributedByPerson { name }
+               totalCount
+               nodes {
+                 status confidence confidenceWords bases notes
+                 incident { title }
+                 attributedByOrganization { name }
+                 attributedByPerson { name }
+               }
              }
            }
          }`,
         { name },
       );
       expect(actor.name).toBe('APT28');
-      expect(actor.attributions).toEqual([
+      expect(actor.attributions.totalCount).toBe(1);
+      expect(actor.attributions.nodes).toEqual([
         {
           status: 'ASSERTED',
           confidence: 70,
@@ -47,7 +51,7 @@ describe('the five questions, on the founding articles', () => {
           title
           techniqueIds
           targets { organization { name country { code } } }
-          attributions { status actor { name } attributedByOrganization { name } attributedByPerson { name } }
+          attributions { nodes { status actor { name } attributedByOrganization { name } attributedByPerson { name } } }
         }
       }
     }`);
@@ -56,7 +60,7 @@ describe('the five questions, on the founding articles', () => {
     expect(storting.title).toBe("Brute-force intrusion into the Storting's email");
     expect(storting.techniqueIds).toEqual(['T1110']);
     expect(storting.targets).toEqual([{ organization: { name: 'Storting', country: { code: 'NO' } } }]);
-    const claims = storting.attributions.map(
+    const claims = storting.attributions.nodes.map(
       (a: any) => `${a.attributedByPerson?.name ?? a.attributedByOrganization.name} ${a.status} ${a.actor.name}`,
     );
     expect(claims.sort()).toEqual([
@@ -75,28 +79,30 @@ describe('the five questions, on the founding articles', () => {
          incident(id: $id) {
            started { display precision text }
            statements {
-             said { display precision text }
-             stance quote summary
-             speakerPerson { name role }
-             speakerOrganization { name }
-             sources { excerpt article { title } }
+             nodes {
+               said { display precision text }
+               stance quote summary
+               speakerPerson { name role }
+               speakerOrganization { name }
+               sources { excerpt article { title } }
+             }
            }
          }
        }`,
       { id: seedId('incident:storting-2020') },
     );
     expect(incident.started).toEqual({ display: '2020-08-24', precision: 'DAY', text: 'August 24th' });
-    const who = incident.statements.map((s: any) => [s.speakerPerson?.name ?? s.speakerOrganization.name, s.stance, s.said.display]);
+    const who = incident.statements.nodes.map((s: any) => [s.speakerPerson?.name ?? s.speakerOrganization.name, s.stance, s.said.display]);
     expect(who).toEqual([
       ['Storting', 'CONFIRMS', '2020-08-24/..'],
       ['Ine Eriksen Søreide', 'ACCUSES', '2020-08-24/2020-10-31'],
       ['Embassy of Russia in Norway', 'DENIES', '2020-10'],
       ['PST', 'ACCUSES', '2020-10-01/2020-12-31'],
     ]);
-    const embassy = incident.statements[2];
+    const embassy = incident.statements.nodes[2];
     expect(embassy.quote).toBe('We consider this a serious and wilful provocation, destructive for bilateral relations');
     expect(embassy.said.precision).toBe('MONTH');
-    for (const statement of incident.statements) {
+    for (const statement of incident.statements.nodes) {
       expect(statement.sources).toHaveLength(1);
       expect(statement.sources[0].article.title).toBe('Norway accuses Russian hackers of parliament attack');
       expect(statement.sources[0].excerpt.length).toBeGreaterThan(20);
@@ -108,14 +114,14 @@ describe('the five questions, on the founding articles', () => {
       threatActorByName(name: "GRU") {
         parent { name }
         descendants { name }
-        own: incidents { title }
-        incidents(includeSubordinates: true) { title attributions { actor { name } attributedByOrganization { name } } }
+        own: incidents { nodes { title } }
+        incidents(includeSubordinates: true) { nodes { title attributions { nodes { actor { name } attributedByOrganization { name } } } } }
       }
     }`);
     expect(gru.parent).toEqual({ name: 'Russian Federation' });
     expect(gru.descendants).toEqual([{ name: 'APT28' }]);
-    expect(gru.own).toEqual([]); // nobody attributed anything to the GRU itself
-    expect(gru.incidents.map((i: any) => i.title)).toEqual(["Brute-force intrusion into the Storting's email"]);
+    expect(gru.own.nodes).toEqual([]); // nobody attributed anything to the GRU itself
+    expect(gru.incidents.nodes.map((i: any) => i.title)).toEqual(["Brute-force intrusion into the Storting's email"]);
     // The same through the incident list filter.
     const { incidents, direct } = await t.data(`{
       incidents(filter: { actor: "GRU", includeSubordinateActors: true }) { nodes { title } }

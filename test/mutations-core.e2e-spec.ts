@@ -11,7 +11,7 @@ import { TestApp, startTestApp } from './support/test-app';
 const ORGANIZATION = `id name kind sector description country { code name } createdAt updatedAt`;
 const PERSON = `id name role country { code } organization { id name } createdAt updatedAt`;
 const SPAN = `from to precision display text`;
-const CAMPAIGN = `id name description started { ${SPAN} } incidents { id } createdAt updatedAt`;
+const CAMPAIGN = `id name description started { ${SPAN} } incidents { nodes { id } } createdAt updatedAt`;
 const ARTICLE = `id url title publisher section published { ${SPAN} } authors language body retrievedAt createdAt updatedAt`;
 
 describe('Organization mutations', () => {
@@ -246,7 +246,7 @@ describe('Campaign mutations', () => {
       name: 'Ghostwriter',
       description: 'Influence operation',
       started: { from: null, to: '2019-12-31', precision: 'RANGE', display: '../2019-12-31', text: 'since at least 2019' },
-      incidents: [],
+      incidents: { nodes: [] },
     });
     expect((await lookup(campaign.id)).data.campaign).toEqual(campaign);
   });

@@ -13,7 +13,7 @@ const SPAN = `from to precision display text`;
 const TARGET = `id role sector country { code } organization { id } person { id } incident { id }`;
 const INCIDENT = `id title summary types techniqueIds
   started { ${SPAN} } ended { ${SPAN} } disclosed { ${SPAN} }
-  campaign { id } targets { ${TARGET} } sources { id } statements { id } attributions { id } createdAt updatedAt`;
+  campaign { id } targets { ${TARGET} } sources { id } statements { nodes { id } } attributions { nodes { id } } createdAt updatedAt`;
 const ATTRIBUTION = `id confidence confidenceWords bases status notes attributed { ${SPAN} }
   actor { id } incident { id } campaign { id } attributedByOrganization { id } attributedByPerson { id } statements { id }
   createdAt updatedAt`;
@@ -82,8 +82,8 @@ describe('Incident mutations', () => {
       techniqueIds: ['T1110', 'T1110.003'],
       campaign: { id: campaign.id },
       sources: [{ id: article.id }],
-      statements: [],
-      attributions: [],
+      statements: { nodes: [] },
+      attributions: { nodes: [] },
     });
     expect(incident.targets).toHaveLength(4);
     const byKind = (pick: (target: any) => boolean) => incident.targets.find(pick);
@@ -267,8 +267,8 @@ describe('Incident mutations', () => {
     expect(defaulted).toMatchObject({ role: 'VICTIM', country: { code: 'SE' } });
     expect(ids((await lookup(id)).data.incident.targets)).toEqual([target.id, defaulted.id].sort());
 
-    const organization = await t.data(`query ($id: ID!) { organization(id: $id) { targetedIn { id } } }`, { id: storting.id });
-    expect(organization.organization.targetedIn).toContainEqual({ id: target.id });
+    const organization = await t.data(`query ($id: ID!) { organization(id: $id) { targetedIn { nodes { id } } } }`, { id: storting.id });
+    expect(organization.organization.targetedIn.nodes).toContainEqual({ id: target.id });
 
     const removed = await removeTarget(target.id);
     expect(removed.errors).toBeUndefined();
@@ -424,14 +424,14 @@ describe('Attribution mutations', () => {
 
     const seen = await t.data(
       `query ($incident: ID!, $actor: ID!, $statement: ID!) {
-         incident(id: $incident) { attributions { id } }
-         threatActor(id: $actor) { incidents { id } attributions { id } }
+         incident(id: $incident) { attributions { nodes { id } } }
+         threatActor(id: $actor) { incidents { nodes { id } } attributions { nodes { id } } }
          statement(id: $statement) { attributions { id } }
        }`,
       { incident: incident.id, actor: actor.id, statement: statement.id },
     );
-    expect(seen.incident.attributions).toEqual([{ id: attribution.id }]);
-    expect(seen.threatActor).toEqual({ incidents: [{ id: incident.id }], attributions: [{ id: attribution.id }] });
+    expect(seen.incident.attributions.nodes).toEqual([{ id: attribution.id }]);
+    expect(seen.threatActor).toEqual({ incidents: { nodes: [{ id: incident.id }] }, attributions: { nodes: [{ id: attribution.id }] } });
     expect(seen.statement.attributions).toEqual([{ id: attribution.id }]);
   });
 
@@ -654,12 +654,13 @@ describe('Statement mutations and links', () => {
 
     const reverse = await t.data(
       `query ($p: ID!, $i: ID!, $a: ID!, $s: ID!) {
-         person(id: $p) { statements { id } } incident(id: $i) { statements { id } }
-         threatActor(id: $a) { statements { id } } sourceArticle(id: $s) { statements { id } }
+         person(id: $p) { statements { nodes { id } } } incident(id: $i) { statements { nodes { id } } }
+         threatActor(id: $a) { statements { nodes { id } } } sourceArticle(id: $s) { statements { id } }
        }`,
       { p: person.id, i: incident.id, a: actor.id, s: article.id },
     );
-    for (const side of ['person', 'incident', 'threatActor', 'sourceArticle']) expect(reverse[side].statements).toEqual([{ id: statement.id }]);
+    for (const side of ['person', 'incident', 'threatActor']) expect(reverse[side].statements.nodes).toEqual([{ id: statement.id }]);
+    expect(reverse.sourceArticle.statements).toEqual([{ id: statement.id }]);
   });
 
   it('refuses a statement without a speaker (BAD_USER_INPUT)', async () => {

@@ -8,19 +8,50 @@ const NESTED_QUERY = `{
       title
       targets { role organization { name country { name } } }
       attributions {
-        confidence
-        actor { name aliases { name } parent { name parent { name } } }
-        attributedByOrganization { name country { code } }
-        citations { excerpt article { title } }
+        nodes {
+          confidence
+          actor { name aliases { name } parent { name parent { name } } }
+          attributedByOrganization { name country { code } }
+          citations { excerpt article { title } }
+        }
       }
       statements {
-        stance
-        speakerPerson { name organization { name country { name } } }
-        sources { excerpt article { title } }
-        citations { excerpt article { title } }
+        nodes {
+          stance
+          speakerPerson { name organization { name country { name } } }
+          sources { excerpt article { title } }
+          citations { excerpt article { title } }
+        }
       }
     }
   }
+}`;
+
+/**
+ * The relation connections from every side, each with totalCount, pageInfo both ways and
+ * a page after a cursor: one query per connection level (its page), plus one per
+ * totalCount and per hasPreviousPage asked, whatever the number of parents.
+ */
+const CONNECTIONS_QUERY = `query ($after: String) {
+  threatActors(first: 200) {
+    nodes {
+      name
+      attributions(first: 5) { totalCount pageInfo { hasNextPage hasPreviousPage endCursor } nodes { confidence } }
+      incidents(first: 5) { totalCount nodes { title statements(last: 5) { totalCount nodes { stance } } } }
+      statements { nodes { stance } }
+      later: attributions(first: 5, after: $after) { pageInfo { hasPreviousPage } nodes { confidence } }
+    }
+  }
+  organizations(first: 200) {
+    nodes {
+      name
+      statements { totalCount nodes { stance } }
+      attributionsMade { totalCount nodes { confidence } }
+      targetedIn { totalCount nodes { incident { title } } }
+    }
+  }
+  people(first: 200) { nodes { statements { totalCount nodes { stance } } attributionsMade { nodes { confidence } } } }
+  campaigns(first: 200) { nodes { incidents { totalCount nodes { title } } attributions { nodes { confidence } } } }
 }`;
 
 /**
@@ -100,28 +131,67 @@ describe('no N+1: one nested GraphQL request costs the same number of SQL statem
   beforeAll(async () => (t = await startTestApp({ sqlLogger: counter })));
   afterAll(() => t.close());
 
-  async function statementsFor(query: string): Promise<{ statements: number; data: any }> {
+  async function statementsFor(query: string): Promise<{ statements: number; data: any; sql: string[] }> {
     const before = counter.count;
     const data = await t.data(query);
-    return { statements: counter.count - before, data };
+    const statements = counter.count - before;
+    return { statements, data, sql: counter.recent.slice(-statements) };
   }
 
   it('incidents → targets → country, attributions → actor → parent, statements → speaker → organization', async () => {
     await addIncidents(t, 10, 'small');
     const small = await statementsFor(NESTED_QUERY);
     expect(small.data.incidents.totalCount).toBe(10);
-    expect(small.data.incidents.nodes[0].attributions[0].actor.parent.parent).toBeNull();
-    expect(small.data.incidents.nodes.every((i: any) => i.statements[0].speakerPerson.organization.country.name)).toBe(true);
+    expect(small.data.incidents.nodes[0].attributions.nodes[0].actor.parent.parent).toBeNull();
+    expect(small.data.incidents.nodes.every((i: any) => i.statements.nodes[0].speakerPerson.organization.country.name)).toBe(true);
 
     await addIncidents(t, 90, 'large');
     const large = await statementsFor(NESTED_QUERY);
     expect(large.data.incidents.totalCount).toBe(100);
-    expect(large.data.incidents.nodes.every((i: any) => i.targets.length === 1 && i.attributions.length === 1)).toBe(true);
-    expect(large.data.incidents.nodes.every((i: any) => i.attributions[0].citations[0].excerpt === 'the claim')).toBe(true);
-    expect(large.data.incidents.nodes.every((i: any) => i.statements[0].citations[0].excerpt === 'excerpt')).toBe(true);
+    expect(large.data.incidents.nodes.every((i: any) => i.targets.length === 1 && i.attributions.nodes.length === 1)).toBe(true);
+    expect(large.data.incidents.nodes.every((i: any) => i.attributions.nodes[0].citations[0].excerpt === 'the claim')).toBe(true);
+    expect(large.data.incidents.nodes.every((i: any) => i.statements.nodes[0].citations[0].excerpt === 'excerpt')).toBe(true);
 
     // One statement per relation level (plus the page and its count), whatever the rows.
     expect(large.statements).toBe(small.statements);
     expect(small.statements).toBeLessThan(25);
+  });
+
+  it('relation connections (attributions, incidents, statements, targets of actors, organizations, people, campaigns)', async () => {
+    // Rows of the first test stay: 100 incidents, actors, organizations, people. Add campaigns over them.
+    const connectionsFor = async () => {
+      const { data: first } = await statementsFor(CONNECTIONS_QUERY);
+      const cursor = first.threatActors.nodes.find((a: any) => a.attributions.nodes.length)?.attributions.pageInfo.endCursor;
+      return statementsFor(CONNECTIONS_QUERY.replace('$after: String', '$after: String = ' + JSON.stringify(cursor)));
+    };
+    await t.dataSource.query(
+      `INSERT INTO campaign (name) SELECT 'campaign ' || i FROM generate_series(1, 10) AS i`,
+    );
+    await t.dataSource.query(
+      `UPDATE incident SET campaign_id = (SELECT id FROM campaign ORDER BY name LIMIT 1) WHERE title NOT LIKE 'small incident 1'`,
+    );
+    const small = await connectionsFor();
+    const actor = small.data.threatActors.nodes.find((a: any) => a.name === 'small actor 1');
+    expect(actor.attributions).toMatchObject({ totalCount: 1, pageInfo: { hasNextPage: false, hasPreviousPage: false } });
+    expect(actor.incidents.nodes[0].statements.nodes).toEqual([{ stance: 'ACCUSES' }]);
+    expect(actor.later).toEqual({ pageInfo: { hasPreviousPage: true }, nodes: [] });
+    expect(small.data.organizations.nodes.find((o: any) => o.name === 'small org 1').targetedIn.nodes).toEqual([
+      { incident: { title: 'small incident 1' } },
+    ]);
+    expect(small.data.campaigns.nodes.find((c: any) => c.incidents.totalCount === 99).incidents.nodes).toHaveLength(20);
+
+    await addIncidents(t, 100, 'more');
+    await t.dataSource.query(
+      `UPDATE incident SET campaign_id = (SELECT id FROM campaign ORDER BY name DESC LIMIT 1) WHERE title LIKE 'more incident %'`,
+    );
+    const large = await connectionsFor();
+    expect(large.data.threatActors.nodes.length).toBeGreaterThan(small.data.threatActors.nodes.length);
+    expect(large.data.campaigns.nodes.find((c: any) => c.incidents.totalCount === 100).incidents.nodes).toHaveLength(20);
+    expect(large.data.people.nodes.every((p: any) => p.statements.totalCount === 1 && p.attributionsMade.nodes.length === 0)).toBe(true);
+
+    // Compared by statement kind (its first 60 characters), so that a failure shows which one multiplied.
+    const kinds = (sql: string[]) => sql.map((q) => q.replace(/\s+/g, ' ').slice(0, 60)).sort();
+    expect(kinds(large.sql)).toEqual(kinds(small.sql));
+    expect(small.statements).toBeLessThan(40);
   });
 });

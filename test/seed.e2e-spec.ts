@@ -108,12 +108,12 @@ describe('seed: the founding articles as data', () => {
 
     const { incidents } = await t.data(`{
       incidents(filter: { search: "Macron" }) {
-        nodes { started { precision display text } attributions { actor { name } confidence confidenceWords attributedByOrganization { name } } }
+        nodes { started { precision display text } attributions { nodes { actor { name } confidence confidenceWords attributedByOrganization { name } } } }
       }
     }`);
     const [macron] = incidents.nodes;
     expect(macron.started).toEqual({ precision: 'YEAR', display: '2017', text: 'over the past month' });
-    expect(macron.attributions).toEqual([
+    expect(macron.attributions.nodes).toEqual([
       {
         actor: { name: 'Russian Federation' },
         confidence: null,
@@ -122,10 +122,10 @@ describe('seed: the founding articles as data', () => {
       },
     ]);
 
-    const { campaigns } = await t.data(`{ campaigns { nodes { started { from to precision display text } incidents { title } } } }`);
+    const { campaigns } = await t.data(`{ campaigns { nodes { started { from to precision display text } incidents { nodes { title } } } } }`);
     expect(campaigns.nodes[0].started).toEqual({
       from: null, to: '2019-12-31', precision: 'RANGE', display: '../2019-12-31', text: 'since at least 2019',
     });
-    expect(campaigns.nodes[0].incidents).toEqual([{ title: "Brute-force intrusion into the Storting's email" }]);
+    expect(campaigns.nodes[0].incidents.nodes).toEqual([{ title: "Brute-force intrusion into the Storting's email" }]);
   });
 });

@@ -1,11 +1,9 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Attribution } from '../attributions/attribution.entity';
-import { Connection, PageArgs } from '../common/pagination';
+import { Connection, PageArgs, pageKey } from '../common/pagination';
+import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
-import { Incident } from '../incidents/incident.entity';
-import { byDateSaid } from '../statements/statement-order';
-import { Statement } from '../statements/statement.entity';
+import { IncidentConnection } from '../incidents/incidents.resolver';
 import { ActorAlias } from './actor-alias.entity';
 import { ActorLookup } from './actor-lookup.types';
 import { ThreatActor } from './threat-actor.entity';
@@ -21,13 +19,14 @@ export class ThreatActorConnection extends Connection(ThreatActor) {}
 export class ActorsResolver {
   constructor(private readonly actorService: ThreatActorService) {}
 
-  @Query(() => ThreatActor)
+  @Query(() => ThreatActor, { nullable: true, description: nullWhenAbsent() })
   threatActor(@Args('id', { type: () => ID }) id: string) {
     return this.actorService.get(id);
   }
 
   @Query(() => ThreatActor, {
-    description: 'The actor that goes by this name or alias, ignoring case, accents, spaces, hyphens and other punctuation ("fancy-bear").',
+    nullable: true,
+    description: nullWhenAbsent('The actor that goes by this name or alias, ignoring case, accents, spaces, hyphens and other punctuation ("fancy-bear").'),
   })
   threatActorByName(@Args('name') name: string) {
     return this.actorService.getByName(name);
@@ -110,26 +109,18 @@ export class ActorsResolver {
     return loaders.custom('actor.descendants', (ids) => this.actorService.descendantsOf(ids)).load(actor.id);
   }
 
-  @ResolveField(() => [Attribution], { description: 'Claims naming this actor, by anyone, with any status.' })
-  attributions(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(Attribution, 'actorId', { attributed: { from: 'ASC' }, id: 'ASC' } as never).load(actor.id);
-  }
-
-  @ResolveField(() => [Incident], { description: 'Incidents someone asserts this actor (or, with includeSubordinates, any actor below it) carried out; denials and retracted claims do not count.' })
+  @ResolveField(() => IncidentConnection, {
+    description: 'Incidents someone asserts this actor (or, with includeSubordinates, any actor below it) carried out; denials and '
+      + 'retracted claims do not count. Earliest start first, undated last.',
+  })
   incidents(
     @Parent() actor: ThreatActor,
     @Context('loaders') loaders: RequestLoaders,
     @Args('includeSubordinates', { defaultValue: false }) includeSubordinates: boolean,
+    @Args() page: PageArgs,
   ) {
     return loaders
-      .custom(`actor.incidents:${includeSubordinates}`, (ids) => this.actorService.incidentsOf(ids, includeSubordinates))
-      .load(actor.id);
-  }
-
-  @ResolveField(() => [Statement], { description: 'Statements about this actor, oldest first.' })
-  statements(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(Statement, { table: 'statement_actor', fromColumn: 'actor_id', toColumn: 'statement_id' }, byDateSaid)
+      .custom(pageKey(`actor.incidents:${includeSubordinates}`, page), (ids) => this.actorService.incidentPagesOf(ids, includeSubordinates, page))
       .load(actor.id);
   }
 }

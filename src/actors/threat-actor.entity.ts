@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Node } from '../common/node';
 
 export enum ThreatActorKind {
   APT_GROUP = 'APT_GROUP',
@@ -31,7 +32,7 @@ registerEnumType(ActorTie, {
   },
 });
 
-@ObjectType({ description: 'Who is accused: a group, unit, agency or state, in a tree (APT28 → GRU → Russian state).' })
+@ObjectType({ implements: () => [Node], description: 'Who is accused: a group, unit, agency or state, in a tree (APT28 → GRU → Russian state).' })
 @Entity('threat_actor')
 export class ThreatActor {
   @Field(() => ID)

@@ -5,8 +5,9 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors';
 import { assignDefined, cleanText, findOrFail } from '../common/lookups';
 import { normalizeName } from '../common/names';
-import { Page, PageArgs, SortDirection, paginate } from '../common/pagination';
+import { Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
 import { optionalCountryCode, requireCountryCode } from '../countries/country.service';
+import { STARTED_ORDER } from '../incidents/incident-order';
 import { Incident } from '../incidents/incident.entity';
 import { ActorAlias } from './actor-alias.entity';
 import { ActorLookup } from './actor-lookup.types';
@@ -266,30 +267,21 @@ export class ThreatActorService {
   }
 
   /**
-   * For each actor id, the incidents someone currently asserts it carried out (a denial or
-   * a retracted claim does not count), or, with `withSubordinates`, that are asserted
-   * against it or any actor below it (GRU → APT28).
+   * For each actor id, a page of the incidents someone currently asserts it carried out (a
+   * denial or a retracted claim does not count), or, with `withSubordinates`, that are
+   * asserted against it or any actor below it (GRU → APT28); earliest start first (batched).
    */
-  async incidentsOf(ids: readonly string[], withSubordinates: boolean): Promise<Incident[][]> {
-    const rows: { root_id: string; incident_id: string }[] = await this.dataSource.query(
-      withSubordinates
-        ? `${SUBTREE_SQL} SELECT DISTINCT subtree.root_id::text, attribution.incident_id::text
-             FROM subtree JOIN attribution ON attribution.actor_id = subtree.id
-            WHERE attribution.incident_id IS NOT NULL AND attribution.status = 'ASSERTED'`
-        : `SELECT DISTINCT actor_id::text AS root_id, incident_id::text FROM attribution
-            WHERE actor_id = ANY($1::uuid[]) AND incident_id IS NOT NULL AND status = 'ASSERTED'`,
-      [[...ids]],
-    );
-    const incidents = rows.length
-      ? await this.dataSource.getRepository(Incident).createQueryBuilder('incident')
-          .where('incident.id IN (:...ids)', { ids: [...new Set(rows.map((r) => r.incident_id))] })
-          .orderBy('incident.started.from', 'ASC', 'NULLS LAST')
-          .addOrderBy('incident.id')
-          .getMany()
-      : [];
-    return ids.map((id) => {
-      const mine = new Set(rows.filter((r) => r.root_id === id).map((r) => r.incident_id));
-      return incidents.filter((incident) => mine.has(incident.id));
-    });
+  incidentPagesOf(ids: readonly string[], withSubordinates: boolean, page: PageArgs): Promise<Page<Incident>[]> {
+    const claimed = withSubordinates
+      ? `(${subtreeCte('CAST(:claimedBy AS uuid[])')}
+          SELECT DISTINCT subtree.root_id AS actor_id, attribution.incident_id
+            FROM subtree JOIN attribution ON attribution.actor_id = subtree.id
+           WHERE attribution.incident_id IS NOT NULL AND attribution.status = 'ASSERTED')`
+      : `(SELECT DISTINCT actor_id, incident_id FROM attribution
+           WHERE actor_id = ANY(CAST(:claimedBy AS uuid[])) AND incident_id IS NOT NULL AND status = 'ASSERTED')`;
+    const query = this.dataSource.getRepository(Incident).createQueryBuilder('incident')
+      .innerJoin(claimed, 'claimed', 'claimed.incident_id = incident.id')
+      .setParameter('claimedBy', [...ids]);
+    return paginateEach(query, 'claimed.actor_id', ids, STARTED_ORDER, page);
   }
 }

@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { DateSpanColumns } from '../common/date-span';
+import { Node } from '../common/node';
 
 export enum AttributionStatus {
   ASSERTED = 'ASSERTED',
@@ -22,7 +23,7 @@ export enum AttributionBasis {
 }
 registerEnumType(AttributionBasis, { name: 'AttributionBasis' });
 
-@ObjectType({ description: 'A claim, by a party on a date, that an incident or campaign was carried out by an actor.' })
+@ObjectType({ implements: () => [Node], description: 'A claim, by a party on a date, that an incident or campaign was carried out by an actor.' })
 @Entity('attribution')
 export class Attribution {
   @Field(() => ID)

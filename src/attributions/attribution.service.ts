@@ -6,7 +6,7 @@ import { recordAs } from '../common/caller';
 import { toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError } from '../common/errors';
 import { assertAllExist, assignDefined, cleanText, findOrFail } from '../common/lookups';
-import { Page, PageArgs, SortDirection, paginate } from '../common/pagination';
+import { Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
 import { CitationInput } from '../sources/citation.inputs';
 import { CitationService } from '../sources/citation.service';
 import { linkChanges, recordLinkEvents } from '../statements/statement-link-log';
@@ -53,6 +53,16 @@ export class AttributionService {
     const revisions = await paginate(query, DATE_ORDER, page);
     const edges = revisions.edges.map((e) => ({ cursor: e.cursor, node: attributionAsRecorded(e.node) }));
     return { ...revisions, edges, nodes: edges.map((e) => e.node) };
+  }
+
+  /**
+   * The attributions of each parent (an actor, incident, campaign, or the organization or
+   * person who made them), a page each, oldest claim first, undated last, then in
+   * recording order (batched).
+   */
+  pagesOf(parentColumn: AttributionParent, parentIds: readonly string[], page: PageArgs): Promise<Page<Attribution>[]> {
+    const query = this.dataSource.getRepository(Attribution).createQueryBuilder('attribution');
+    return paginateEach(query, `attribution.${parentColumn}`, parentIds, DATE_RECORDED_ORDER, page);
   }
 
   /** The attributions of each incident as on record at `asOf` (batched). */
@@ -209,6 +219,18 @@ export class AttributionService {
     await recordLinkEvents(manager, events, caller);
   }
 }
+
+/** The columns an attribution list hangs off. */
+export type AttributionParent = 'actor_id' | 'incident_id' | 'campaign_id' | 'attributed_by_organization_id' | 'attributed_by_person_id';
+
+/** As byDateAttributed: claim date (undated last), then recording time to the microsecond (exact in a cursor). */
+const DATE_RECORDED_ORDER = {
+  expressions: [
+    `coalesce(attribution.attributed_from, attribution.attributed_to, 'infinity'::date)`,
+    `(extract(epoch FROM attribution.created_at) * 1000000)::bigint`,
+  ],
+  direction: SortDirection.ASC,
+};
 
 const DATE_ORDER = {
   expressions: [`coalesce(attribution.attributed_from, attribution.attributed_to, 'infinity'::date)`],

@@ -4,6 +4,7 @@ import { Campaign } from '../campaigns/campaign.entity';
 import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { Connection, PageArgs } from '../common/pagination';
+import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { Incident } from '../incidents/incident.entity';
@@ -41,7 +42,7 @@ export class AttributionsResolver {
     private readonly citationService: CitationService,
   ) {}
 
-  @Query(() => Attribution)
+  @Query(() => Attribution, { nullable: true, description: nullWhenAbsent() })
   attribution(@Args('id', ID_ARG) id: string) {
     return this.attributionService.get(id);
   }

@@ -1,8 +1,9 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { DateSpanColumns } from '../common/date-span';
+import { Node } from '../common/node';
 
-@ObjectType({ description: 'A broader operation that incidents are part of.' })
+@ObjectType({ implements: () => [Node], description: 'A broader operation that incidents are part of.' })
 @Entity('campaign')
 export class Campaign {
   @Field(() => ID)

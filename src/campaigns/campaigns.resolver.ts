@@ -1,9 +1,7 @@
-import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Attribution } from '../attributions/attribution.entity';
+import { Args, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { Connection, PageArgs } from '../common/pagination';
-import { RequestLoaders } from '../common/request-loaders';
-import { Incident } from '../incidents/incident.entity';
+import { nullWhenAbsent } from '../common/node';
 import { Campaign } from './campaign.entity';
 import { CreateCampaignInput, UpdateCampaignInput } from './campaign.inputs';
 import { CampaignService } from './campaign.service';
@@ -15,7 +13,7 @@ export class CampaignConnection extends Connection(Campaign) {}
 export class CampaignsResolver {
   constructor(private readonly campaignService: CampaignService) {}
 
-  @Query(() => Campaign)
+  @Query(() => Campaign, { nullable: true, description: nullWhenAbsent() })
   campaign(@Args('id', { type: () => ID }) id: string) {
     return this.campaignService.get(id);
   }
@@ -43,15 +41,5 @@ export class CampaignsResolver {
   @ResolveField(() => DateSpan)
   started(@Parent() campaign: Campaign) {
     return toDateSpan(campaign.started);
-  }
-
-  @ResolveField(() => [Incident])
-  incidents(@Parent() campaign: Campaign, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(Incident, 'campaignId', { started: { from: 'ASC' }, id: 'ASC' } as never).load(campaign.id);
-  }
-
-  @ResolveField(() => [Attribution])
-  attributions(@Parent() campaign: Campaign, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(Attribution, 'campaignId').load(campaign.id);
   }
 }

@@ -1,7 +1,8 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Node } from '../common/node';
 
-@ObjectType({ description: 'A MITRE ATT&CK technique or sub-technique (T1110 Brute Force, T1110.001 Password Guessing).' })
+@ObjectType({ implements: () => [Node], description: 'A MITRE ATT&CK technique or sub-technique (T1110 Brute Force, T1110.001 Password Guessing).' })
 @Entity('attack_technique')
 export class AttackTechnique {
   @Field(() => ID, { description: 'ATT&CK id: T1110, or T1110.001 for a sub-technique.' })

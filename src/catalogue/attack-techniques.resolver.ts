@@ -1,6 +1,7 @@
 import { Args, ArgsType, Context, Field, ID, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Connection, PageArgs } from '../common/pagination';
+import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Incident } from '../incidents/incident.entity';
 import { AttackTechnique } from './attack-technique.entity';
@@ -22,7 +23,7 @@ export class AttackTechniqueArgs extends PageArgs {
 export class AttackTechniquesResolver {
   constructor(private readonly techniqueService: AttackTechniqueService) {}
 
-  @Query(() => AttackTechnique, { description: 'An ATT&CK technique by id ("T1110").' })
+  @Query(() => AttackTechnique, { nullable: true, description: nullWhenAbsent('An ATT&CK technique by id ("T1110").') })
   attackTechnique(@Args('id', { type: () => ID }) id: string) {
     return this.techniqueService.get(id);
   }

@@ -1,8 +1,14 @@
 import { Type } from '@nestjs/common';
-import { ArgsType, Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, FieldMiddleware, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
 import { BadUserInputError } from './errors';
+
+/**
+ * Relay cursor connections (https://relay.dev/graphql/connections.htm) for every list of
+ * the API, top-level or nested under a parent: one keyset query per page, both ways.
+ */
 
 export enum SortDirection {
   ASC = 'ASC',
@@ -10,27 +16,62 @@ export enum SortDirection {
 }
 registerEnumType(SortDirection, { name: 'SortDirection' });
 
+/** Page size when neither `first` nor `last` is given. */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 200;
+
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { nullable: true, defaultValue: 20, description: 'Page size, 1 to 200.' })
+  // No GraphQL default: `last` alone must be allowed, and a default `first` would be "first and last".
+  @Field(() => Int, { nullable: true, description: `Page size from the start (or after \`after\`), 1 to ${MAX_PAGE_SIZE}; ${DEFAULT_PAGE_SIZE} when neither first nor last is given.` })
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(200)
-  first: number = 20;
+  @Max(MAX_PAGE_SIZE)
+  first?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page.' })
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page: the rows after it.' })
   @IsOptional()
   @IsString()
   after?: string | null;
+
+  @Field(() => Int, { nullable: true, description: `Page size from the end (or before \`before\`), 1 to ${MAX_PAGE_SIZE}; not with first.` })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  last?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The startCursor of the next page: the rows before it.' })
+  @IsOptional()
+  @IsString()
+  before?: string | null;
 }
 
-@ObjectType()
-export class PageInfo {
-  @Field()
-  hasNextPage: boolean;
+/** A value computed only if the client selects the field, so a COUNT or an EXISTS nobody asked for is never sent. */
+export type Lazy<T> = T | (() => Promise<T>);
 
-  @Field(() => String, { nullable: true })
+/**
+ * Resolves a Lazy field: NestJS's own property resolver returns a function as it is, so
+ * the fields that may hold one call it here, when (and only when) they are selected.
+ */
+const resolveLazy: FieldMiddleware = async (_context, next) => {
+  const value = await next();
+  return typeof value === 'function' ? value() : value;
+};
+
+@ObjectType({ description: 'Where a page sits in its list (Relay cursor connections).' })
+export class PageInfo {
+  @Field(() => Boolean, { middleware: [resolveLazy], description: 'More rows after this page (with first: beyond it; with last and before: after `before`).' })
+  hasNextPage: Lazy<boolean>;
+
+  @Field(() => Boolean, { middleware: [resolveLazy], description: 'More rows before this page (with last: beyond it; with first and after: up to `after`).' })
+  hasPreviousPage: Lazy<boolean>;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the first edge; pass it as `before` for the previous page.' })
+  startCursor: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last edge; pass it as `after` for the next page.' })
   endCursor: string | null;
 }
 
@@ -38,7 +79,8 @@ export interface Page<T> {
   edges: { cursor: string; node: T }[];
   nodes: T[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** Rows matching the filter over all pages; counted only when asked for. */
+  totalCount: Lazy<number>;
 }
 
 /** A Relay-style connection type for `classRef`: edges, nodes, pageInfo, totalCount. */
@@ -63,8 +105,8 @@ export function Connection<T>(classRef: Type<T>, name = classRef.name) {
     @Field(() => PageInfo)
     pageInfo: PageInfo;
 
-    @Field(() => Int, { description: 'Rows matching the filter, over all pages.' })
-    totalCount: number;
+    @Field(() => Int, { middleware: [resolveLazy], description: 'Rows matching the filter, over all pages (counted only when selected).' })
+    totalCount: Lazy<number>;
   }
   return ConnectionType;
 }
@@ -78,67 +120,314 @@ export interface ListOrder {
   direction: SortDirection;
 }
 
-function encodeCursor(values: unknown[]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url');
+type CursorArgument = 'after' | 'before';
+
+/**
+ * What a list and its order are: its table, alias, sort expressions and direction (and,
+ * for a relation, the parent key). A cursor carries it, so that a cursor from another
+ * list or another sort is refused instead of compared with the wrong columns.
+ */
+function fingerprint(query: SelectQueryBuilder<ObjectLiteral>, keys: string[], direction: SortDirection, parentKey?: string): string {
+  const table = query.expressionMap.mainAlias!.metadata.tableName;
+  return createHash('sha256')
+    .update(JSON.stringify([table, query.alias, keys, direction, parentKey ?? null]))
+    .digest('base64url')
+    .slice(0, 12);
 }
 
-function decodeCursor(cursor: string, expected: number): unknown[] {
+function encodeCursor(list: string, values: unknown[]): string {
+  return Buffer.from(JSON.stringify({ list, values })).toString('base64url');
+}
+
+function decodeCursor(argument: CursorArgument, cursor: string, list: string, expected: number): unknown[] {
+  let payload: { list?: unknown; values?: unknown } | null = null;
   try {
-    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === expected) return values;
+    payload = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the error below
+    // reported below
   }
-  throw new BadUserInputError('"after" is not a cursor of this list', { argument: 'after' });
+  if (!payload || typeof payload !== 'object' || !Array.isArray(payload.values) || typeof payload.list !== 'string') {
+    throw new BadUserInputError(`"${argument}" is not a cursor of this list`, { argument });
+  }
+  if (payload.list !== list || payload.values.length !== expected) {
+    throw new BadUserInputError(
+      `"${argument}" is a cursor of another list or sort order: a cursor only works with the list, and the sort, it came from`,
+      { argument },
+    );
+  }
+  return payload.values;
+}
+
+/** The page wanted: its direction, size and cursors, checked. */
+function readPage(page: PageArgs) {
+  if (page.first != null && page.last != null) {
+    throw new BadUserInputError('give first or last, not both', { argument: 'last' });
+  }
+  for (const argument of ['first', 'last'] as const) {
+    const size = page[argument];
+    if (size != null && (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE)) {
+      throw new BadUserInputError(`${argument} must be an integer from 1 to ${MAX_PAGE_SIZE}`, { argument });
+    }
+  }
+  const forward = page.last == null;
+  return { forward, size: (forward ? page.first : page.last) ?? DEFAULT_PAGE_SIZE, after: page.after || null, before: page.before || null };
+}
+
+function flip(direction: SortDirection): SortDirection {
+  return direction === SortDirection.ASC ? SortDirection.DESC : SortDirection.ASC;
 }
 
 /**
- * Keyset (cursor) pagination shared by every list query: the page after the cursor
- * in the given order, plus the total count of the filtered rows. Keyset rather than
- * OFFSET so that pages stay stable while rows are added and deep pages stay cheap.
+ * The keyset of a list in one direction: its keys (order expressions, then the primary
+ * key), the row comparisons for cursors, and the cursor of a row.
+ */
+class Keyset {
+  readonly keys: string[];
+  readonly list: string;
+
+  constructor(
+    query: SelectQueryBuilder<ObjectLiteral>,
+    private readonly order: ListOrder,
+    parentKey?: string,
+  ) {
+    const primaryKey = query.expressionMap.mainAlias!.metadata.primaryColumns[0].propertyName;
+    this.keys = [...order.expressions, `${query.alias}.${primaryKey}`];
+    this.list = fingerprint(query, this.keys, order.direction, parentKey);
+  }
+
+  /**
+   * Rows strictly after (`>` in the list's order) or before the cursor, or, with
+   * `inclusive`, also the cursor's own row. Named parameters per argument.
+   */
+  condition(argument: CursorArgument, cursor: string, side: 'after' | 'before', inclusive = false) {
+    const values = decodeCursor(argument, cursor, this.list, this.keys.length);
+    const ascending = this.order.direction === SortDirection.ASC;
+    const greater = (side === 'after') === ascending;
+    const comparison = `${greater ? '>' : '<'}${inclusive ? '=' : ''}`;
+    const names = values.map((_, i) => `page_${argument}_${i}`);
+    return {
+      sql: `(${this.keys.join(', ')}) ${comparison} (${names.map((n) => `:${n}`).join(', ')})`,
+      params: Object.fromEntries(values.map((v, i) => [names[i], v])),
+    };
+  }
+
+  /** The cursor of a row read with `selectKeys` (columns page_key_0 … page_key_n). */
+  cursorOf(raw: Record<string, unknown>): string {
+    return encodeCursor(this.list, this.keys.map((_, i) => normalizeCursorValue(raw[`page_key_${i}`])));
+  }
+
+  selectKeys(query: SelectQueryBuilder<ObjectLiteral>, from = ''): void {
+    // Parenthesised so TypeORM reads them as expressions, not as entity columns to hydrate.
+    this.keys.forEach((expression, i) =>
+      query.addSelect(from ? `${from}.page_key_${i}` : `(${expression})`, `page_key_${i}`),
+    );
+  }
+
+  orderSql(direction: SortDirection): string {
+    return this.keys.map((k) => `${k} ${direction}`).join(', ');
+  }
+
+  orderBy(query: SelectQueryBuilder<ObjectLiteral>, direction: SortDirection): void {
+    this.keys.forEach((expression, i) =>
+      i === 0 ? query.orderBy(expression, direction) : query.addOrderBy(expression, direction),
+    );
+  }
+}
+
+/** Runs a page query; a cursor whose values the database cannot read is the client's error, not a 500. */
+async function readRows<R>(run: () => Promise<R>, page: PageArgs): Promise<R> {
+  try {
+    return await run();
+  } catch (error) {
+    const code = (error as QueryFailedError & { driverError?: { code?: string } }).driverError?.code;
+    if (error instanceof QueryFailedError && code?.startsWith('22') && (page.after || page.before)) {
+      throw new BadUserInputError(`"${page.after ? 'after' : 'before'}" is not a valid cursor of this list`, {
+        argument: page.after ? 'after' : 'before',
+      });
+    }
+    throw error;
+  }
+}
+
+/** Computes once, on first call: shared by every field (and alias) that asks. */
+function once<T>(compute: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= compute());
+}
+
+/**
+ * Keyset (cursor) pagination shared by every list query, both ways: `first` rows after
+ * `after`, or `last` rows before `before` (read in the reverse order, then flipped back).
+ * Keyset rather than OFFSET so that pages stay stable while rows are added and deep pages
+ * stay cheap. totalCount and the flag for the other direction cost a query each, sent only
+ * when the client selects them.
  */
 export async function paginate<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
   order: ListOrder,
   page: PageArgs,
 ): Promise<Page<T>> {
-  const alias = query.alias;
-  const primaryKey = query.expressionMap.mainAlias!.metadata.primaryColumns[0].propertyName;
-  const keys = [...order.expressions, `${alias}.${primaryKey}`];
+  const wanted = readPage(page);
+  const keyset = new Keyset(query, order);
   const pageQuery = query.clone();
-  // Parenthesised so TypeORM reads them as expressions, not as entity columns to hydrate.
-  keys.forEach((expression, i) => pageQuery.addSelect(`(${expression})`, `cursor_${i}`));
-  if (page.after) {
-    const values = decodeCursor(page.after, keys.length);
-    const params = Object.fromEntries(values.map((v, i) => [`cursor_${i}`, v]));
-    const comparison = order.direction === SortDirection.ASC ? '>' : '<';
-    pageQuery.andWhere(
-      `(${keys.join(', ')}) ${comparison} (${keys.map((_, i) => `:cursor_${i}`).join(', ')})`,
-      params,
-    );
-  }
-  keys.forEach((expression, i) =>
-    i === 0 ? pageQuery.orderBy(expression, order.direction) : pageQuery.addOrderBy(expression, order.direction),
-  );
-  const first = page.first ?? 20;
-  pageQuery.limit(first + 1);
+  keyset.selectKeys(pageQuery);
+  const bounds = [
+    wanted.after ? keyset.condition('after', wanted.after, 'after') : null,
+    wanted.before ? keyset.condition('before', wanted.before, 'before') : null,
+  ].filter((b) => b !== null);
+  bounds.forEach((b) => pageQuery.andWhere(b.sql, b.params));
+  keyset.orderBy(pageQuery, wanted.forward ? order.direction : flip(order.direction));
+  pageQuery.limit(wanted.size + 1);
 
-  // The count and the page do not depend on each other: asked at once (two pool connections),
-  // a list costs the slower of the two instead of their sum.
-  const [totalCount, { entities, raw }] = await Promise.all([query.clone().getCount(), pageQuery.getRawAndEntities()]);
-  const hasNextPage = entities.length > first;
-  const edges = entities.slice(0, first).map((node, row) => ({
-    node,
-    cursor: encodeCursor(keys.map((_, i) => normalizeCursorValue(raw[row][`cursor_${i}`]))),
-  }));
+  const { entities, raw } = await readRows(() => pageQuery.getRawAndEntities(), page);
+  const more = entities.length > wanted.size;
+  const rows = entities.slice(0, wanted.size).map((node, i) => ({ node, cursor: keyset.cursorOf(raw[i]) }));
+  if (!wanted.forward) rows.reverse();
+
+  // Is there a row on the other side of the cursor we came from (the cursor's own row included)?
+  const beyond = (argument: CursorArgument, cursor: string | null, side: 'after' | 'before') =>
+    cursor
+      ? once(async () => {
+          const probe = query.clone().select('1', 'found');
+          const b = keyset.condition(argument, cursor, side, true);
+          return (await readRows(() => probe.andWhere(b.sql, b.params).limit(1).getRawMany(), page)).length > 0;
+        })
+      : false;
+  const wholeList = !wanted.after && !wanted.before && !more;
   return {
-    edges,
-    nodes: edges.map((e) => e.node),
-    pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
-    totalCount,
+    edges: rows,
+    nodes: rows.map((e) => e.node),
+    pageInfo: {
+      hasNextPage: wanted.forward ? more : beyond('before', wanted.before, 'after'),
+      hasPreviousPage: wanted.forward ? beyond('after', wanted.after, 'before') : more,
+      startCursor: rows[0]?.cursor ?? null,
+      endCursor: rows[rows.length - 1]?.cursor ?? null,
+    },
+    // A page that is the whole list is its own count.
+    totalCount: wholeList ? rows.length : once(() => query.clone().getCount()),
   };
+}
+
+/**
+ * A relation list of many parents at once (ThreatActor.attributions for every actor on a
+ * page): the same page arguments applied to each parent's rows, in ONE query for all the
+ * parents (LATERAL, a LIMIT per parent), so that a nested connection costs one SQL statement
+ * per level, not one per parent. Parent ids are UUIDs. `query` selects the related rows of any
+ * parent; `parentKey` is the SQL of the parent's id in it (a column of the rows, or of a
+ * link table joined in). totalCount and the other direction's flag are each one grouped
+ * query for all parents, sent when the first parent's field is resolved.
+ */
+export async function paginateEach<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  parentKey: string,
+  parentIds: readonly string[],
+  order: ListOrder,
+  page: PageArgs,
+): Promise<Page<T>[]> {
+  const wanted = readPage(page);
+  const keyset = new Keyset(query, order, parentKey);
+  const alias = query.alias;
+  const metadata = query.expressionMap.mainAlias!.metadata;
+  const primaryKey = metadata.primaryColumns[0].propertyName;
+  const direction = wanted.forward ? order.direction : flip(order.direction);
+  const parents = [...new Set(parentIds)];
+  const ofParents = (q: SelectQueryBuilder<T>) => q.andWhere(`${parentKey} = ANY(:page_parents)`, { page_parents: parents });
+
+  // Per parent, its first rows in order through an index (LATERAL … LIMIT): a busy parent's
+  // page costs its n + 1 rows, not a sort of all its rows.
+  const perParent = query.clone()
+    .andWhere(`${parentKey} = page_parents.id`)
+    .select(`${alias}.${primaryKey}`, 'page_row_id')
+    .addSelect(`row_number() OVER (ORDER BY ${keyset.orderSql(direction)})`, 'page_row');
+  keyset.selectKeys(perParent);
+  if (wanted.after) {
+    const b = keyset.condition('after', wanted.after, 'after');
+    perParent.andWhere(b.sql, b.params);
+  }
+  if (wanted.before) {
+    const b = keyset.condition('before', wanted.before, 'before');
+    perParent.andWhere(b.sql, b.params);
+  }
+  keyset.orderBy(perParent, direction);
+  perParent.limit(wanted.size + 1);
+  const ranked = `SELECT CAST(page_parents.id AS text) AS page_parent, page_rows.*
+      FROM unnest(CAST(:page_parents AS uuid[])) AS page_parents(id)
+      CROSS JOIN LATERAL (${perParent.getQuery()}) page_rows`;
+
+  const pageQuery = query.dataSource
+    .createQueryBuilder(metadata.target, alias)
+    .innerJoin(`(${ranked})`, 'page_ranked', `page_ranked.page_row_id = ${alias}.${primaryKey}`)
+    .addSelect('page_ranked.page_parent', 'page_parent')
+    .addSelect('page_ranked.page_row', 'page_row')
+    .where('page_ranked.page_row <= :page_limit', { page_limit: wanted.size + 1 })
+    .setParameters({ ...perParent.getParameters(), page_parents: parents })
+    .orderBy('page_ranked.page_parent')
+    .addOrderBy('page_ranked.page_row');
+  keyset.selectKeys(pageQuery, 'page_ranked');
+  const { entities, raw } = await readRows(() => pageQuery.getRawAndEntities(), page);
+
+  // The same row may belong to several parents (a statement about two incidents): by id.
+  const byId = new Map(entities.map((e) => [String(e[primaryKey]), e as T]));
+  const rowsOf = new Map<string, { node: T; cursor: string }[]>();
+  for (const row of raw) {
+    const node = byId.get(String(row[`${alias}_${metadata.primaryColumns[0].databaseName}`]));
+    if (!node) continue;
+    const list = rowsOf.get(row.page_parent) ?? [];
+    list.push({ node, cursor: keyset.cursorOf(row) });
+    rowsOf.set(row.page_parent, list);
+  }
+
+  const counts = once(async () => {
+    const rows: { parent: string; count: string }[] = await ofParents(query.clone())
+      .select(`CAST(${parentKey} AS text)`, 'parent')
+      .addSelect(`count(DISTINCT ${alias}.${primaryKey})`, 'count')
+      .groupBy(parentKey)
+      .orderBy()
+      .getRawMany();
+    return new Map(rows.map((r) => [r.parent, Number(r.count)]));
+  });
+  const beyond = (argument: CursorArgument, cursor: string | null, side: 'after' | 'before') => {
+    if (!cursor) return () => Promise.resolve(new Set<string>());
+    return once(async () => {
+      const b = keyset.condition(argument, cursor, side, true);
+      const rows: { parent: string }[] = await readRows(
+        () => ofParents(query.clone()).select(`DISTINCT CAST(${parentKey} AS text)`, 'parent').andWhere(b.sql, b.params).orderBy().getRawMany(),
+        page,
+      );
+      return new Set(rows.map((r) => r.parent));
+    });
+  };
+  const afterSide = beyond('before', wanted.before, 'after');
+  const beforeSide = beyond('after', wanted.after, 'before');
+
+  return parentIds.map((parent) => {
+    const all = rowsOf.get(String(parent)) ?? [];
+    const more = all.length > wanted.size;
+    const rows = all.slice(0, wanted.size);
+    if (!wanted.forward) rows.reverse();
+    const wholeList = !wanted.after && !wanted.before && !more;
+    return {
+      edges: rows,
+      nodes: rows.map((e) => e.node),
+      pageInfo: {
+        hasNextPage: wanted.forward ? more : wanted.before ? async () => (await afterSide()).has(String(parent)) : false,
+        hasPreviousPage: wanted.forward ? (wanted.after ? async () => (await beforeSide()).has(String(parent)) : false) : more,
+        startCursor: rows[0]?.cursor ?? null,
+        endCursor: rows[rows.length - 1]?.cursor ?? null,
+      },
+      totalCount: wholeList ? rows.length : async () => (await counts()).get(String(parent)) ?? 0,
+    };
+  });
 }
 
 function normalizeCursorValue(value: unknown): unknown {
   return value instanceof Date ? value.toISOString() : value;
+}
+
+/**
+ * The name of a batched relation page under these arguments, for a per-request loader:
+ * the parents asking for the same page share one query, other pages get their own.
+ */
+export function pageKey(name: string, page: PageArgs): string {
+  return `${name}:${JSON.stringify([page.first ?? null, page.after ?? null, page.last ?? null, page.before ?? null])}`;
 }

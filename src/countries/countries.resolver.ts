@@ -1,6 +1,7 @@
 import { Args, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { NotFoundError } from '../common/errors';
 import { Connection, PageArgs } from '../common/pagination';
+import { nullWhenAbsent } from '../common/node';
 import { Country } from './country.entity';
 import { CountryService } from './country.service';
 
@@ -11,7 +12,7 @@ export class CountryConnection extends Connection(Country) {}
 export class CountriesResolver {
   constructor(private readonly countryService: CountryService) {}
 
-  @Query(() => Country, { description: 'A country by ISO code or English name ("NO", "Norway", "Russia").' })
+  @Query(() => Country, { nullable: true, description: nullWhenAbsent('A country by ISO code or English name ("NO", "Norway", "Russia").') })
   async country(@Args('nameOrCode') nameOrCode: string): Promise<Country> {
     const country = await this.countryService.byNameOrCode(nameOrCode);
     if (!country) throw new NotFoundError('Country', nameOrCode);

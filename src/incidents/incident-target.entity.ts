@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Node } from '../common/node';
 
 export enum TargetRole {
   VICTIM = 'VICTIM',
@@ -8,7 +9,7 @@ export enum TargetRole {
 }
 registerEnumType(TargetRole, { name: 'TargetRole' });
 
-@ObjectType({ description: 'Who or what an incident was aimed at: at most one of organization, person, country or region, with a sector, kind or name.' })
+@ObjectType({ implements: () => [Node], description: 'Who or what an incident was aimed at: at most one of organization, person, country or region, with a sector, kind or name.' })
 @Entity('incident_target')
 export class IncidentTarget {
   @Field(() => ID)

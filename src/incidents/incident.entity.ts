@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { DateSpanColumns } from '../common/date-span';
+import { Node } from '../common/node';
 
 export enum IncidentType {
   INTRUSION = 'INTRUSION',
@@ -19,7 +20,7 @@ export enum IncidentType {
 }
 registerEnumType(IncidentType, { name: 'IncidentType' });
 
-@ObjectType({ description: 'Something that happened: an attack or operation, with its dates, methods and targets.' })
+@ObjectType({ implements: () => [Node], description: 'Something that happened: an attack or operation, with its dates, methods and targets.' })
 @Entity('incident')
 export class Incident {
   @Field(() => ID)

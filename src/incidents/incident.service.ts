@@ -5,9 +5,10 @@ import { ThreatActorService, subtreeCte } from '../actors/threat-actor.service';
 import { DateSpanColumns, expandPartialDate, toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { assertAllExist, assertId, assignDefined, cleanText, findOrFail } from '../common/lookups';
-import { Page, PageArgs, SortDirection, paginate } from '../common/pagination';
+import { Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
 import { containsPatternSql, rankSql, textQuery } from '../common/text-search';
 import { requireCountryCode } from '../countries/country.service';
+import { STARTED_ORDER } from './incident-order';
 import { IncidentTarget } from './incident-target.entity';
 import { Incident } from './incident.entity';
 import {
@@ -42,6 +43,18 @@ export class IncidentService {
         expressions = [`coalesce(incident.started_from, incident.started_to, '-infinity'::date)`];
     }
     return paginate(query, { expressions, direction: sort?.direction ?? SortDirection.DESC }, page);
+  }
+
+  /** For each campaign, a page of its incidents, earliest start first (batched). */
+  campaignPagesOf(campaignIds: readonly string[], page: PageArgs): Promise<Page<Incident>[]> {
+    const query = this.dataSource.getRepository(Incident).createQueryBuilder('incident');
+    return paginateEach(query, 'incident.campaign_id', campaignIds, STARTED_ORDER, page);
+  }
+
+  /** For each organization, a page of the incident targets naming it (batched). */
+  targetPagesOf(organizationIds: readonly string[], page: PageArgs): Promise<Page<IncidentTarget>[]> {
+    const query = this.dataSource.getRepository(IncidentTarget).createQueryBuilder('target');
+    return paginateEach(query, 'target.organization_id', organizationIds, { expressions: [], direction: SortDirection.ASC }, page);
   }
 
   /**

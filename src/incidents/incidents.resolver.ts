@@ -1,15 +1,13 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Attribution } from '../attributions/attribution.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { DateSpan, toDateSpan } from '../common/date-span';
-import { Connection, PageArgs } from '../common/pagination';
+import { Connection, PageArgs, pageKey } from '../common/pagination';
+import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { Organization } from '../organizations/organization.entity';
 import { Person } from '../people/person.entity';
 import { SourceArticle } from '../sources/source-article.entity';
-import { byDateSaid } from '../statements/statement-order';
-import { Statement } from '../statements/statement.entity';
 import { IncidentTarget } from './incident-target.entity';
 import { Incident } from './incident.entity';
 import { CreateIncidentInput, IncidentFilter, IncidentSort, TargetInput, UpdateIncidentInput } from './incident.inputs';
@@ -18,11 +16,14 @@ import { IncidentService } from './incident.service';
 @ObjectType()
 export class IncidentConnection extends Connection(Incident) {}
 
+@ObjectType()
+export class IncidentTargetConnection extends Connection(IncidentTarget) {}
+
 @Resolver(() => Incident)
 export class IncidentsResolver {
   constructor(private readonly incidentService: IncidentService) {}
 
-  @Query(() => Incident)
+  @Query(() => Incident, { nullable: true, description: nullWhenAbsent() })
   incident(@Args('id', { type: () => ID }) id: string) {
     return this.incidentService.get(id);
   }
@@ -87,18 +88,6 @@ export class IncidentsResolver {
     return loaders.many(IncidentTarget, 'incidentId').load(incident.id);
   }
 
-  @ResolveField(() => [Attribution], { description: 'Every claim about who did it, including denials, oldest first.' })
-  attributions(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(Attribution, 'incidentId', { attributed: { from: 'ASC' }, createdAt: 'ASC' } as never).load(incident.id);
-  }
-
-  @ResolveField(() => [Statement], { description: 'What was said about it, in date order (undated last).' })
-  statements(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(Statement, { table: 'statement_incident', fromColumn: 'incident_id', toColumn: 'statement_id' }, byDateSaid)
-      .load(incident.id);
-  }
-
   @ResolveField(() => [SourceArticle], { description: 'Articles that report it.' })
   sources(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders) {
     return loaders
@@ -127,5 +116,26 @@ export class IncidentTargetsResolver {
   @ResolveField(() => Country, { nullable: true, description: 'The targeted country, when the target is a country.' })
   country(@Parent() target: IncidentTarget, @Context('loaders') loaders: RequestLoaders) {
     return target.countryCode ? loaders.one(Country, 'code').load(target.countryCode) : null;
+  }
+}
+
+/** The incident lists of other types, paged: a campaign's incidents, an organization's targetings. */
+@Resolver(() => Campaign)
+export class CampaignIncidentsResolver {
+  constructor(private readonly incidentService: IncidentService) {}
+
+  @ResolveField(() => IncidentConnection, { description: 'Its incidents, earliest start first, undated last.' })
+  incidents(@Parent() campaign: Campaign, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.custom(pageKey('campaign.incidents', page), (ids) => this.incidentService.campaignPagesOf(ids, page)).load(campaign.id);
+  }
+}
+
+@Resolver(() => Organization)
+export class OrganizationTargetsResolver {
+  constructor(private readonly incidentService: IncidentService) {}
+
+  @ResolveField(() => IncidentTargetConnection, { description: 'Incidents in which this organization was a target, in recording order.' })
+  targetedIn(@Parent() organization: Organization, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.custom(pageKey('organization.targetedIn', page), (ids) => this.incidentService.targetPagesOf(ids, page)).load(organization.id);
   }
 }

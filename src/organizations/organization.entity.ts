@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Node } from '../common/node';
 
 export enum OrganizationKind {
   GOVERNMENT = 'GOVERNMENT',
@@ -22,7 +23,7 @@ export enum OrganizationKind {
 }
 registerEnumType(OrganizationKind, { name: 'OrganizationKind' });
 
-@ObjectType({ description: 'A body: a target, an attributing party, or the institution of a speaker.' })
+@ObjectType({ implements: () => [Node], description: 'A body: a target, an attributing party, or the institution of a speaker.' })
 @Entity('organization')
 export class Organization {
   @Field(() => ID)

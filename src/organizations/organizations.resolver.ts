@@ -1,11 +1,9 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Attribution } from '../attributions/attribution.entity';
 import { Connection, PageArgs } from '../common/pagination';
+import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
-import { IncidentTarget } from '../incidents/incident-target.entity';
 import { Person } from '../people/person.entity';
-import { Statement } from '../statements/statement.entity';
 import { Organization } from './organization.entity';
 import { CreateOrganizationInput, OrganizationFilter, UpdateOrganizationInput } from './organization.inputs';
 import { OrganizationService } from './organization.service';
@@ -17,7 +15,7 @@ export class OrganizationConnection extends Connection(Organization) {}
 export class OrganizationsResolver {
   constructor(private readonly organizationService: OrganizationService) {}
 
-  @Query(() => Organization)
+  @Query(() => Organization, { nullable: true, description: nullWhenAbsent() })
   organization(@Args('id', { type: () => ID }) id: string) {
     return this.organizationService.get(id);
   }
@@ -53,20 +51,5 @@ export class OrganizationsResolver {
   @ResolveField(() => [Person])
   people(@Parent() organization: Organization, @Context('loaders') loaders: RequestLoaders) {
     return loaders.many(Person, 'organizationId', { name: 'ASC' }).load(organization.id);
-  }
-
-  @ResolveField(() => [Statement], { description: 'Statements made in the name of this organization, oldest first.' })
-  statements(@Parent() organization: Organization, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(Statement, 'speakerOrganizationId', { said: { from: 'ASC' }, id: 'ASC' } as never).load(organization.id);
-  }
-
-  @ResolveField(() => [Attribution], { description: 'Attributions this organization made (or denied).' })
-  attributionsMade(@Parent() organization: Organization, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(Attribution, 'attributedByOrganizationId').load(organization.id);
-  }
-
-  @ResolveField(() => [IncidentTarget], { description: 'Incidents in which this organization was a target.' })
-  targetedIn(@Parent() organization: Organization, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(IncidentTarget, 'organizationId').load(organization.id);
   }
 }

@@ -1,10 +1,9 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Attribution } from '../attributions/attribution.entity';
 import { Connection, PageArgs } from '../common/pagination';
+import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { Organization } from '../organizations/organization.entity';
-import { Statement } from '../statements/statement.entity';
 import { Person } from './person.entity';
 import { CreatePersonInput, PersonFilter, UpdatePersonInput } from './person.inputs';
 import { PersonService } from './person.service';
@@ -16,7 +15,7 @@ export class PersonConnection extends Connection(Person) {}
 export class PeopleResolver {
   constructor(private readonly personService: PersonService) {}
 
-  @Query(() => Person)
+  @Query(() => Person, { nullable: true, description: nullWhenAbsent() })
   person(@Args('id', { type: () => ID }) id: string) {
     return this.personService.get(id);
   }
@@ -52,15 +51,5 @@ export class PeopleResolver {
   @ResolveField(() => Country, { nullable: true })
   country(@Parent() person: Person, @Context('loaders') loaders: RequestLoaders) {
     return person.countryCode ? loaders.one(Country, 'code').load(person.countryCode) : null;
-  }
-
-  @ResolveField(() => [Statement], { description: 'What this person said, oldest first.' })
-  statements(@Parent() person: Person, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(Statement, 'speakerPersonId', { said: { from: 'ASC' }, id: 'ASC' } as never).load(person.id);
-  }
-
-  @ResolveField(() => [Attribution], { description: 'Attributions this person made (or denied).' })
-  attributionsMade(@Parent() person: Person, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(Attribution, 'attributedByPersonId').load(person.id);
   }
 }

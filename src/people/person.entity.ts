@@ -1,7 +1,8 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Node } from '../common/node';
 
-@ObjectType({ description: 'A person, usually an official who speaks or attributes.' })
+@ObjectType({ implements: () => [Node], description: 'A person, usually an official who speaks or attributes.' })
 @Entity('person')
 export class Person {
   @Field(() => ID)

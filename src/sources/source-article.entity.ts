@@ -1,8 +1,9 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { DateSpanColumns } from '../common/date-span';
+import { Node } from '../common/node';
 
-@ObjectType({ description: 'A published article that reports incidents, attributions and statements.' })
+@ObjectType({ implements: () => [Node], description: 'A published article that reports incidents, attributions and statements.' })
 @Entity('source_article')
 export class SourceArticle {
   @Field(() => ID)

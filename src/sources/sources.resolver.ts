@@ -2,6 +2,7 @@ import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, R
 import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { Connection, PageArgs } from '../common/pagination';
+import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Incident } from '../incidents/incident.entity';
 import { byDateSaid } from '../statements/statement-order';
@@ -20,7 +21,7 @@ export class SourceArticleConnection extends Connection(SourceArticle) {}
 export class SourcesResolver {
   constructor(private readonly articleService: SourceArticleService) {}
 
-  @Query(() => SourceArticle)
+  @Query(() => SourceArticle, { nullable: true, description: nullWhenAbsent() })
   sourceArticle(@Args('id', { type: () => ID }) id: string) {
     return this.articleService.get(id);
   }

@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Node } from '../common/node';
 
 export enum LinkTargetKind {
   INCIDENT = 'INCIDENT',
@@ -20,7 +21,7 @@ registerEnumType(LinkAction, {
     + 'SUGGESTION_ACCEPTED links a suggested incident; SUGGESTION_REJECTED keeps it from being suggested again.',
 });
 
-@ObjectType({ description: 'One change to what a statement is linked to: who did it, when, and why (for suggestions).' })
+@ObjectType({ implements: () => [Node], description: 'One change to what a statement is linked to: who did it, when, and why (for suggestions).' })
 @Entity('statement_link_event')
 export class StatementLinkEvent {
   @Field(() => ID)

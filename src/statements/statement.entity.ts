@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { DateSpanColumns } from '../common/date-span';
+import { Node } from '../common/node';
 
 export enum Stance {
   ACCUSES = 'ACCUSES',
@@ -12,7 +13,7 @@ export enum Stance {
 }
 registerEnumType(Stance, { name: 'Stance' });
 
-@ObjectType({ description: 'Something an official or body said, when, in which words, and with what stance.' })
+@ObjectType({ implements: () => [Node], description: 'Something an official or body said, when, in which words, and with what stance.' })
 @Entity('statement')
 export class Statement {
   @Field(() => ID)

@@ -5,7 +5,7 @@ import { ThreatActorService } from '../actors/threat-actor.service';
 import { toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { assertAllExist, assertId, assignDefined, cleanText, escapeLike, findOrFail } from '../common/lookups';
-import { Page, PageArgs, SortDirection, paginate } from '../common/pagination';
+import { Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
 import { requireCountryCode } from '../countries/country.service';
 import { CitationInput } from '../sources/citation.inputs';
 import { CitationService } from '../sources/citation.service';
@@ -23,6 +23,15 @@ export const LINKS = {
   },
 } as const;
 export type LinkKind = keyof typeof LINKS;
+
+/** What a statement list hangs off: its speaker, or an incident or actor it is about. */
+export type StatementParent = 'speaker_person_id' | 'speaker_organization_id' | 'incident' | 'actor';
+
+/** Statements oldest first, undated last, then in recording order (as byDateSaid). */
+export const DATE_SAID_ORDER = {
+  expressions: [`coalesce(statement.said_from, statement.said_to, 'infinity'::date)`, 'statement.seq'],
+  direction: SortDirection.ASC,
+};
 
 @Injectable()
 export class StatementService {
@@ -80,11 +89,23 @@ export class StatementService {
     if (filter?.uncited !== undefined && filter.uncited !== null) {
       query.andWhere(`${filter.uncited ? 'NOT ' : ''}EXISTS (SELECT 1 FROM statement_source c WHERE c.statement_id = statement.id)`);
     }
-    return paginate(
-      query,
-      { expressions: [`coalesce(statement.said_from, statement.said_to, 'infinity'::date)`, 'statement.seq'], direction: SortDirection.ASC },
-      page,
-    );
+    return paginate(query, DATE_SAID_ORDER, page);
+  }
+
+  /**
+   * The statements of each parent, a page each, in date order (batched): the statements a
+   * speaker made (`speaker_person_id`, `speaker_organization_id`) or that are about an
+   * incident or actor (through their link table).
+   */
+  pagesOf(parent: StatementParent, parentIds: readonly string[], page: PageArgs): Promise<Page<Statement>[]> {
+    const query = this.dataSource.getRepository(Statement).createQueryBuilder('statement');
+    let parentKey = `statement.${parent}`;
+    if (parent === 'incident' || parent === 'actor') {
+      const link = LINKS[parent];
+      query.innerJoin(link.table, 'link', 'link.statement_id = statement.id');
+      parentKey = `link.${link.column}`;
+    }
+    return paginateEach(query, parentKey, parentIds, DATE_SAID_ORDER, page);
   }
 
   create(input: CreateStatementInput, caller: string): Promise<Statement> {

@@ -3,6 +3,7 @@ import { ActorsModule } from '../actors/actors.module';
 import { SourcesModule } from '../sources/sources.module';
 import { LinkSuggestionService } from './link-suggestion.service';
 import { StatementLinkService } from './statement-link.service';
+import { STATEMENT_LIST_RESOLVERS } from './statement-lists.resolver';
 import { StatementService } from './statement.service';
 import {
   LinkSuggestionsResolver, StatementLinkEventsResolver, StatementLinksResolver, StatementSourcesResolver, StatementsResolver,
@@ -13,6 +14,7 @@ import {
   providers: [
     StatementService, StatementLinkService, LinkSuggestionService,
     StatementsResolver, StatementSourcesResolver, StatementLinksResolver, StatementLinkEventsResolver, LinkSuggestionsResolver,
+    ...STATEMENT_LIST_RESOLVERS,
   ],
   exports: [StatementService],
 })

@@ -4,6 +4,7 @@ import { Attribution } from '../attributions/attribution.entity';
 import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { Connection, PageArgs } from '../common/pagination';
+import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { Incident } from '../incidents/incident.entity';
@@ -38,7 +39,7 @@ export class StatementsResolver {
     private readonly suggestions: LinkSuggestionService,
   ) {}
 
-  @Query(() => Statement)
+  @Query(() => Statement, { nullable: true, description: nullWhenAbsent() })
   statement(@Args('id', { type: () => ID }) id: string) {
     return this.statementService.get(id);
   }
