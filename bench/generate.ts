@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -14,7 +14,13 @@ export const FULL_SCALE = { incidents: 100_000, sourceArticles: 250_000, stateme
 export const GENERATOR_VERSION = 1;
 
 export const CATALOGUE_FILES = ['threat-actor.json', 'mitre-intrusion-set.json', 'mitre-attack-pattern.json'];
-export const CATALOGUE_DIR = join(PROJECT_ROOT, '..', 'shared', 'data', 'misp-galaxy');
+/** The shared reference data beside the checkout (…/shared/data), also from a worktree one level deeper (…/wt/<name>). */
+export const CATALOGUE_DIR =
+  process.env.BENCH_CATALOGUE_DIR ??
+  [join(PROJECT_ROOT, '..', 'shared', 'data', 'misp-galaxy'), join(PROJECT_ROOT, '..', '..', 'shared', 'data', 'misp-galaxy')].find((dir) =>
+    existsSync(dir),
+  ) ??
+  join(PROJECT_ROOT, '..', 'shared', 'data', 'misp-galaxy');
 
 /** The tables the generator fills in bulk; their secondary indexes are rebuilt after the load. */
 export const LOADED_TABLES = [
