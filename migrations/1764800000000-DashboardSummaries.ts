@@ -190,13 +190,12 @@ export class DashboardSummaries1764800000000 implements MigrationInterface {
       END $fn$`);
     await q.query(`CREATE FUNCTION incident_facet_count_delete() RETURNS trigger LANGUAGE plpgsql AS $fn$
       BEGIN
-        WITH gone AS (SELECT dimension, qualifier, key, count(*)::int AS n FROM old_rows GROUP BY dimension, qualifier, key),
-        counted AS (
-          UPDATE incident_facet_count c SET incidents = c.incidents - gone.n FROM gone
-           WHERE c.dimension = gone.dimension AND c.qualifier = gone.qualifier AND c.key = gone.key
-          RETURNING c.dimension, c.qualifier, c.key, c.incidents)
-        DELETE FROM incident_facet_count c USING counted
-         WHERE counted.incidents = 0 AND c.dimension = counted.dimension AND c.qualifier = counted.qualifier AND c.key = counted.key;
+        UPDATE incident_facet_count c SET incidents = c.incidents - gone.n
+          FROM (SELECT dimension, qualifier, key, count(*)::int AS n FROM old_rows GROUP BY dimension, qualifier, key) gone
+         WHERE c.dimension = gone.dimension AND c.qualifier = gone.qualifier AND c.key = gone.key;
+        -- A separate statement: one statement cannot see the rows it updated itself.
+        DELETE FROM incident_facet_count c USING (SELECT DISTINCT dimension, qualifier, key FROM old_rows) gone
+         WHERE c.incidents = 0 AND c.dimension = gone.dimension AND c.qualifier = gone.qualifier AND c.key = gone.key;
         RETURN NULL;
       END $fn$`);
     await q.query(`CREATE TRIGGER incident_facet_counted_insert AFTER INSERT ON incident_facet REFERENCING NEW TABLE AS new_rows
