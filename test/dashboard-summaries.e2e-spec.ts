@@ -78,15 +78,20 @@ describe('dashboard summary tables under random writes', () => {
   it('the facets equal a recomputation from scratch, and the counts equal the facets', async () => {
     const differences = await t.dataSource.transaction(async (m) => {
       await m.query(`CREATE TEMP TABLE kept ON COMMIT DROP AS SELECT * FROM incident_facet`);
+      await m.query(`CREATE TEMP TABLE kept_lags ON COMMIT DROP AS SELECT * FROM incident_claim_lag`);
       await m.query(`SELECT incident_facets_refresh(ARRAY(SELECT id FROM incident))`);
       const [row] = await m.query(`SELECT
           (SELECT count(*) FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM incident_facet) x)::int AS missing,
           (SELECT count(*) FROM (SELECT * FROM incident_facet EXCEPT ALL SELECT * FROM kept) x)::int AS extra,
-          (SELECT count(*) FROM kept)::int AS kept`);
+          (SELECT count(*) FROM (SELECT * FROM kept_lags EXCEPT ALL SELECT * FROM incident_claim_lag) x)::int AS lags_differ,
+          (SELECT count(*) FROM (SELECT * FROM incident_claim_lag EXCEPT ALL SELECT * FROM kept_lags) x)::int AS lags_extra,
+          (SELECT count(*) FROM kept)::int AS kept,
+          (SELECT count(*) FROM kept_lags)::int AS kept_lags`);
       return row;
     });
     expect(differences.kept).toBeGreaterThan(1000);
-    expect(differences).toMatchObject({ missing: 0, extra: 0 });
+    expect(differences.kept_lags).toBeGreaterThan(20);
+    expect(differences).toMatchObject({ missing: 0, extra: 0, lags_differ: 0, lags_extra: 0 });
     const [counts] = await q(`SELECT
         (SELECT count(*) FROM (SELECT dimension, qualifier, key, count(*)::int FROM incident_facet GROUP BY 1, 2, 3
                                EXCEPT SELECT dimension, qualifier, key, incidents FROM incident_facet_count) x)::int AS missing,

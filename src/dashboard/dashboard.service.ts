@@ -41,6 +41,9 @@ const PRECISION_DAYS: Partial<Record<DatePrecision, number>> = {
 
 const MAX_BUCKETS = 1200;
 
+/** The widest start, in days, of each START_SPAN facet key (migrations/1764800000000-DashboardSummaries.ts). */
+const SPAN_DAYS: Record<string, number> = { DAY: 1, MONTH: 31, YEAR: 366 };
+
 /** The label of a group is one spelling of its case-folded key (from the facets' labels). */
 const SPELLED = 'spelled';
 
@@ -119,12 +122,6 @@ const scopeCte = (scope: IncidentScope) => `scope AS (${scope.sql})`;
  * as a join that keeps every row would still hash every incident (the unfiltered view).
  */
 const inScope = (scope: IncidentScope, incidentId: string) => (scope.everything ? '' : `JOIN scope ON scope.id = ${incidentId}`);
-
-/** The organization an attribution is credited to, and through a person their organization. */
-const ATTRIBUTING_PARTY_JOINS = `
-  LEFT JOIN organization party_org ON party_org.id = a.attributed_by_organization_id
-  LEFT JOIN person party_person ON party_person.id = a.attributed_by_person_id
-  LEFT JOIN organization party_person_org ON party_person_org.id = party_person.organization_id`;
 
 /**
  * Aggregates over the incidents of an IncidentFilter, each one SQL statement. The filter is
@@ -328,8 +325,8 @@ export class DashboardService {
     const binLabels = params.add(LAG_BINS.map(([name]) => name), 'text[]');
     const binMins = params.add(LAG_BINS.map(([, min]) => min), 'int[]');
     const binMaxes = params.add(LAG_BINS.map(([, , max]) => max), 'int[]');
-    const measurable = (i: string) =>
-      `(${i}.started_from IS NOT NULL AND ${i}.started_to IS NOT NULL AND ${i}.started_to - ${i}.started_from + 1 <= ${maxDays})`;
+    // START_SPAN facets: how wide each start is (DAY ≤ 1 day, MONTH ≤ 31, YEAR ≤ 366), for the measurable ones.
+    const spans = params.add(Object.entries(SPAN_DAYS).filter(([, days]) => days <= widest).map(([span]) => span), 'text[]');
     const statistics = (days: string) => `
       'count', count(${days}),
       'median', percentile_cont(0.5) WITHIN GROUP (ORDER BY ${days}),
@@ -337,31 +334,36 @@ export class DashboardService {
       'upperQuartile', percentile_cont(0.75) WITHIN GROUP (ORDER BY ${days}),
       'min', min(${days}),
       'max', max(${days})`;
+    const startSpans = scope.everything
+      ? `SELECT key, incidents AS n FROM incident_facet_count WHERE dimension = 'START_SPAN'`
+      : `SELECT f.key, count(*)::int AS n FROM incident_facet f JOIN scope ON scope.id = f.incident_id
+          WHERE f.dimension = 'START_SPAN' GROUP BY f.key`;
+    // From incident_claim_lag (migrations/1764800000000-DashboardSummaries.ts): per incident with a start
+    // span and kind of attributing party, the first day a claim was made and whether every claim is dated.
     const sql = `
       WITH ${scopeCte(scope)},
       starts AS (
-        SELECT count(*) FILTER (WHERE i.started_from IS NULL AND i.started_to IS NULL)::int AS undated,
-               count(*) FILTER (WHERE ${measurable('i')})::int AS measurable,
-               count(*)::int AS total
-          FROM incident i ${inScope(scope, 'i.id')}
+        SELECT coalesce(sum(n) FILTER (WHERE key = 'UNDATED'), 0)::int AS undated,
+               coalesce(sum(n) FILTER (WHERE key = ANY(${spans})), 0)::int AS measurable,
+               coalesce(sum(n), 0)::int AS total
+          FROM (${startSpans}) spans
       ),
       claims AS (
-        SELECT a.incident_id, i.started_from, a.attributed_from, coalesce(party_org.kind, party_person_org.kind) AS kind
-          FROM attribution a JOIN incident i ON i.id = a.incident_id ${inScope(scope, 'a.incident_id')} ${ATTRIBUTING_PARTY_JOINS}
-         WHERE a.status = 'ASSERTED' AND ${measurable('i')}
+        SELECT c.incident_id, c.kind, c.started_from, c.first_day, c.all_dated
+          FROM incident_claim_lag c ${inScope(scope, 'c.incident_id')}
+         WHERE c.span_days <= ${maxDays}
       ),
       -- The first claim's earliest possible day; unknown (null) when any claim is undated, as that one may have come first.
       first_claims AS (
         SELECT incident_id, min(started_from) AS started_from,
-               CASE WHEN bool_and(attributed_from IS NOT NULL) THEN min(attributed_from) END AS first_day
+               CASE WHEN bool_and(all_dated) THEN min(first_day) END AS first_day
           FROM claims GROUP BY incident_id
       ),
       lags AS (
         SELECT started_from, greatest(first_day - started_from, 0) AS days FROM first_claims WHERE first_day IS NOT NULL
       ),
       kind_lags AS (
-        SELECT kind, greatest(min(attributed_from) - min(started_from), 0) AS days
-          FROM claims GROUP BY incident_id, kind HAVING bool_and(attributed_from IS NOT NULL)
+        SELECT kind, greatest(first_day - started_from, 0) AS days FROM claims WHERE all_dated
       ),
       by_kind AS (
         SELECT kind, json_build_object('kind', kind, ${statistics('days')}) AS row, count(*) AS n FROM kind_lags GROUP BY kind
