@@ -142,7 +142,7 @@ export class MemorySampler {
   }
 }
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
@@ -158,7 +158,7 @@ const round = (n: number) => Number(n.toFixed(2));
 export async function measure(
   endpoint: string,
   query: BenchQuery,
-  options: { concurrency: number; total: number; maxSeconds: number; sampler: MemorySampler },
+  options: { concurrency: number; total: number; maxSeconds: number; sampler: MemorySampler; latencies?: number[] },
 ): Promise<LatencyStats> {
   const latencies: number[] = [];
   const perVariant: number[][] = query.variables.map(() => []);
@@ -195,6 +195,7 @@ export async function measure(
       }
       const latency = performance.now() - t0;
       latencies.push(latency);
+      options.latencies?.push(latency);
       perVariant[n % query.variables.length].push(latency);
       if (failed) errors++;
     }

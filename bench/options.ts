@@ -9,6 +9,10 @@ export interface BenchOptions {
   maxSeconds: number;
   /** Only queries whose name matches. */
   only: RegExp | null;
+  /** The PostGraphile 4 comparison (issue 11 §6): run beside the queries, not at all, or alone. */
+  compare: 'on' | 'off' | 'only';
+  /** Interleaved rounds of the comparison (each: both sides at concurrency 1, then 16). */
+  compareRounds: number;
 }
 
 function number(name: string, fallback: number, min: number, max: number): number {
@@ -29,5 +33,15 @@ export function benchOptions(): BenchOptions {
     requests: { c1: Math.trunc(number('BENCH_REQUESTS_C1', 60, 1, 100_000)), c16: Math.trunc(number('BENCH_REQUESTS_C16', 320, 16, 1_000_000)) },
     maxSeconds: number('BENCH_MAX_SECONDS', 15, 1, 3600),
     only: process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null,
+    compare: compareMode(process.env.BENCH_COMPARE),
+    compareRounds: Math.trunc(number('BENCH_COMPARE_ROUNDS', 3, 1, 100)),
   };
+}
+
+function compareMode(raw: string | undefined): BenchOptions['compare'] {
+  const value = (raw ?? '').toLowerCase();
+  if (value === '' || ['1', 'true', 'yes', 'on'].includes(value)) return 'on';
+  if (['0', 'false', 'no', 'off'].includes(value)) return 'off';
+  if (value === 'only') return 'only';
+  throw new Error(`BENCH_COMPARE must be on, off or only, got ${JSON.stringify(raw)}`);
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './app-modules';
+import { ComparisonReport } from './compare';
 import { DatasetMarker } from './database';
 import { LatencyStats } from './load';
 import { QueryPlans } from './plans';
@@ -28,6 +29,8 @@ export interface BenchReport {
   postgresSettings: Record<string, string>;
   dataset: DatasetMarker & { generatedThisRun: boolean };
   options: { requestsC1: number; requestsC16: number; maxSeconds: number; apiPoolSize: number };
+  /** Issue 11 §6: ours beside PostGraphile 4 (null when BENCH_COMPARE=off). */
+  comparison: ComparisonReport | null;
   targets: Record<QueryKind, number>;
   memory: { apiPeakRssMiB: number; apiStartRssMiB: number; apiPeakRssMiBPagedQueries: number };
   queries: QueryResult[];
@@ -132,7 +135,8 @@ function renderMarkdown(r: BenchReport): string {
   lines.push(`API: \`node dist/src/main.js\` in its own process, connection pool of ${r.options.apiPoolSize}; requests over HTTP keep-alive on loopback.`);
   lines.push(`Each query: ${r.options.requestsC1} requests at concurrency 1, then ${r.options.requestsC16} at concurrency 16, each run stopped after ${r.options.maxSeconds} s at most (fewer requests then; see the JSON). Latency is from sending the request to having read the whole response.`);
   lines.push(`Targets: p95 at concurrency 1 below ${r.targets.analyst} ms for analyst queries and below ${r.targets.aggregate} ms for aggregates; no sequential scan over a large table in any statement of the request.`, '');
-  lines.push('## Results', '', summaryTable(r), '');
+  if (r.comparison) lines.push(...comparisonSection(r.comparison));
+  if (r.queries.length) lines.push('## Results', '', summaryTable(r), '');
   lines.push(`Peak resident memory of the API process: **${r.memory.apiPeakRssMiBPagedQueries.toFixed(0)} MiB** while serving every paged query (all but the two unpaged README ones, which run last), **${r.memory.apiPeakRssMiB.toFixed(0)} MiB** overall (VmHWM); ${r.memory.apiStartRssMiB.toFixed(0)} MiB after start-up.`, '');
   if (r.summary.failed.length) {
     lines.push('### Misses', '');
@@ -187,6 +191,34 @@ function renderMarkdown(r: BenchReport): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Ours beside PostGraphile 4: req/s, p50/p95 and the ratio at each concurrency, then the raw-SQL ceiling. */
+export function comparisonSection(c: ComparisonReport): string[] {
+  const side = (s: { rps: number; p50: number; p95: number }) => `${s.rps} | ${ms(s.p50)} / ${ms(s.p95)}`;
+  const lines = [
+    '## Ours beside PostGraphile 4', '',
+    `The same questions asked of our API and of PostGraphile 4 (\`bench/postgraphile-server.js\`: read-only, loopback, pool of 10) over the same database, ` +
+      `in ${c.rounds} interleaved rounds of ${c.requestsPerRound.c1} requests at concurrency 1 and ${c.requestsPerRound.c16} at concurrency 16 per side ` +
+      '(the side that goes first alternates); latencies pooled over the rounds. Ratio = our req/s ÷ PostGraphile\'s. ' +
+      '"Same data": both answers, normalised (lists neither side orders sorted), are equal for every variable set.', '',
+    '| Question | c | ours req/s | ours p50 / p95 (ms) | PostGraphile req/s | PostGraphile p50 / p95 (ms) | ratio | same data |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const q of c.questions) {
+    for (const level of ['c1', 'c16'] as const) {
+      const r = q[level];
+      lines.push(`| ${q.question} | ${level === 'c1' ? 1 : 16} | ${side(r.ours)} | ${side(r.postgraphile)} | **${r.ratio}** | ${q.sameData ? 'yes' : `**no**: ${q.mismatch}`} |`);
+    }
+  }
+  lines.push('', `Raw-SQL ceiling of the first question (one statement building the same JSON, a prepared statement through \`pg\`, pool of 10, no HTTP): ` +
+    `c=1 ${c.rawSql.c1.rps} req/s, p50 / p95 ${ms(c.rawSql.c1.p50)} / ${ms(c.rawSql.c1.p95)} ms; c=16 ${c.rawSql.c16.rps} req/s, p50 / p95 ${ms(c.rawSql.c16.p50)} / ${ms(c.rawSql.c16.p95)} ms.`, '');
+  lines.push('<details><summary>The queries each side was sent</summary>', '');
+  for (const q of c.questions) {
+    lines.push(`**${q.question}**`, '', '```graphql', `# ours`, q.ours.replace(/\n\s+/g, '\n  '), `# PostGraphile 4`, q.postgraphile.replace(/\n\s+/g, '\n  '), '```', '');
+  }
+  lines.push('```sql', c.rawSql.sql, '```', '', '</details>', '');
+  return lines;
 }
 
 function truncate(text: string, max: number): string {

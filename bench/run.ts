@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { cpus, totalmem } from 'node:os';
 import { Client } from 'pg';
 import { openBenchDatabase } from './database';
+import { ComparisonReport, runComparison } from './compare';
 import { ensureDataset } from './dataset';
 import { ApiProcess, LatencyStats, MemorySampler, measure } from './load';
 import { benchOptions } from './options';
@@ -24,7 +25,9 @@ async function main(): Promise<void> {
   let api: ApiProcess | null = null;
   try {
     const { marker, generated } = await ensureDataset(db, { scale: options.scale, seed: options.seed, force: options.regenerate, log });
-    const queries = [...analystQueries(options.seed), ...aggregateQueries()].filter((q) => !options.only || options.only.test(q.name));
+    const queries = options.compare === 'only'
+      ? []
+      : [...analystQueries(options.seed), ...aggregateQueries()].filter((q) => !options.only || options.only.test(q.name));
     log(`${queries.length} queries; capturing their SQL and plans`);
     const plans = await capturePlans(db.url, queries, log);
 
@@ -32,6 +35,15 @@ async function main(): Promise<void> {
     const sampler = new MemorySampler(api);
     const apiStartRssMiB = api.memory()?.rssMiB ?? 0;
     log(`API process ${api.pid} at ${api.endpoint} (${apiStartRssMiB.toFixed(0)} MiB after start-up)`);
+    let comparison: ComparisonReport | null = null;
+    if (options.compare !== 'off') {
+      // First, on a fresh API: the unpaged queries' heaps and pool waits must not weigh on either side.
+      log(`PostGraphile 4 comparison: ${options.compareRounds} interleaved rounds`);
+      comparison = await runComparison({
+        databaseUrl: db.url, api, sampler, seed: options.seed, rounds: options.compareRounds,
+        requests: options.requests, maxSeconds: options.maxSeconds, log,
+      });
+    }
     const results = new Map<string, { c1: LatencyStats | null; c16: LatencyStats | null }>();
     // The paged queries at both concurrencies first, the unpaged ones last: their hundreds of
     // MiB of responses would otherwise stay in the API's heap and in the paged queries' numbers.
@@ -75,6 +87,7 @@ async function main(): Promise<void> {
       postgresSettings: await settings(db.url),
       dataset: { ...marker, generatedThisRun: generated },
       options: { requestsC1: options.requests.c1, requestsC16: options.requests.c16, maxSeconds: options.maxSeconds, apiPoolSize: API_POOL_SIZE },
+      comparison,
       targets: TARGET_P95_MS,
       memory: {
         apiPeakRssMiB,

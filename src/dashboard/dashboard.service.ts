@@ -41,6 +41,47 @@ const PRECISION_DAYS: Partial<Record<DatePrecision, number>> = {
 
 const MAX_BUCKETS = 1200;
 
+/** The widest start, in days, of each START_SPAN facet key (migrations/1764800000000-DashboardSummaries.ts). */
+const SPAN_DAYS: Record<string, number> = { DAY: 1, MONTH: 31, YEAR: 366 };
+
+/** The label of a group is one spelling of its case-folded key (from the facets' labels). */
+const SPELLED = 'spelled';
+
+/**
+ * Where each dimension is counted: its facet in incident_facet, whether it is qualified by the
+ * attribution status, and how a group (key, as text) gets its label.
+ */
+const byActor = { label: 'actor.name', labelJoin: 'JOIN threat_actor actor ON actor.id = counted.key::uuid' };
+const byCountry = { label: 'country.name', labelJoin: 'JOIN country ON country.code = counted.key' };
+const FACETS: Record<Dimension, { facet: string; byStatus: boolean; label: string; labelJoin?: string }> = {
+  [Dimension.ACCUSED_ACTOR]: { facet: 'ACCUSED_ACTOR', byStatus: true, ...byActor },
+  // The sponsor of the nearest actor, among the accused one and its ancestors, that names one; a STATE sponsors itself.
+  [Dimension.SPONSOR_COUNTRY]: { facet: 'SPONSOR_COUNTRY', byStatus: true, ...byCountry },
+  // The same countries as filter.targetCountry matches: the target's country, or its organization's or person's.
+  [Dimension.TARGET_COUNTRY]: { facet: 'TARGET_COUNTRY', byStatus: false, ...byCountry },
+  // Grouped ignoring case; shown in one of the spellings used.
+  [Dimension.TARGET_SECTOR]: { facet: 'TARGET_SECTOR', byStatus: false, label: SPELLED },
+  [Dimension.TARGET_ORGANIZATION_KIND]: { facet: 'TARGET_ORGANIZATION_KIND', byStatus: false, label: 'counted.key' },
+  [Dimension.TYPE]: { facet: 'TYPE', byStatus: false, label: 'counted.key' },
+  [Dimension.TECHNIQUE]: { facet: 'TECHNIQUE', byStatus: false, label: 'counted.key' },
+  // The organization credited; for a person alone, their organization, or else the person.
+  [Dimension.ATTRIBUTING_PARTY]: {
+    facet: 'ATTRIBUTING_PARTY',
+    byStatus: true,
+    label: 'coalesce(party_org.name, party_person.name)',
+    labelJoin: `LEFT JOIN organization party_org ON party_org.id = counted.key::uuid
+                LEFT JOIN person party_person ON party_person.id = counted.key::uuid`,
+  },
+  [Dimension.ATTRIBUTING_KIND]: { facet: 'ATTRIBUTING_KIND', byStatus: true, label: 'counted.key' },
+};
+
+/** The accused actor's facet for each roll-up up the hierarchy. */
+const ACCUSED_FACET: Record<ActorRollUp, string> = {
+  [ActorRollUp.NONE]: 'ACCUSED_ACTOR',
+  [ActorRollUp.AGENCY]: 'ACCUSED_AGENCY',
+  [ActorRollUp.TOP]: 'ACCUSED_TOP',
+};
+
 /** Memory per sort or hash node of an aggregate statement (hashes may use twice this, hash_mem_multiplier). */
 const AGGREGATE_WORK_MEM = '32MB';
 
@@ -82,18 +123,6 @@ const scopeCte = (scope: IncidentScope) => `scope AS (${scope.sql})`;
  */
 const inScope = (scope: IncidentScope, incidentId: string) => (scope.everything ? '' : `JOIN scope ON scope.id = ${incidentId}`);
 
-/** The organization an attribution is credited to, and through a person their organization. */
-const ATTRIBUTING_PARTY_JOINS = `
-  LEFT JOIN organization party_org ON party_org.id = a.attributed_by_organization_id
-  LEFT JOIN person party_person ON party_person.id = a.attributed_by_person_id
-  LEFT JOIN organization party_person_org ON party_person_org.id = party_person.organization_id`;
-
-/** The organization of a target, and through a person target their organization. */
-const TARGET_JOINS = `
-  LEFT JOIN organization target_org ON target_org.id = t.organization_id
-  LEFT JOIN person target_person ON target_person.id = t.person_id
-  LEFT JOIN organization target_person_org ON target_person_org.id = target_person.organization_id`;
-
 /**
  * Aggregates over the incidents of an IncidentFilter, each one SQL statement. The filter is
  * turned into SQL by IncidentService.filtered() only, so every aggregate matches the
@@ -126,174 +155,95 @@ export class DashboardService {
   }
 
   async total(scope: IncidentScope): Promise<number> {
+    if (scope.everything) {
+      // Every incident has exactly one START_YEAR facet (migrations/1764800000000-DashboardSummaries.ts).
+      const [row] = await this.dataSource.query(
+        `SELECT coalesce(sum(incidents), 0)::int AS total FROM incident_facet_count WHERE dimension = 'START_YEAR'`,
+      );
+      return row.total;
+    }
     const [row] = await this.dataSource.query(`WITH ${scopeCte(scope)} SELECT count(*)::int AS total FROM scope`, scope.parameters);
     return row.total;
   }
 
+  /**
+   * One breakdown, counted from the incident facets (migrations/1764800000000-DashboardSummaries.ts),
+   * which hold each incident's keys in each dimension. Unfiltered with one status, the counts
+   * come ready from incident_facet_count; filtered, the scope's facets are counted; rolled up to
+   * a list of actors, each accused actor's incidents are counted under the nearest listed one.
+   */
   async breakdown(
     scope: IncidentScope,
     dimension: Dimension,
     args: BreakdownArgs & Partial<AttributionBreakdownArgs & AccusedActorArgs>,
   ): Promise<IncidentBreakdown> {
     const params = new Parameters(scope);
-    const spec = await this.dimension(scope, dimension, args, params);
+    const spec = FACETS[dimension];
+    const rolled = dimension === Dimension.ACCUSED_ACTOR ? await this.rollUpCte(args, params) : null;
+    const facetName = dimension === Dimension.ACCUSED_ACTOR && !rolled ? ACCUSED_FACET[args.rollUp ?? ActorRollUp.NONE] : spec.facet;
+    const qualifiers = spec.byStatus ? [...new Set(args.statuses ?? [AttributionStatus.ASSERTED])] : [''];
+    const facet = params.add(rolled ? 'ACCUSED_ACTOR' : facetName, 'text');
+    const qualifier = params.add(qualifiers, 'text[]');
     const top = params.add(args.top, 'int');
-    // Counted on compact keys (uuid, char(2), enum text) with hashing; labels are looked up
-    // for the groups only. pairs: one row per incident and key.
+    const ready = scope.everything && qualifiers.length === 1 && !rolled;
+    // pairs: one row per incident and key; counted: per key; covered: the incidents with any key.
+    const ctes = ready
+      ? `counted AS (
+           SELECT c.key, NULL::text AS label, c.incidents AS count FROM incident_facet_count c
+            WHERE c.dimension = ${facet} AND c.qualifier = ANY(${qualifier}) AND c.key <> '' AND c.incidents > 0),
+         covered AS (
+           SELECT coalesce(sum(c.incidents), 0)::int AS n FROM incident_facet_count c
+            WHERE c.dimension = ${facet} AND c.qualifier = ANY(${qualifier}) AND c.key = '')`
+      : `pairs AS (
+           SELECT f.incident_id, ${rolled ? 'rolled.group_id::text' : 'f.key'} AS key, min(f.label) AS label
+             FROM incident_facet f ${inScope(scope, 'f.incident_id')} ${rolled ? 'JOIN rolled ON rolled.actor_id = f.key::uuid' : ''}
+            WHERE f.dimension = ${facet} AND f.qualifier = ANY(${qualifier}) AND f.key <> ''
+            GROUP BY 1, 2),
+         counted AS (SELECT key, min(label) AS label, count(*)::int AS count FROM pairs GROUP BY key),
+         covered AS (SELECT count(DISTINCT incident_id)::int AS n FROM pairs)`;
+    // The spelling of a case-folded key: the least one used (from the facets, by index, when the counts came ready).
+    const spelled = ready
+      ? `(SELECT min(f.label) FROM incident_facet f WHERE f.dimension = ${facet} AND f.qualifier = ANY(${qualifier})
+                                                      AND f.key = counted.key AND f.label IS NOT NULL)`
+      : 'counted.label';
+    const label = spec.label === SPELLED ? spelled : spec.label;
     const sql = `
-      WITH RECURSIVE ${scopeCte(scope)}, ${spec.ctes.map((cte) => `${cte},`).join('')}
-      pairs AS (
-        SELECT incident_id, key${spec.spelled ? ', min(label) AS label' : ''} FROM (${spec.pairs}) dimension GROUP BY incident_id, key
-      ),
-      counted AS (SELECT key, ${spec.spelled ? 'min(label)' : 'NULL::text'} AS label, count(*)::int AS count FROM pairs GROUP BY key),
+      WITH RECURSIVE ${scopeCte(scope)}, ${rolled ? `${CHAIN_CTE}, ${rolled},` : ''}
+      ${ctes},
       ranked AS (
-        SELECT counted.key::text AS key, ${spec.label} AS label, counted.count,
-               row_number() OVER (ORDER BY counted.count DESC, ${spec.label}, counted.key) AS rank
+        SELECT counted.key, ${label} AS label, counted.count,
+               row_number() OVER (ORDER BY counted.count DESC, ${label}, counted.key) AS rank
           FROM counted ${spec.labelJoin ?? ''}
       )
       SELECT
         total,
-        total - (SELECT count(*)::int FROM (SELECT incident_id FROM pairs GROUP BY incident_id) counted_incidents) AS none,
+        total - (SELECT n FROM covered) AS none,
         (SELECT coalesce(json_agg(json_build_object('key', key, 'label', label, 'count', count) ORDER BY rank), '[]')
            FROM ranked WHERE rank <= ${top}) AS groups,
         (SELECT coalesce(sum(count), 0)::int FROM ranked WHERE rank > ${top}) AS other,
         (SELECT count(*)::int FROM ranked WHERE rank > ${top}) AS other_groups
-      FROM (SELECT count(*)::int AS total FROM scope) totals`;
+      FROM (SELECT ${scope.everything ? `(SELECT coalesce(sum(incidents), 0) FROM incident_facet_count WHERE dimension = 'START_YEAR')::int`
+                                       : '(SELECT count(*)::int FROM scope)'} AS total) totals`;
     const [row] = await this.aggregate(sql, params.values);
     return { total: row.total, groups: row.groups, other: row.other, otherGroups: row.other_groups, none: row.none };
   }
 
   /**
-   * How one dimension is counted: `pairs` gives (incident_id, key) rows, plus a `label` column
-   * when `spelled` (the key loses the spelling); `label` names a group of `counted` (key,
-   * label), with `labelJoin` when the name lives in another table.
+   * CTE `rolled(actor_id, group_id)` over `chain` for rollUpTo: the actor each accused actor is
+   * counted as, the nearest listed one; null without rollUpTo (AGENCY and TOP have facets of their own).
    */
-  private async dimension(
-    scope: IncidentScope,
-    dimension: Dimension,
-    args: Partial<AttributionBreakdownArgs & AccusedActorArgs>,
-    params: Parameters,
-  ): Promise<{ ctes: string[]; pairs: string; label: string; labelJoin?: string; spelled?: boolean }> {
-    const statuses = () => params.add(args.statuses ?? [AttributionStatus.ASSERTED], 'text[]');
-    const byActor = { label: 'actor.name', labelJoin: 'JOIN threat_actor actor ON actor.id = counted.key' };
-    const byCountry = { label: 'country.name', labelJoin: 'JOIN country ON country.code = counted.key' };
-    const asIs = { label: 'counted.key' };
-    switch (dimension) {
-      case Dimension.ACCUSED_ACTOR: {
-        const accused = accusedCte(scope, statuses());
-        const rolled = await this.rollUpCte(args, params);
-        return rolled
-          ? {
-              ctes: [accused, CHAIN_CTE, rolled],
-              pairs: `SELECT accused.incident_id, rolled.group_id AS key
-                        FROM accused JOIN rolled ON rolled.actor_id = accused.actor_id`,
-              ...byActor,
-            }
-          : { ctes: [accused], pairs: `SELECT incident_id, actor_id AS key FROM accused`, ...byActor };
-      }
-      case Dimension.SPONSOR_COUNTRY:
-        // The sponsor of the nearest actor, among the accused one and its ancestors, that names one; a STATE sponsors itself.
-        return {
-          ctes: [
-            accusedCte(scope, statuses()),
-            CHAIN_CTE,
-            `sponsors AS (SELECT DISTINCT ON (actor_id) actor_id, sponsor FROM chain WHERE sponsor IS NOT NULL ORDER BY actor_id, depth)`,
-          ],
-          pairs: `SELECT accused.incident_id, sponsors.sponsor AS key
-                    FROM accused JOIN sponsors ON sponsors.actor_id = accused.actor_id`,
-          ...byCountry,
-        };
-      case Dimension.TARGET_COUNTRY:
-        // The same countries as filter.targetCountry matches: the target's country, or its organization's or person's.
-        return {
-          ctes: [],
-          pairs: `SELECT t.incident_id, coalesce(t.country_code, target_org.country_code, target_person.country_code) AS key
-                    FROM incident_target t ${inScope(scope, 't.incident_id')} ${TARGET_JOINS}
-                   WHERE coalesce(t.country_code, target_org.country_code, target_person.country_code) IS NOT NULL`,
-          ...byCountry,
-        };
-      case Dimension.TARGET_SECTOR:
-        // Grouped ignoring case; shown in one of the spellings used.
-        return {
-          ctes: [],
-          pairs: `SELECT t.incident_id, lower(target_sector.value) AS key, target_sector.value AS label
-                    FROM incident_target t ${inScope(scope, 't.incident_id')} ${TARGET_JOINS}
-                    CROSS JOIN LATERAL (SELECT nullif(btrim(coalesce(t.sector, target_org.sector, target_person_org.sector)), '') AS value) target_sector
-                   WHERE target_sector.value IS NOT NULL`,
-          label: 'counted.label',
-          spelled: true,
-        };
-      case Dimension.TARGET_ORGANIZATION_KIND:
-        return {
-          ctes: [],
-          pairs: `SELECT t.incident_id, coalesce(target_org.kind, target_person_org.kind) AS key
-                    FROM incident_target t ${inScope(scope, 't.incident_id')} ${TARGET_JOINS}
-                   WHERE coalesce(target_org.kind, target_person_org.kind) IS NOT NULL`,
-          ...asIs,
-        };
-      case Dimension.TYPE:
-        return {
-          ctes: [],
-          pairs: `SELECT i.id AS incident_id, type AS key
-                    FROM incident i ${inScope(scope, 'i.id')} CROSS JOIN LATERAL unnest(i.types) AS type`,
-          ...asIs,
-        };
-      case Dimension.TECHNIQUE:
-        return {
-          ctes: [],
-          pairs: `SELECT i.id AS incident_id, technique AS key
-                    FROM incident i ${inScope(scope, 'i.id')} CROSS JOIN LATERAL unnest(i.technique_ids) AS technique`,
-          ...asIs,
-        };
-      case Dimension.ATTRIBUTING_PARTY:
-        // The organization credited; for a person alone, their organization, or else the person.
-        return {
-          ctes: [],
-          pairs: `SELECT a.incident_id, coalesce(a.attributed_by_organization_id, party_person.organization_id, party_person.id) AS key
-                    FROM attribution a ${inScope(scope, 'a.incident_id')}
-                    LEFT JOIN person party_person ON party_person.id = a.attributed_by_person_id AND a.attributed_by_organization_id IS NULL
-                   WHERE a.incident_id IS NOT NULL AND a.status = ANY(${statuses()})`,
-          label: 'coalesce(party_org.name, party_person.name)',
-          labelJoin: `LEFT JOIN organization party_org ON party_org.id = counted.key
-                      LEFT JOIN person party_person ON party_person.id = counted.key`,
-        };
-      case Dimension.ATTRIBUTING_KIND:
-        return {
-          ctes: [],
-          pairs: `SELECT a.incident_id, coalesce(party_org.kind, party_person_org.kind) AS key
-                    FROM attribution a ${inScope(scope, 'a.incident_id')} ${ATTRIBUTING_PARTY_JOINS}
-                   WHERE a.incident_id IS NOT NULL AND a.status = ANY(${statuses()}) AND coalesce(party_org.kind, party_person_org.kind) IS NOT NULL`,
-          ...asIs,
-        };
-    }
-  }
-
-  /** CTE `rolled(actor_id, group_id)` over `chain`: the actor each accused actor is counted as; null when as named. */
   private async rollUpCte(args: Partial<AccusedActorArgs>, params: Parameters): Promise<string | null> {
-    const rollUp = args.rollUp ?? ActorRollUp.NONE;
-    if (args.rollUpTo?.length) {
-      if (rollUp !== ActorRollUp.NONE) throw new BadUserInputError('give either rollUp or rollUpTo, not both', { field: 'rollUpTo' });
-      const targets: string[] = [];
-      for (const nameOrId of args.rollUpTo) targets.push((await this.actors.resolve(nameOrId)).id);
-      const ids = params.add(targets, 'uuid[]');
-      // The nearest listed actor among itself and its ancestors; when none is listed, depth 0 (itself) comes first.
-      return `rolled AS (
-        SELECT DISTINCT ON (actor_id) actor_id, ancestor_id AS group_id FROM chain
-         ORDER BY actor_id, (ancestor_id = ANY(${ids})) DESC, depth)`;
+    if (!args.rollUpTo?.length) return null;
+    if ((args.rollUp ?? ActorRollUp.NONE) !== ActorRollUp.NONE) {
+      throw new BadUserInputError('give either rollUp or rollUpTo, not both', { field: 'rollUpTo' });
     }
-    switch (rollUp) {
-      case ActorRollUp.NONE:
-        return null;
-      case ActorRollUp.TOP:
-        return `rolled AS (SELECT DISTINCT ON (actor_id) actor_id, ancestor_id AS group_id FROM chain ORDER BY actor_id, depth DESC)`;
-      case ActorRollUp.AGENCY:
-        // First the nearest intelligence agency; else the top-most ancestor that is not a state; else (a state) itself.
-        return `rolled AS (
-          SELECT DISTINCT ON (actor_id) actor_id, ancestor_id AS group_id FROM chain
-           ORDER BY actor_id,
-                    CASE WHEN kind = 'INTELLIGENCE_AGENCY' THEN 0 WHEN kind <> 'STATE' THEN 1 ELSE 2 END,
-                    CASE WHEN kind = 'INTELLIGENCE_AGENCY' OR kind = 'STATE' THEN depth ELSE -depth END)`;
-    }
+    const targets: string[] = [];
+    for (const nameOrId of args.rollUpTo) targets.push((await this.actors.resolve(nameOrId)).id);
+    const ids = params.add(targets, 'uuid[]');
+    // The nearest listed actor among itself and its ancestors; when none is listed, depth 0 (itself) comes first.
+    return `rolled AS (
+      SELECT DISTINCT ON (actor_id) actor_id, ancestor_id AS group_id FROM chain
+       ORDER BY actor_id, (ancestor_id = ANY(${ids})) DESC, depth)`;
   }
 
   async timeline(scope: IncidentScope, args: TimelineArgs): Promise<IncidentTimeline> {
@@ -308,24 +258,27 @@ export class DashboardService {
       }
     }
     const params = new Parameters(scope);
+    const facet = params.add(`START_${interval.unit.toUpperCase()}`, 'text');
     const unit = params.add(interval.unit, 'text');
     const step = params.add(interval.step, 'interval');
     const label = params.add(interval.label, 'text');
     const from = params.add(first, 'date');
     const to = params.add(last, 'date');
     const includeImprecise = params.add(args.includeImprecise, 'boolean');
-    // Placed: the whole start span lies in one bucket (or, with includeImprecise, it has an earliest day).
+    // From the START_<unit> facets: EXACT starts lie in one bucket; EARLIEST ones have a first day
+    // only, placed with includeImprecise; IMPRECISE ones have neither; UNDATED ones no date at all.
+    const starts = scope.everything
+      ? `SELECT qualifier, key, incidents AS n FROM incident_facet_count WHERE dimension = ${facet}`
+      : `SELECT f.qualifier, f.key, count(*)::int AS n FROM incident_facet f JOIN scope ON scope.id = f.incident_id
+          WHERE f.dimension = ${facet} GROUP BY f.qualifier, f.key`;
     const sql = `
       WITH ${scopeCte(scope)},
       starts AS (
-        SELECT i.id,
-               CASE WHEN i.started_from IS NULL AND i.started_to IS NULL THEN 'UNDATED'
-                    WHEN i.started_from IS NOT NULL AND i.started_to IS NOT NULL
-                     AND date_trunc(${unit}, i.started_from::timestamp) = date_trunc(${unit}, i.started_to::timestamp) THEN 'PLACED'
-                    WHEN i.started_from IS NOT NULL AND ${includeImprecise} THEN 'PLACED'
+        SELECT CASE WHEN qualifier = 'UNDATED' THEN 'UNDATED'
+                    WHEN qualifier = 'EXACT' OR (qualifier = 'EARLIEST' AND ${includeImprecise}) THEN 'PLACED'
                     ELSE 'IMPRECISE' END AS state,
-               date_trunc(${unit}, i.started_from::timestamp)::date AS bucket
-          FROM incident i ${inScope(scope, 'i.id')}
+               CASE WHEN key = '' THEN NULL ELSE key::date END AS bucket, n
+          FROM (${starts}) facets
       ),
       bounds AS (
         SELECT coalesce(date_trunc(${unit}, ${from}::timestamp)::date, min(bucket)) AS low,
@@ -336,7 +289,7 @@ export class DashboardService {
         SELECT step::date AS bucket FROM bounds, generate_series(low::timestamp, high::timestamp, ${step}) AS step
       ),
       counted AS (
-        SELECT series.bucket, count(starts.id)::int AS count
+        SELECT series.bucket, coalesce(sum(starts.n), 0)::int AS count
           FROM series LEFT JOIN starts ON starts.state = 'PLACED' AND starts.bucket = series.bucket
          GROUP BY series.bucket
       )
@@ -344,10 +297,10 @@ export class DashboardService {
         (SELECT coalesce(json_agg(json_build_object(
                   'start', to_char(bucket, 'YYYY-MM-DD'), 'label', to_char(bucket, ${label}), 'count', count) ORDER BY bucket), '[]')
            FROM counted) AS buckets,
-        count(*)::int AS total,
-        count(*) FILTER (WHERE state = 'UNDATED')::int AS undated,
-        count(*) FILTER (WHERE state = 'IMPRECISE')::int AS imprecise,
-        count(*) FILTER (WHERE state = 'PLACED' AND (bucket < bounds.low OR bucket > bounds.high))::int AS outside_range
+        coalesce(sum(n), 0)::int AS total,
+        coalesce(sum(n) FILTER (WHERE state = 'UNDATED'), 0)::int AS undated,
+        coalesce(sum(n) FILTER (WHERE state = 'IMPRECISE'), 0)::int AS imprecise,
+        coalesce(sum(n) FILTER (WHERE state = 'PLACED' AND (bucket < bounds.low OR bucket > bounds.high)), 0)::int AS outside_range
       FROM starts CROSS JOIN bounds`;
     const [row] = await this.aggregate(sql, params.values);
     return {
@@ -372,8 +325,8 @@ export class DashboardService {
     const binLabels = params.add(LAG_BINS.map(([name]) => name), 'text[]');
     const binMins = params.add(LAG_BINS.map(([, min]) => min), 'int[]');
     const binMaxes = params.add(LAG_BINS.map(([, , max]) => max), 'int[]');
-    const measurable = (i: string) =>
-      `(${i}.started_from IS NOT NULL AND ${i}.started_to IS NOT NULL AND ${i}.started_to - ${i}.started_from + 1 <= ${maxDays})`;
+    // START_SPAN facets: how wide each start is (DAY ≤ 1 day, MONTH ≤ 31, YEAR ≤ 366), for the measurable ones.
+    const spans = params.add(Object.entries(SPAN_DAYS).filter(([, days]) => days <= widest).map(([span]) => span), 'text[]');
     const statistics = (days: string) => `
       'count', count(${days}),
       'median', percentile_cont(0.5) WITHIN GROUP (ORDER BY ${days}),
@@ -381,31 +334,36 @@ export class DashboardService {
       'upperQuartile', percentile_cont(0.75) WITHIN GROUP (ORDER BY ${days}),
       'min', min(${days}),
       'max', max(${days})`;
+    const startSpans = scope.everything
+      ? `SELECT key, incidents AS n FROM incident_facet_count WHERE dimension = 'START_SPAN'`
+      : `SELECT f.key, count(*)::int AS n FROM incident_facet f JOIN scope ON scope.id = f.incident_id
+          WHERE f.dimension = 'START_SPAN' GROUP BY f.key`;
+    // From incident_claim_lag (migrations/1764800000000-DashboardSummaries.ts): per incident with a start
+    // span and kind of attributing party, the first day a claim was made and whether every claim is dated.
     const sql = `
       WITH ${scopeCte(scope)},
       starts AS (
-        SELECT count(*) FILTER (WHERE i.started_from IS NULL AND i.started_to IS NULL)::int AS undated,
-               count(*) FILTER (WHERE ${measurable('i')})::int AS measurable,
-               count(*)::int AS total
-          FROM incident i ${inScope(scope, 'i.id')}
+        SELECT coalesce(sum(n) FILTER (WHERE key = 'UNDATED'), 0)::int AS undated,
+               coalesce(sum(n) FILTER (WHERE key = ANY(${spans})), 0)::int AS measurable,
+               coalesce(sum(n), 0)::int AS total
+          FROM (${startSpans}) spans
       ),
       claims AS (
-        SELECT a.incident_id, i.started_from, a.attributed_from, coalesce(party_org.kind, party_person_org.kind) AS kind
-          FROM attribution a JOIN incident i ON i.id = a.incident_id ${inScope(scope, 'a.incident_id')} ${ATTRIBUTING_PARTY_JOINS}
-         WHERE a.status = 'ASSERTED' AND ${measurable('i')}
+        SELECT c.incident_id, c.kind, c.started_from, c.first_day, c.all_dated
+          FROM incident_claim_lag c ${inScope(scope, 'c.incident_id')}
+         WHERE c.span_days <= ${maxDays}
       ),
       -- The first claim's earliest possible day; unknown (null) when any claim is undated, as that one may have come first.
       first_claims AS (
         SELECT incident_id, min(started_from) AS started_from,
-               CASE WHEN bool_and(attributed_from IS NOT NULL) THEN min(attributed_from) END AS first_day
+               CASE WHEN bool_and(all_dated) THEN min(first_day) END AS first_day
           FROM claims GROUP BY incident_id
       ),
       lags AS (
         SELECT started_from, greatest(first_day - started_from, 0) AS days FROM first_claims WHERE first_day IS NOT NULL
       ),
       kind_lags AS (
-        SELECT kind, greatest(min(attributed_from) - min(started_from), 0) AS days
-          FROM claims GROUP BY incident_id, kind HAVING bool_and(attributed_from IS NOT NULL)
+        SELECT kind, greatest(first_day - started_from, 0) AS days FROM claims WHERE all_dated
       ),
       by_kind AS (
         SELECT kind, json_build_object('kind', kind, ${statistics('days')}) AS row, count(*) AS n FROM kind_lags GROUP BY kind
@@ -453,13 +411,6 @@ export class DashboardService {
       undatedAttribution: row.undated_attribution,
     };
   }
-}
-
-/** CTE `accused(incident_id, actor_id)`: who the scope's incidents are attributed to, with one of these statuses. */
-function accusedCte(scope: IncidentScope, statuses: string): string {
-  return `accused AS (
-    SELECT a.incident_id, a.actor_id FROM attribution a ${inScope(scope, 'a.incident_id')}
-     WHERE a.incident_id IS NOT NULL AND a.status = ANY(${statuses}))`;
 }
 
 /**

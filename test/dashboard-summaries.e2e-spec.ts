@@ -1,0 +1,174 @@
+import { generateIncidentGraph, insertIncidentGraph } from './support/incident-generator';
+import { randomTools, seededRandom } from './support/random';
+import { TestApp, startTestApp } from './support/test-app';
+
+/**
+ * The dashboard's summary tables (incident_facet, incident_facet_count, migration
+ * 1764800000000-DashboardSummaries) stay exact under random writes: creates, updates and
+ * deletes of incidents, targets and attributions, one row or many at a time, and changes to
+ * the organizations, people and actors the facets read through. After the writes, the
+ * aggregates equal counts taken directly from the base tables, the facets equal a full
+ * recomputation, and the counts equal the facets.
+ */
+describe('dashboard summary tables under random writes', () => {
+  const graph = generateIncidentGraph({ seed: 1764800, incidents: 150 });
+  let t: TestApp;
+  const q = (sql: string, params: unknown[] = []) => t.dataSource.query(sql, params);
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    await insertIncidentGraph(t.dataSource, graph);
+    const random = seededRandom(42);
+    const pick = randomTools(random);
+    const one = async (sql: string) => (await q(sql))[0]?.id as string | undefined;
+    const incident = () => one(`SELECT id FROM incident ORDER BY random() LIMIT 1`);
+    const organization = () => one(`SELECT id FROM organization ORDER BY random() LIMIT 1`);
+    const actor = () => one(`SELECT id FROM threat_actor ORDER BY random() LIMIT 1`);
+    await q(`SELECT setseed(0.42)`);
+    const writes: (() => Promise<unknown>)[] = [
+      async () => q(`INSERT INTO incident (title, started_from, started_to, types, technique_ids) VALUES ($1, $2, $3, $4, $5)`, [
+        `written ${pick.int(1, 1e6)}`, ...(pick.chance(0.3) ? [null, null] : pick.chance(0.5) ? ['2021-03-01', '2021-03-31'] : ['2019-05-02', '2022-01-01']),
+        pick.some(['ESPIONAGE', 'RANSOMWARE', 'DDOS'], 2), pick.some(['T1566', 'T1190', 'T1486'], 2),
+      ]),
+      async () => q(`UPDATE incident SET started_from = '2018-01-01', started_to = '2018-01-31', types = $2 WHERE id = $1`,
+        [await incident(), pick.some(['ESPIONAGE', 'WIPER'], 2)]),
+      async () => q(`UPDATE incident SET started_from = NULL, started_to = '2020-06-30' WHERE id = $1`, [await incident()]),
+      async () => {
+        const id = await incident();
+        await t.dataSource.transaction(async (m) => {
+          await m.query(`DELETE FROM attribution_revision WHERE incident_id = $1`, [id]).catch(() => undefined);
+          await m.query(`DELETE FROM attribution WHERE incident_id = $1`, [id]);
+          await m.query(`DELETE FROM statement_incident WHERE incident_id = $1`, [id]);
+          await m.query(`DELETE FROM incident WHERE id = $1`, [id]);
+        });
+      },
+      async () => q(`INSERT INTO incident_target (incident_id, organization_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [await incident(), await organization()]),
+      async () => q(`INSERT INTO incident_target (incident_id, country_code) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+        [await incident(), pick.zipf(['UA', 'NO', 'DE', 'US', 'EE'])]),
+      async () => q(`INSERT INTO incident_target (incident_id, sector) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+        [await incident(), pick.zipf(['Energy', 'energy', 'Health', 'Government'])]),
+      async () => q(`DELETE FROM incident_target WHERE id IN (SELECT id FROM incident_target ORDER BY random() LIMIT $1)`, [pick.int(1, 5)]),
+      async () => q(`UPDATE incident_target SET organization_id = $1 WHERE id IN (SELECT id FROM incident_target WHERE organization_id IS NOT NULL ORDER BY random() LIMIT 3)`,
+        [await organization()]).catch(() => undefined),
+      async () => q(`INSERT INTO attribution (incident_id, actor_id, attributed_by_organization_id, status, confidence) VALUES ($1, $2, $3, $4, 60)`,
+        [await incident(), await actor(), await organization(), pick.chance(0.8) ? 'ASSERTED' : 'DENIED']),
+      async () => q(`UPDATE attribution SET status = CASE status WHEN 'ASSERTED' THEN 'DENIED' ELSE 'ASSERTED' END
+                      WHERE id IN (SELECT id FROM attribution WHERE incident_id IS NOT NULL ORDER BY random() LIMIT $1)`, [pick.int(1, 20)]),
+      async () => q(`UPDATE attribution SET actor_id = $1 WHERE id IN (SELECT id FROM attribution WHERE incident_id IS NOT NULL ORDER BY random() LIMIT 4)`, [await actor()]),
+      async () => q(`DELETE FROM attribution WHERE id IN (SELECT id FROM attribution WHERE incident_id IS NOT NULL ORDER BY random() LIMIT $1)`, [pick.int(1, 6)]),
+      async () => q(`UPDATE organization SET kind = $2, sector = $3, country_code = $4 WHERE id = $1`,
+        [await organization(), pick.zipf(['GOVERNMENT', 'SECURITY_COMPANY', 'MEDIA']), pick.zipf(['Energy', 'Finance', null]), pick.zipf(['FR', 'NO', null])]),
+      async () => q(`UPDATE person SET organization_id = $1, country_code = $2 WHERE id IN (SELECT id FROM person ORDER BY random() LIMIT 3)`,
+        [await organization(), pick.zipf(['DE', 'US', null])]),
+      // An actor moved under a state, or made top-level: its incidents' agencies, tops and sponsors change.
+      async () => q(`UPDATE threat_actor SET parent_id = (SELECT id FROM threat_actor WHERE kind = 'STATE' AND parent_id IS NULL ORDER BY random() LIMIT 1)
+                      WHERE id = (SELECT id FROM threat_actor WHERE kind <> 'STATE' ORDER BY random() LIMIT 1)`),
+      async () => q(`UPDATE threat_actor SET parent_id = NULL, sponsor_country_code = $1
+                      WHERE id = (SELECT id FROM threat_actor WHERE parent_id IS NOT NULL ORDER BY random() LIMIT 1)`, [pick.zipf(['CN', 'IR', null])]),
+    ];
+    for (let i = 0; i < 120; i++) await writes[pick.int(0, writes.length - 1)]();
+  });
+  afterAll(() => t.close());
+
+  const stats = async (fields: string) => (await t.data(`{ incidentStats { ${fields} } }`)).incidentStats;
+  const asMap = (groups: { key: string; count: number }[]) => Object.fromEntries(groups.map((g) => [g.key, g.count]));
+  const direct = async (sql: string) => Object.fromEntries((await q(sql)).map((r: { key: string; n: number }) => [r.key, r.n]));
+  const ALL = 'total groups { key count } other otherGroups none';
+
+  it('the facets equal a recomputation from scratch, and the counts equal the facets', async () => {
+    const differences = await t.dataSource.transaction(async (m) => {
+      await m.query(`CREATE TEMP TABLE kept ON COMMIT DROP AS SELECT * FROM incident_facet`);
+      await m.query(`CREATE TEMP TABLE kept_lags ON COMMIT DROP AS SELECT * FROM incident_claim_lag`);
+      await m.query(`SELECT incident_facets_refresh(ARRAY(SELECT id FROM incident))`);
+      const [row] = await m.query(`SELECT
+          (SELECT count(*) FROM (SELECT * FROM kept EXCEPT ALL SELECT * FROM incident_facet) x)::int AS missing,
+          (SELECT count(*) FROM (SELECT * FROM incident_facet EXCEPT ALL SELECT * FROM kept) x)::int AS extra,
+          (SELECT count(*) FROM (SELECT * FROM kept_lags EXCEPT ALL SELECT * FROM incident_claim_lag) x)::int AS lags_differ,
+          (SELECT count(*) FROM (SELECT * FROM incident_claim_lag EXCEPT ALL SELECT * FROM kept_lags) x)::int AS lags_extra,
+          (SELECT count(*) FROM kept)::int AS kept,
+          (SELECT count(*) FROM kept_lags)::int AS kept_lags`);
+      return row;
+    });
+    expect(differences.kept).toBeGreaterThan(1000);
+    expect(differences.kept_lags).toBeGreaterThan(20);
+    expect(differences).toMatchObject({ missing: 0, extra: 0, lags_differ: 0, lags_extra: 0 });
+    const [counts] = await q(`SELECT
+        (SELECT count(*) FROM (SELECT dimension, qualifier, key, count(*)::int FROM incident_facet GROUP BY 1, 2, 3
+                               EXCEPT SELECT dimension, qualifier, key, incidents FROM incident_facet_count) x)::int AS missing,
+        (SELECT count(*) FROM (SELECT dimension, qualifier, key, incidents FROM incident_facet_count
+                               EXCEPT SELECT dimension, qualifier, key, count(*)::int FROM incident_facet GROUP BY 1, 2, 3) x)::int AS extra`);
+    expect(counts).toEqual({ missing: 0, extra: 0 });
+  });
+
+  it('unfiltered breakdowns equal counts taken directly from the base tables', async () => {
+    const s = await stats(`total byAccusedActor(top: 100) { ${ALL} } denied: byAccusedActor(top: 100, statuses: [DENIED]) { ${ALL} }
+      byTop: byAccusedActor(top: 100, rollUp: TOP) { ${ALL} } byType(top: 100) { ${ALL} } byTargetCountry(top: 100) { ${ALL} }
+      byTargetSector(top: 100) { total groups { label count } } byAttributingKind(top: 100) { ${ALL} }`);
+    const [{ n: total }] = await q(`SELECT count(*)::int AS n FROM incident`);
+    expect(s.total).toBe(total);
+    expect(asMap(s.byAccusedActor.groups)).toEqual(await direct(
+      `SELECT actor_id::text AS key, count(DISTINCT incident_id)::int AS n FROM attribution WHERE status = 'ASSERTED' AND incident_id IS NOT NULL GROUP BY 1`));
+    expect(asMap(s.denied.groups)).toEqual(await direct(
+      `SELECT actor_id::text AS key, count(DISTINCT incident_id)::int AS n FROM attribution WHERE status = 'DENIED' AND incident_id IS NOT NULL GROUP BY 1`));
+    const [{ n: unclaimed }] = await q(
+      `SELECT count(*)::int AS n FROM incident i WHERE NOT EXISTS (SELECT 1 FROM attribution a WHERE a.incident_id = i.id AND a.status = 'ASSERTED')`);
+    expect(s.byAccusedActor.none).toBe(unclaimed);
+    expect(asMap(s.byTop.groups)).toEqual(await direct(`
+      WITH RECURSIVE up(actor_id, id, parent_id) AS (
+        SELECT id, id, parent_id FROM threat_actor UNION ALL SELECT up.actor_id, p.id, p.parent_id FROM up JOIN threat_actor p ON p.id = up.parent_id)
+      SELECT up.id::text AS key, count(DISTINCT a.incident_id)::int AS n FROM attribution a JOIN up ON up.actor_id = a.actor_id AND up.parent_id IS NULL
+       WHERE a.status = 'ASSERTED' AND a.incident_id IS NOT NULL GROUP BY 1`));
+    expect(asMap(s.byType.groups)).toEqual(await direct(`SELECT type AS key, count(DISTINCT id)::int AS n FROM incident, unnest(types) type GROUP BY 1`));
+    expect(asMap(s.byTargetCountry.groups)).toEqual(await direct(`
+      SELECT key, count(DISTINCT incident_id)::int AS n FROM (
+        SELECT t.incident_id, t.country_code::text AS key FROM incident_target t WHERE t.country_code IS NOT NULL
+        UNION ALL SELECT t.incident_id, o.country_code FROM incident_target t JOIN organization o ON o.id = t.organization_id WHERE o.country_code IS NOT NULL
+        UNION ALL SELECT t.incident_id, p.country_code FROM incident_target t JOIN person p ON p.id = t.person_id WHERE p.country_code IS NOT NULL) x
+      GROUP BY key`));
+    expect(Object.fromEntries(s.byTargetSector.groups.map((g: { label: string; count: number }) => [g.label.toLowerCase(), g.count]))).toEqual(await direct(`
+      SELECT lower(sector) AS key, count(DISTINCT incident_id)::int AS n FROM (
+        SELECT t.incident_id, btrim(t.sector) AS sector FROM incident_target t WHERE btrim(t.sector) <> ''
+        UNION ALL SELECT t.incident_id, btrim(o.sector) FROM incident_target t JOIN organization o ON o.id = t.organization_id WHERE btrim(o.sector) <> ''
+        UNION ALL SELECT t.incident_id, btrim(o.sector) FROM incident_target t JOIN person p ON p.id = t.person_id
+                    JOIN organization o ON o.id = p.organization_id WHERE btrim(o.sector) <> '') x
+      GROUP BY 1`));
+    expect(asMap(s.byAttributingKind.groups)).toEqual(await direct(`
+      SELECT coalesce(o.kind, po.kind) AS key, count(DISTINCT a.incident_id)::int AS n FROM attribution a
+        LEFT JOIN organization o ON o.id = a.attributed_by_organization_id
+        LEFT JOIN person p ON p.id = a.attributed_by_person_id LEFT JOIN organization po ON po.id = p.organization_id
+       WHERE a.status = 'ASSERTED' AND a.incident_id IS NOT NULL AND coalesce(o.kind, po.kind) IS NOT NULL GROUP BY 1`));
+  });
+
+  it('unfiltered and filtered timelines equal counts taken directly from the incidents', async () => {
+    const { timeline } = await stats(`timeline(interval: YEAR) { buckets { start count } undated imprecise }`);
+    const placed = await direct(`SELECT to_char(started_from, 'YYYY') || '-01-01' AS key, count(*)::int AS n FROM incident
+                                  WHERE extract(year FROM started_from) = extract(year FROM started_to) GROUP BY 1`);
+    expect(Object.fromEntries(timeline.buckets.filter((b: { count: number }) => b.count > 0).map((b: { start: string; count: number }) => [b.start, b.count]))).toEqual(placed);
+    const [row] = await q(`SELECT count(*) FILTER (WHERE started_from IS NULL AND started_to IS NULL)::int AS undated,
+      count(*) FILTER (WHERE NOT (started_from IS NULL AND started_to IS NULL) AND extract(year FROM started_from) IS DISTINCT FROM extract(year FROM started_to))::int AS imprecise
+      FROM incident`);
+    expect({ undated: timeline.undated, imprecise: timeline.imprecise }).toEqual(row);
+    // Filtered: the scope's facets are counted, and the unfiltered counts are the sum over a partition of the incidents.
+    const asserted = (await t.data(`{ incidentStats(filter: { attributionStatus: ASSERTED }) { total timeline(interval: YEAR) { undated } } }`)).incidentStats;
+    const [{ n: claimed, undated }] = await q(`SELECT count(*)::int AS n, count(*) FILTER (WHERE started_from IS NULL AND started_to IS NULL)::int AS undated
+      FROM incident i WHERE EXISTS (SELECT 1 FROM attribution a WHERE a.incident_id = i.id AND a.status = 'ASSERTED')`);
+    expect(asserted).toEqual({ total: claimed, timeline: { undated } });
+  });
+
+  it('two transactions writing claims on one incident at once leave its facets exact', async () => {
+    const [{ id: incidentId }] = await q(`SELECT id FROM incident ORDER BY id LIMIT 1`);
+    const actors = (await q(`SELECT id FROM threat_actor ORDER BY id LIMIT 2`)).map((r: { id: string }) => r.id);
+    const [{ id: organizationId }] = await q(`SELECT id FROM organization ORDER BY id LIMIT 1`);
+    await Promise.all(actors.map((actorId: string) => t.dataSource.transaction(async (m) => {
+      await m.query(`INSERT INTO attribution (incident_id, actor_id, attributed_by_organization_id, status) VALUES ($1, $2, $3, 'ASSERTED')`,
+        [incidentId, actorId, organizationId]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    })));
+    const facets = (await q(`SELECT key FROM incident_facet WHERE incident_id = $1 AND dimension = 'ACCUSED_ACTOR' AND qualifier = 'ASSERTED' AND key <> ''`,
+      [incidentId])).map((r: { key: string }) => r.key).sort();
+    const claimed = (await q(`SELECT DISTINCT actor_id::text AS key FROM attribution WHERE incident_id = $1 AND status = 'ASSERTED'`, [incidentId]))
+      .map((r: { key: string }) => r.key).sort();
+    expect(facets).toEqual(claimed);
+    expect(claimed).toEqual(expect.arrayContaining(actors));
+  });
+});
