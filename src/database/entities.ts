@@ -1,5 +1,7 @@
 import { ActorAlias } from '../actors/actor-alias.entity';
 import { ThreatActor } from '../actors/threat-actor.entity';
+import { ChangeLogEntry } from '../audit/change.entity';
+import { Account } from '../auth/account.entity';
 import { AttributionRevision } from '../attributions/attribution-revision.entity';
 import { Attribution } from '../attributions/attribution.entity';
 import { Campaign } from '../campaigns/campaign.entity';
@@ -40,4 +42,6 @@ export const entities = [
   ActorSuspectedVictim,
   ActorCatalogueRecord,
   AttackTechnique,
+  Account,
+  ChangeLogEntry,
 ];
