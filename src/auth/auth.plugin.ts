@@ -68,7 +68,7 @@ export class AuthPlugin implements ApolloServerPlugin<AuthContext> {
   }
 }
 
-function checkMutation(name: string, account: CallerAccount | null): void {
+export function checkMutation(name: string, account: CallerAccount | null): void {
   if (name.startsWith('__')) return;
   const rule = mutationRule(name);
   if (!rule) throw forbidden(`${name} declares no required role (src/auth/mutation-roles.ts), so nobody may call it`);
