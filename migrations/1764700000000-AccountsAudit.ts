@@ -7,7 +7,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   AFTER triggers in the same transaction as the change, so no code path (API, import, cascade, raw SQL)
  *   changes the graph unlogged. Transition tables keep a bulk import of 10⁵ rows to one INSERT … SELECT.
  *   Who, what operation and which request come from transaction-local settings (src/common/caller.ts);
- *   writes with none set are logged as "sql:<database user>".
+ *   writes with none set are logged as "sql:<database user>". A session that sets
+ *   attribution_tracker.audit = 'off' writes unlogged: only bench/generate.ts does, for generated data.
  * - The log is append-only: a trigger refuses UPDATE, DELETE and TRUNCATE on it.
  * - audit_table(regclass) attaches the triggers; a later migration that creates a graph table calls it.
  */
@@ -66,6 +67,9 @@ export class AccountsAudit1764700000000 implements MigrationInterface {
         same_key text := 'o = n';
         columns text;
       BEGIN
+        -- Only a direct database session can set this (the API never does): the benchmark generator,
+        -- for its millions of made-up rows. Session-scoped, so it cannot outlive that session.
+        IF current_setting('attribution_tracker.audit', true) = 'off' THEN RETURN NULL; END IF;
         IF TG_NARGS > 0 THEN
           SELECT string_agg(format('n.%I::text', c), ', '), string_agg(format('o.%I = n.%I', c, c), ' AND ')
             INTO columns, same_key FROM unnest(TG_ARGV) c;

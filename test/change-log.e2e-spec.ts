@@ -115,6 +115,17 @@ describe('change log', () => {
     expect(Object.keys(MUTATION_ROLES).filter((name) => /change|log|audit/i.test(name))).toEqual([]);
   });
 
+  it("only a session that sets attribution_tracker.audit = 'off' (the benchmark generator) writes unlogged, and only itself", async () => {
+    const before = await countRows(t, 'change_log');
+    await t.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT set_config('attribution_tracker.audit', 'off', true)`);
+      await manager.query(`INSERT INTO campaign (name) VALUES ('Generated campaign')`);
+    });
+    expect(await countRows(t, 'change_log')).toBe(before);
+    await t.data(`mutation { createCampaign(input: { name: "Logged again" }) { id } }`);
+    expect(await countRows(t, 'change_log')).toBe(before + 1);
+  });
+
   it('every table of the graph carries the change triggers', async () => {
     const unaudited: { relname: string }[] = await t.dataSource.query(`
       SELECT c.relname FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
@@ -146,7 +157,9 @@ describe('change log', () => {
     expect((await t.data(`{ changes(filter: { account: "nobody at all" }) { totalCount } }`)).changes.totalCount).toBe(0);
 
     const read = `{ changes(first: 1) { totalCount } }`;
-    expectError(await contributor.gql(read), 'FORBIDDEN', /changes needs the editor role; this account is contributor/);
+    const refused = await contributor.gql(read);
+    expectError(refused, 'FORBIDDEN', /changes needs the editor role; this account is contributor/);
+    expect(refused.status).toBe(403);
     expectError(await (await t.as(Role.Reader)).gql(read), 'FORBIDDEN', /changes needs the editor role/);
     expectError(await t.anonymous.gql(read), 'UNAUTHENTICATED', /changes needs an account with the editor role/);
     expect((await t.data(read)).changes.totalCount).toBeGreaterThan(0);
