@@ -7,6 +7,8 @@ import { Request } from 'express';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { ActorsModule } from './actors/actors.module';
 import { AttributionsModule } from './attributions/attributions.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { formatGraphQLError } from './common/errors';
@@ -32,6 +34,8 @@ export interface AppModuleOptions {
   exposeErrors: boolean;
   /** Receives every SQL statement (tests count them to prove there is no N+1). */
   sqlLogger?: TypeOrmLogger;
+  /** Anonymous reads allowed (PUBLIC_READ); default true. */
+  publicRead?: boolean;
 }
 
 @Module({})
@@ -63,6 +67,8 @@ export class AppModule {
               }),
           }),
         }),
+        AuthModule.forRoot({ publicRead: options.publicRead ?? true }),
+        AuditModule,
         CountriesModule,
         OrganizationsModule,
         PeopleModule,

@@ -8,10 +8,11 @@ export async function createApp(options: {
   databaseUrl: string;
   exposeErrors?: boolean;
   sqlLogger?: TypeOrmLogger;
+  publicRead?: boolean;
   logger?: false | ('log' | 'error' | 'warn')[];
 }): Promise<INestApplication> {
   const app = await NestFactory.create(
-    AppModule.forRoot({ databaseUrl: options.databaseUrl, exposeErrors: options.exposeErrors ?? false, sqlLogger: options.sqlLogger }),
+    AppModule.forRoot({ databaseUrl: options.databaseUrl, exposeErrors: options.exposeErrors ?? false, sqlLogger: options.sqlLogger, publicRead: options.publicRead }),
     { logger: options.logger ?? ['log', 'error', 'warn'], abortOnError: false },
   );
   app.enableShutdownHooks();

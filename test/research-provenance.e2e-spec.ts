@@ -4,7 +4,7 @@
  * says, and the answer lists every fact affected.
  */
 import { seedId } from '../src/seed/seed';
-import { gqlWithHeaders } from './support/gql-as';
+import { gqlAs } from './support/gql-as';
 import {
   countRows, createActor, createArticle, createAttribution, createIncident, createOrganization, createStatement, expectError, unknownId,
 } from './mutations-helpers';
@@ -131,9 +131,9 @@ describe('provenance: citations with exact excerpts', () => {
       const i = await createIncident(t, { sourceArticleIds: [article.id] });
       return { article, s1, s2, a1, a2, i };
     }
-    const remove = (id: string, policy?: string, name?: string) => gqlWithHeaders(
+    const remove = (id: string, policy?: string, name = 'test admin') => gqlAs(
       t,
-      name ? { 'X-Actor-Name': name } : {},
+      name,
       `mutation ($id: ID!${policy ? ', $p: SupportedFactsPolicy!' : ''}) { deleteSourceArticle(id: $id${policy ? ', onSupportedFacts: $p' : ''}) { ${DELETION} } }`,
       { id, p: policy },
     );

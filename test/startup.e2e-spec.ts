@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The real entry point (src/main.ts), run as a user runs it, in a child process. */
-function startMain(env: Record<string, string | undefined>): { child: ChildProcess; output: () => { stdout: string; stderr: string } } {
+function startMain(env: Record<string, string | undefined>, script = 'src/main.ts', args: string[] = []): { child: ChildProcess; output: () => { stdout: string; stderr: string } } {
   const clean = { ...process.env };
   delete clean.DATABASE_URL;
   delete clean.NODE_OPTIONS;
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script, ...args], {
     env: { ...clean, TS_NODE_PROJECT: 'tsconfig.json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -52,10 +52,10 @@ function portIsOpen(port: number): Promise<boolean> {
   });
 }
 
-async function graphql(port: number, query: string): Promise<any> {
+async function graphql(port: number, query: string, token?: string): Promise<any> {
   const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query }),
   });
   return response.json();
@@ -81,7 +81,7 @@ describe('start-up', () => {
     expect(output().stderr.trim()).toBe('Configuration error: PORT must be a whole number from 0 to 65535, got "eighty"');
   });
 
-  it('with no DATABASE_URL: starts an embedded PostgreSQL, seeds it, serves the graph, keeps the data across restarts and stops cleanly', async () => {
+  it('with no DATABASE_URL: starts an embedded PostgreSQL, seeds it, serves the graph to anyone, takes an account to write, keeps the data across restarts and stops cleanly', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'attribution-tracker-start-'));
     chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as the postgres user, which must reach the data folder
     const [port, pgPort] = [await freePort(), await freePort()];
@@ -93,16 +93,27 @@ describe('start-up', () => {
       expect(first.output().stdout).toContain('Loaded the founding articles');
       const seeded = await graphql(port, '{ threatActorByName(name: "Fancy Bear") { name } sourceArticles { totalCount } }');
       expect(seeded.data).toEqual({ threatActorByName: { name: 'APT28' }, sourceArticles: { totalCount: 2 } });
-      await graphql(port, 'mutation { createOrganization(input: { name: "Kept across restarts", kind: OTHER }) { id } }');
+      const create = 'mutation { createOrganization(input: { name: "Kept across restarts", kind: OTHER }) { id } }';
+      expect((await graphql(port, create)).errors[0].extensions.code).toBe('UNAUTHENTICATED');
 
       first.child.kill('SIGINT'); // Ctrl-C: exits with 0 or the conventional 128 + 2
       expect([0, 130]).toContain(await exitOf(first.child));
       expect(await portIsOpen(pgPort)).toBe(false); // the embedded server stopped with the API
 
+      // The documented extra step: create an account (server stopped: one embedded server per data folder).
+      const command = startMain(env, 'src/auth/account.command.ts', ['create', '--name', 'Starter', '--role', 'contributor']);
+      expect(await exitOf(command.child)).toBe(0);
+      const token = /\bat_[\w-]{43}\b/.exec(command.output().stdout)?.[0];
+      expect(token).toBeDefined();
+      const badRole = startMain(env, 'src/auth/account.command.ts', ['create', '--name', 'Other', '--role', 'owner']);
+      expect(await exitOf(badRole.child)).toBe(1);
+      expect(badRole.output().stderr.split('\n')[0]).toBe('account: --role must be one of reader, contributor, editor, admin, got "owner"');
+
       const second = startMain(env);
       await waitFor(() => second.output().stdout.includes('GraphiQL at') || second.child.exitCode !== null, 'the second start');
       expect(second.output()).toMatchObject({ stdout: expect.stringContaining('GraphiQL at') });
       expect(second.output().stdout).not.toContain('Loaded the founding articles');
+      expect((await graphql(port, create, token)).data.createOrganization.id).toBeDefined();
       const kept = await graphql(port, '{ organizations(filter: { search: "Kept across" }) { totalCount } sourceArticles { totalCount } }');
       expect(kept.data).toEqual({ organizations: { totalCount: 1 }, sourceArticles: { totalCount: 2 } });
       second.child.kill('SIGTERM');

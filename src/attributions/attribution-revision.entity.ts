@@ -41,7 +41,7 @@ export class AttributionRevision {
   @Column({ type: 'timestamptz' })
   recordedAt: Date;
 
-  @Field({ description: 'The X-Actor-Name of the change ("seed" for the founding data).' })
+  @Field({ description: 'The account that made the change ("seed" for the founding data, "import:<name>" for imports).' })
   @Column({ type: 'text' })
   recordedBy: string;
 

@@ -64,7 +64,7 @@ export class AttributionsResolver {
     return ESTIMATIVE_SCALE;
   }
 
-  @Mutation(() => Attribution, { description: 'Recorded in its history with the caller (X-Actor-Name).' })
+  @Mutation(() => Attribution, { description: 'Recorded in its history with the calling account.' })
   createAttribution(@Args('input') input: CreateAttributionInput, @Caller() caller: string) {
     return this.attributionService.create(input, caller);
   }

@@ -1,54 +1,73 @@
 import { ExecutionContext, createParamDecorator } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import { Request } from 'express';
-import { EntityManager } from 'typeorm';
-import { BadUserInputError } from './errors';
+import { GraphQLError } from 'graphql';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { EntityManager, QueryRunner } from 'typeorm';
+import { ErrorCode } from './errors';
+
+/** The account a request authenticated as (src/auth/ checks the token). */
+export interface CallerAccount {
+  id: string;
+  name: string;
+  role: string;
+}
 
 /**
- * Who is making a change, until there are accounts: the name a client sends in the
- * X-Actor-Name header ("anonymous" without one). Recorded with links, suggestion
- * decisions and attribution revisions. Non-ASCII names may be percent-encoded
- * (HTTP headers are Latin-1): "Ine%20S%C3%B8reide".
+ * What one HTTP request is doing, for the change log: its id, the account it authenticated
+ * as, and the mutation running now (mutations run one after another, so one slot suffices).
+ * Held in AsyncLocalStorage for the whole request, so that every transaction a service opens
+ * can be tagged without the services passing it along.
  */
-export const CALLER_HEADER = 'X-Actor-Name';
-export const ANONYMOUS = 'anonymous';
-const MAX_LENGTH = 100;
-
-export function callerName(header: string | string[] | undefined): string {
-  if (header === undefined) return ANONYMOUS;
-  if (Array.isArray(header)) throw invalid('give the header once');
-  let name = header;
-  if (/%[0-9a-f]{2}/i.test(name)) {
-    try {
-      name = decodeURIComponent(name);
-    } catch {
-      throw invalid('it is not valid percent-encoding');
-    }
-  }
-  if (/\p{Cc}/u.test(name)) throw invalid('it contains control characters');
-  name = name.normalize('NFC').trim().replace(/\s+/gu, ' ');
-  if (name === '') return ANONYMOUS;
-  if (name.length > MAX_LENGTH) throw invalid(`it is longer than ${MAX_LENGTH} characters`);
-  if (!/[\p{L}\p{N}]/u.test(name)) throw invalid('it has no letter or digit');
-  return name;
+export interface ChangeContext {
+  requestId: string;
+  account: CallerAccount | null;
+  operation: string | null;
 }
 
-function invalid(problem: string): BadUserInputError {
-  return new BadUserInputError(`${CALLER_HEADER} must be a name of 1 to ${MAX_LENGTH} characters: ${problem}`, {
-    header: CALLER_HEADER,
-  });
+export const changeContext = new AsyncLocalStorage<ChangeContext>();
+
+/** Who the database triggers record for a write (change_log, attribution_revision). */
+export interface Recorder {
+  recordedBy: string;
+  accountId: string | null;
+  operation: string;
+  requestId: string | null;
 }
 
-/** Resolver parameter: the validated caller name of this request. */
+/** The recorder of the mutation running in this request, or null outside one. */
+export function requestRecorder(): Recorder | null {
+  const context = changeContext.getStore();
+  if (!context?.account || !context.operation) return null;
+  return { recordedBy: context.account.name, accountId: context.account.id, operation: context.operation, requestId: context.requestId };
+}
+
+/**
+ * Sets the recorder for the database triggers: transaction-local (`local`), or for the
+ * session until reset (used around a single statement outside a transaction).
+ */
+export async function setRecorder(runner: Pick<QueryRunner, 'query'>, recorder: Recorder | null, local: boolean): Promise<void> {
+  await runner.query(
+    `SELECT set_config('attribution_tracker.recorded_by', $1, $5), set_config('attribution_tracker.account_id', $2, $5),
+            set_config('attribution_tracker.operation', $3, $5), set_config('attribution_tracker.request_id', $4, $5)`,
+    [recorder?.recordedBy ?? '', recorder?.accountId ?? '', recorder?.operation ?? '', recorder?.requestId ?? '', local],
+  );
+}
+
+/**
+ * Names who makes the changes of the current transaction. Inside an authenticated mutation the
+ * account is recorded whatever `name` says (the account is the actor; the mutation is the
+ * operation); elsewhere (seed, command-line imports: 'import:<name>') `name` is both.
+ */
+export async function recordAs(manager: EntityManager, name: string): Promise<void> {
+  await setRecorder(manager, requestRecorder() ?? { recordedBy: name, accountId: null, operation: name, requestId: null }, true);
+}
+
+/**
+ * Resolver parameter: the name of the authenticated account. Mutations only reach their
+ * resolver with one (src/auth/auth.plugin.ts refuses them otherwise).
+ */
 export const Caller = createParamDecorator((_data: unknown, context: ExecutionContext): string => {
-  const req = GqlExecutionContext.create(context).getContext<{ req?: Request }>().req;
-  return callerName(req?.headers[CALLER_HEADER.toLowerCase()]);
+  const account = GqlExecutionContext.create(context).getContext<{ account?: CallerAccount | null }>().account;
+  if (!account) throw new GraphQLError('This operation needs an account: send Authorization: Bearer <token>', { extensions: { code: ErrorCode.Unauthenticated } });
+  return account.name;
 });
-
-/**
- * Names the caller for database triggers that record history (attribution_revision),
- * for the rest of the current transaction only.
- */
-export async function recordAs(manager: EntityManager, caller: string): Promise<void> {
-  await manager.query(`SELECT set_config('attribution_tracker.recorded_by', $1, true)`, [caller]);
-}

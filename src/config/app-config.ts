@@ -10,6 +10,8 @@ export interface AppConfig {
   seedOnStart: boolean;
   /** Development only: error messages of server faults are shown to clients. */
   exposeErrors: boolean;
+  /** Anonymous callers may read (PUBLIC_READ, default on); writing always needs an account. */
+  publicRead: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -58,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     seedOnStart: boolean(env, 'SEED_ON_START', databaseUrl === null),
     exposeErrors: env.NODE_ENV === 'development',
+    publicRead: boolean(env, 'PUBLIC_READ', true),
   };
 }
 

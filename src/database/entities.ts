@@ -1,6 +1,8 @@
 import { ActorAlias } from '../actors/actor-alias.entity';
 import { ActorMember } from '../actors/actor-member.entity';
 import { ThreatActor } from '../actors/threat-actor.entity';
+import { ChangeLogEntry } from '../audit/change.entity';
+import { Account } from '../auth/account.entity';
 import { AttributionRevision } from '../attributions/attribution-revision.entity';
 import { Attribution } from '../attributions/attribution.entity';
 import { Campaign } from '../campaigns/campaign.entity';
@@ -50,4 +52,6 @@ export const entities = [
   FactCitation,
   Response,
   ActorMember,
+  Account,
+  ChangeLogEntry,
 ];

@@ -47,7 +47,7 @@ export class StatementLinkEvent {
   @Column({ type: 'text', array: true })
   reasons: string[];
 
-  @Field({ description: 'The X-Actor-Name of the request ("anonymous" without one).' })
+  @Field({ description: 'The account that made the change ("anonymous" for changes made before accounts existed).' })
   @Column({ type: 'text' })
   recordedBy: string;
 

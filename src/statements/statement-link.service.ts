@@ -13,7 +13,7 @@ export class StatementLinkEventFilter {
   @IsUUID()
   statementId?: string;
 
-  @Field(() => String, { nullable: true, description: 'Exactly this caller name (X-Actor-Name).' })
+  @Field(() => String, { nullable: true, description: 'Exactly this account name.' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()

@@ -57,7 +57,7 @@ export class StatementsResolver {
     return this.statementService.create(input, caller);
   }
 
-  @Mutation(() => Statement, { description: 'Changes to its incident and actor links are recorded with the caller (X-Actor-Name).' })
+  @Mutation(() => Statement, { description: 'Changes to its incident and actor links are recorded with the calling account.' })
   updateStatement(@Args('input') input: UpdateStatementInput, @Caller() caller: string) {
     return this.statementService.update(input, caller);
   }
@@ -67,7 +67,7 @@ export class StatementsResolver {
     return this.statementService.delete(id);
   }
 
-  @Mutation(() => Statement, { description: 'Recorded with the caller (X-Actor-Name) and time; linking twice is harmless.' })
+  @Mutation(() => Statement, { description: 'Recorded with the calling account and time; linking twice is harmless.' })
   linkStatementToIncident(@Args('statementId', ID_ARG) statementId: string, @Args('incidentId', ID_ARG) incidentId: string, @Caller() caller: string) {
     return this.statementService.link('incident', statementId, incidentId, caller);
   }

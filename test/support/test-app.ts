@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { createApp } from '../../src/app';
+import { AccountService } from '../../src/auth/account.service';
+import { Role } from '../../src/auth/role';
 import { loadSeed } from '../../src/seed/seed';
 
 export interface GraphQLResponse<T = any> {
@@ -11,14 +13,28 @@ export interface GraphQLResponse<T = any> {
   errors?: { message: string; extensions?: { code?: string; [key: string]: unknown }; path?: string[] }[];
 }
 
-export interface TestApp {
-  app: INestApplication;
-  dataSource: DataSource;
-  databaseUrl: string;
+/** Sends GraphQL requests over HTTP as one caller (an account's token, or none). */
+export interface GraphQLClient {
+  /** The token sent as Authorization: Bearer …; null for an anonymous client. */
+  token: string | null;
   /** POSTs a GraphQL request over HTTP, as a client would. */
   gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
   /** Like gql, but fails the test on any GraphQL error and returns data. */
   data<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
+}
+
+/** t.gql and t.data call as an admin account (named "test admin"); t.as(role), t.asAccount(name) and t.anonymous as others. */
+export interface TestApp extends GraphQLClient {
+  app: INestApplication;
+  dataSource: DataSource;
+  databaseUrl: string;
+  endpoint: string;
+  /** A client without a token. */
+  anonymous: GraphQLClient;
+  /** A client as the account "test <role>" (made on first use). */
+  as(role: Role): Promise<GraphQLClient>;
+  /** A client as the account `name` (made on first use with `role`, admin by default). */
+  asAccount(name: string, role?: Role): Promise<GraphQLClient>;
   close(): Promise<void>;
 }
 
@@ -49,36 +65,60 @@ export async function createScratchDatabase(): Promise<{ url: string; drop: () =
 }
 
 /** The API on a fresh database (migrated at start-up), listening on a free port. */
-export async function startTestApp(options: { seed?: boolean; sqlLogger?: TypeOrmLogger } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { seed?: boolean; sqlLogger?: TypeOrmLogger; publicRead?: boolean } = {},
+): Promise<TestApp> {
   const database = await createScratchDatabase();
-  const app = await createApp({ databaseUrl: database.url, sqlLogger: options.sqlLogger, logger: ['error'] });
+  const app = await createApp({ databaseUrl: database.url, sqlLogger: options.sqlLogger, publicRead: options.publicRead, logger: ['error'] });
   await app.listen(0, '127.0.0.1');
   const dataSource = app.get(DataSource);
   if (options.seed) await loadSeed(dataSource);
   const endpoint = `${await app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
 
+  const accounts = app.get(AccountService);
+  const clients = new Map<string, Promise<GraphQLClient>>();
+  const asAccount = (name: string, role: Role = Role.Admin): Promise<GraphQLClient> => {
+    let client = clients.get(name.toLowerCase());
+    if (!client) {
+      client = accounts.create(name, role).then(({ token }) => graphqlClient(endpoint, token));
+      clients.set(name.toLowerCase(), client);
+    }
+    return client;
+  };
+  const admin = await asAccount('test admin');
+  return {
+    ...admin,
+    app,
+    dataSource,
+    databaseUrl: database.url,
+    endpoint,
+    anonymous: graphqlClient(endpoint, null),
+    as: (role: Role) => asAccount(`test ${role}`, role),
+    asAccount,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+export function graphqlClient(endpoint: string, token: string | null): GraphQLClient {
   const gql = async <T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> => {
     const response = await fetch(endpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await response.json()) as GraphQLResponse<T>;
     return { ...body, status: response.status };
   };
   return {
-    app,
-    dataSource,
-    databaseUrl: database.url,
+    token,
     gql,
     data: async <T>(query: string, variables?: Record<string, unknown>) => {
       const result = await gql<T>(query, variables);
       if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors, null, 2)}`);
       return result.data as T;
-    },
-    close: async () => {
-      await app.close();
-      await database.drop();
     },
   };
 }
