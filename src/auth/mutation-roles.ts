@@ -56,6 +56,10 @@ export const MUTATION_ROLES: Readonly<Record<string, Role | MutationRule>> = {
   deleteAttribution: Role.Editor,
   linkAttributionToSource: Role.Contributor,
   unlinkAttributionFromSource: Role.Contributor,
+  createResponse: Role.Contributor,
+  updateResponse: Role.Contributor,
+  deleteResponse: Role.Editor,
+  importStixBundle: Role.Admin,
 };
 
 export function mutationRule(name: string): MutationRule | undefined {
