@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { LimitsConfig, loadLimitsConfig } from '../limits/limits-config';
 
 /** Everything the service reads from the environment, validated once at start-up. */
 export interface AppConfig {
@@ -10,11 +11,13 @@ export interface AppConfig {
   seedOnStart: boolean;
   /** Development only: error messages of server faults are shown to clients. */
   exposeErrors: boolean;
+  /** What one request may cost, body size, CORS, introspection (docs/limits.md). */
+  limits: LimitsConfig;
 }
 
 export class ConfigError extends Error {}
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+export function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -24,7 +27,7 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
-function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+export function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
   const raw = env[name]?.toLowerCase();
   if (raw === undefined || raw === '') return fallback;
   if (['1', 'true', 'yes'].includes(raw)) return true;
@@ -58,5 +61,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     seedOnStart: boolean(env, 'SEED_ON_START', databaseUrl === null),
     exposeErrors: env.NODE_ENV === 'development',
+    limits: loadLimitsConfig(env),
   };
 }
