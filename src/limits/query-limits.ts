@@ -96,6 +96,11 @@ const OVER_TOKEN_LIMIT = Symbol('over the token limit');
  */
 function maxTokensPlugin(limit: number): ApolloServerPlugin {
   return {
+    // A hook that throws is an unexpected error to Apollo, masked as a 500; rethrown from
+    // here (graphql-armor's way) the refusal is answered as it is, with its 400.
+    async unexpectedErrorProcessingRequest({ error }) {
+      if (error instanceof LimitExceededError) throw error;
+    },
     async requestDidStart() {
       return {
         async parsingDidStart({ source }) {

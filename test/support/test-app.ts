@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { createApp } from '../../src/app';
+import { LimitsConfig } from '../../src/limits/limits-config';
 import { loadSeed } from '../../src/seed/seed';
 
 export interface GraphQLResponse<T = any> {
@@ -49,9 +50,11 @@ export async function createScratchDatabase(): Promise<{ url: string; drop: () =
 }
 
 /** The API on a fresh database (migrated at start-up), listening on a free port. */
-export async function startTestApp(options: { seed?: boolean; sqlLogger?: TypeOrmLogger } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { seed?: boolean; sqlLogger?: TypeOrmLogger; limits?: Partial<LimitsConfig> } = {},
+): Promise<TestApp> {
   const database = await createScratchDatabase();
-  const app = await createApp({ databaseUrl: database.url, sqlLogger: options.sqlLogger, logger: ['error'] });
+  const app = await createApp({ databaseUrl: database.url, sqlLogger: options.sqlLogger, logger: ['error'], limits: options.limits });
   await app.listen(0, '127.0.0.1');
   const dataSource = app.get(DataSource);
   if (options.seed) await loadSeed(dataSource);
