@@ -2,8 +2,11 @@ import { ArgumentMetadata, PipeTransform } from '@nestjs/common';
 import { DateSpanInput } from './date-span';
 import { BadUserInputError } from './errors';
 
-/** @nestjs/graphql's GqlParamtype.ARGS (not exported): the pipe checks arguments only, not parents or context. */
-const GRAPHQL_ARGUMENT = 3;
+/**
+ * How Nest's pipes see a GraphQL argument (@Args): GqlParamtype.ARGS reaches them as
+ * 'body'. Parents, context and info do not, so only arguments are checked.
+ */
+const GRAPHQL_ARGUMENT = 'body';
 
 const NUL = /\u0000/;
 /** With the u flag a well-formed pair is one code point, so this matches lone surrogates only. */
@@ -50,7 +53,7 @@ function check(value: unknown, field: string): void {
  */
 export class StorableInputPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
-    if (Number(metadata.type) === GRAPHQL_ARGUMENT) check(value, metadata.data ?? '');
+    if (metadata.type === GRAPHQL_ARGUMENT) check(value, metadata.data ?? '');
     return value;
   }
 }
