@@ -5,6 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { Request } from 'express';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { ActorsModule } from './actors/actors.module';
 import { AttributionsModule } from './attributions/attributions.module';
 import { AuditModule } from './audit/audit.module';
@@ -14,12 +15,15 @@ import { CatalogueModule } from './catalogue/catalogue.module';
 import { formatGraphQLError } from './common/errors';
 import { GraphQLExceptionFilter } from './common/graphql-exception.filter';
 import { RequestContext, RequestLoaders } from './common/request-loaders';
+import { StorableInputPipe } from './common/storable-input.pipe';
 import { validationPipe } from './common/validation';
 import { CountriesModule } from './countries/countries.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { dataSourceOptions } from './database/data-source-options';
 import { IncidentsModule } from './incidents/incidents.module';
 import { NodesModule } from './nodes/nodes.module';
+import { LimitsConfig } from './limits/limits-config';
+import { queryLimits } from './limits/query-limits';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PeopleModule } from './people/people.module';
 import { ResponsesModule } from './responses/responses.module';
@@ -36,17 +40,27 @@ export interface AppModuleOptions {
   sqlLogger?: TypeOrmLogger;
   /** Anonymous reads allowed (PUBLIC_READ); default true. */
   publicRead?: boolean;
+  /** What one request may cost (docs/limits.md). */
+  limits: LimitsConfig;
 }
 
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     const errorLog = new Logger('GraphQL');
+    const { validationRules, plugins } = queryLimits(options.limits);
+    const database = dataSourceOptions(options.databaseUrl, options.sqlLogger) as PostgresDataSourceOptions;
     return {
       module: AppModule,
       imports: [
         // Fail fast on an unreachable database instead of retrying for half a minute.
-        TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl, options.sqlLogger), retryAttempts: 1, retryDelay: 500 }),
+        // statement_timeout bounds each SQL statement of the API (not the CLI commands' own pools).
+        TypeOrmModule.forRoot({
+          ...database,
+          extra: { ...(database.extra as object), statement_timeout: options.limits.statementTimeoutMs || undefined },
+          retryAttempts: 1,
+          retryDelay: 500,
+        }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           inject: [getDataSourceToken()],
@@ -54,7 +68,9 @@ export class AppModule {
             autoSchemaFile: true,
             sortSchema: true,
             graphiql: true,
-            introspection: true,
+            introspection: options.limits.introspection,
+            validationRules,
+            plugins,
             includeStacktraceInErrorResponses: options.exposeErrors,
             context: ({ req }: { req: Request }): RequestContext & { req: Request } => ({
               req,
@@ -88,6 +104,8 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_PIPE, useValue: validationPipe },
+        // After validation, which has turned inputs into their classes (DateSpanInput…).
+        { provide: APP_PIPE, useClass: StorableInputPipe },
         { provide: APP_FILTER, useClass: GraphQLExceptionFilter },
       ],
     };

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   };
   try {
     await checkConnection(databaseUrl);
-    const app = await createApp({ databaseUrl, exposeErrors: config.exposeErrors, publicRead: config.publicRead });
+    const app = await createApp({ databaseUrl, exposeErrors: config.exposeErrors, publicRead: config.publicRead, limits: config.limits });
     if (config.seedOnStart) {
       const seeded = await seedIfEmpty(app.get(DataSource));
       if (seeded) log.log('Loaded the founding articles (empty database)');

@@ -95,6 +95,7 @@ function daysInMonth(year: number, month: number): number {
 export function expandPartialDate(value: string, field: string): { first: string; last: string } {
   if (!PARTIAL_DATE.test(value)) throw new BadUserInputError(`${field} ${PARTIAL_DATE_MESSAGE}, got ${JSON.stringify(value)}`);
   const [y, m, d] = value.split('-').map(Number);
+  if (y === 0) throw new BadUserInputError(`${field} has the year 0000: dates must fall between the years 0001 and 9999`);
   if (m !== undefined && (m < 1 || m > 12)) throw new BadUserInputError(`${field} has no month ${m}: ${value}`);
   if (d !== undefined && (d < 1 || d > daysInMonth(y, m))) throw new BadUserInputError(`${field} is not a real day: ${value}`);
   if (d !== undefined) return { first: value, last: value };

@@ -70,24 +70,78 @@ const constraintMessages: Record<string, [ErrorCode, string]> = {
   person_organization_fk: [ErrorCode.Conflict, 'People belong to this organization; move or delete them first'],
 };
 
-/** Turns a PostgreSQL error into a client error, or returns undefined if it is a server fault. */
-function fromDatabaseError(error: QueryFailedError): GraphQLFormattedError | undefined {
-  const driverError = error.driverError as { code?: string; constraint?: string; detail?: string };
-  const known = driverError.constraint ? constraintMessages[driverError.constraint] : undefined;
-  if (known) return { message: known[1], extensions: { code: known[0], constraint: driverError.constraint } };
-  switch (driverError.code) {
+/** A table name in the project's words: "source_article" → "source article". */
+const described = (table: string | undefined): string => (table ? table.replace(/_/g, ' ') : 'record');
+
+/**
+ * A foreign-key violation in the project's words. Inserting or updating a row that names a
+ * row that is gone (a race: the campaign was deleted while an incident was created under
+ * it) is NOT_FOUND; deleting a row that others still name is CONFLICT. PostgreSQL's detail
+ * is read only to tell the two apart and to name the tables; its text is never sent.
+ */
+function fromForeignKeyViolation(constraint: string | undefined, detail: string): GraphQLFormattedError {
+  const missing = /is not present in table "([^"]+)"/.exec(detail);
+  if (missing) {
+    const type = described(missing[1]);
+    return {
+      message: `The ${type} this refers to does not exist (it may have just been deleted)`,
+      extensions: { code: ErrorCode.NotFound, type, constraint },
+    };
+  }
+  const known = constraint ? constraintMessages[constraint] : undefined;
+  if (known) return { message: known[1], extensions: { code: known[0], constraint } };
+  const referrer = /referenced from table "([^"]+)"/.exec(detail);
+  return {
+    message: `This record is still referred to by ${referrer ? `a ${described(referrer[1])}` : 'other records'}; remove those references first`,
+    extensions: { code: ErrorCode.Conflict, constraint },
+  };
+}
+
+/** SQLSTATEs of bad values that the service did not pre-check, in the project's words. */
+const valueProblems: Record<string, string> = {
+  '22P02': 'A value has the wrong form (for example an id that is not a UUID)',
+  '22007': 'A date or time is not valid',
+  '22008': 'A date or time is out of the range that can be stored (years 0001 to 9999)',
+  '22003': 'A number is out of the range that can be stored',
+  '22001': 'A text is longer than can be stored',
+  '22021': 'A text contains a character that cannot be stored (NUL or invalid UTF-8)',
+  '22P05': 'A text contains a character that cannot be stored (NUL or invalid UTF-8)',
+  '54000': 'A value is too large to be stored or indexed',
+};
+
+/**
+ * Turns a PostgreSQL error into a client error in the project's own words (never
+ * PostgreSQL's text, which names internals and echoes values), or returns undefined if it
+ * is a server fault. Connection and outage errors (SQLSTATE class 08, 57P01-57P03) are not
+ * mapped here: they fall through to the outage mapping (SERVICE_UNAVAILABLE, workstream ops).
+ */
+export function fromDatabaseError(error: QueryFailedError): GraphQLFormattedError | undefined {
+  const driverError = error.driverError as { code?: string; constraint?: string; detail?: string; column?: string };
+  const { code, constraint } = driverError;
+  if (code === '23503') return fromForeignKeyViolation(constraint, driverError.detail ?? '');
+  const known = constraint ? constraintMessages[constraint] : undefined;
+  if (known) return { message: known[1], extensions: { code: known[0], constraint } };
+  switch (code) {
     case '23505':
-      return { message: `Already exists: ${driverError.detail ?? 'duplicate value'}`, extensions: { code: ErrorCode.Conflict } };
-    case '23503':
-      return { message: `Refers to or is referred to by a missing or dependent record: ${driverError.detail ?? ''}`.trim(), extensions: { code: ErrorCode.Conflict } };
+      return { message: 'A record with these values already exists', extensions: { code: ErrorCode.Conflict, constraint } };
     case '23514':
+      return { message: 'A value breaks a rule of the record', extensions: { code: ErrorCode.BadUserInput, constraint } };
     case '23502':
-    case '22P02':
-    case '22007':
-    case '22008':
-    case '22003':
-      return { message: `Invalid value: ${(error as Error).message}`, extensions: { code: ErrorCode.BadUserInput } };
+      return {
+        message: `A required value is missing${driverError.column ? ` (${driverError.column})` : ''}`,
+        extensions: { code: ErrorCode.BadUserInput },
+      };
+    case '57014':
+      // statement_timeout (STATEMENT_TIMEOUT_MS) cancelled the statement; no other cancel is sent by the service.
+      return { message: 'A database query ran past the statement time limit', extensions: { code: ErrorCode.QueryTimeout } };
+    case '40001':
+    case '40P01':
+      return {
+        message: 'The same records were changed by another request at the same time; try again',
+        extensions: { code: ErrorCode.Conflict },
+      };
     default:
+      if (code && valueProblems[code]) return { message: valueProblems[code], extensions: { code: ErrorCode.BadUserInput } };
       return undefined;
   }
 }
@@ -109,12 +163,19 @@ export function formatGraphQLError(
     const mapped = fromDatabaseError(original);
     if (mapped) return { ...base, ...mapped };
   }
-  const code = formatted.extensions?.code as string | undefined;
+  // Apollo wraps a refusal raised while parsing or validating (a limit) in its own error
+  // with GRAPHQL_VALIDATION_FAILED; the code of the error actually raised wins.
+  const raised = original instanceof GraphQLError && original !== error ? original : undefined;
+  const ownCode = raised?.extensions?.code;
+  const code = (ownCode ?? formatted.extensions?.code) as string | undefined;
   const isClientError =
     original instanceof GraphQLError || (code !== undefined && code !== ErrorCode.Internal);
   if (isClientError) {
-    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions: options.exposeInternals ? formatted.extensions : extensions };
+    const { stacktrace: _stack, http: _http, ...extensions } = {
+      ...formatted.extensions,
+      ...(ownCode ? raised?.extensions : {}),
+    } as Record<string, unknown>;
+    return { ...formatted, extensions: options.exposeInternals && _stack ? { ...extensions, stacktrace: _stack } : extensions };
   }
   options.log(original);
   return {

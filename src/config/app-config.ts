@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { LimitsConfig, loadLimitsConfig } from '../limits/limits-config';
 
 /** Everything the service reads from the environment, validated once at start-up. */
 export interface AppConfig {
@@ -12,11 +13,13 @@ export interface AppConfig {
   exposeErrors: boolean;
   /** Anonymous callers may read (PUBLIC_READ, default on); writing always needs an account. */
   publicRead: boolean;
+  /** What one request may cost, body size, CORS, introspection (docs/limits.md). */
+  limits: LimitsConfig;
 }
 
 export class ConfigError extends Error {}
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+export function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -26,7 +29,7 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
-function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+export function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
   const raw = env[name]?.toLowerCase();
   if (raw === undefined || raw === '') return fallback;
   if (['1', 'true', 'yes'].includes(raw)) return true;
@@ -61,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     seedOnStart: boolean(env, 'SEED_ON_START', databaseUrl === null),
     exposeErrors: env.NODE_ENV === 'development',
     publicRead: boolean(env, 'PUBLIC_READ', true),
+    limits: loadLimitsConfig(env),
   };
 }
 

@@ -5,6 +5,7 @@ import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { createApp } from '../../src/app';
 import { AccountService } from '../../src/auth/account.service';
 import { Role } from '../../src/auth/role';
+import { LimitsConfig } from '../../src/limits/limits-config';
 import { loadSeed } from '../../src/seed/seed';
 
 export interface GraphQLResponse<T = any> {
@@ -66,10 +67,16 @@ export async function createScratchDatabase(): Promise<{ url: string; drop: () =
 
 /** The API on a fresh database (migrated at start-up), listening on a free port. */
 export async function startTestApp(
-  options: { seed?: boolean; sqlLogger?: TypeOrmLogger; publicRead?: boolean } = {},
+  options: { seed?: boolean; sqlLogger?: TypeOrmLogger; publicRead?: boolean; limits?: Partial<LimitsConfig> } = {},
 ): Promise<TestApp> {
   const database = await createScratchDatabase();
-  const app = await createApp({ databaseUrl: database.url, sqlLogger: options.sqlLogger, publicRead: options.publicRead, logger: ['error'] });
+  const app = await createApp({
+    databaseUrl: database.url,
+    sqlLogger: options.sqlLogger,
+    publicRead: options.publicRead,
+    logger: ['error'],
+    limits: options.limits,
+  });
   await app.listen(0, '127.0.0.1');
   const dataSource = app.get(DataSource);
   if (options.seed) await loadSeed(dataSource);

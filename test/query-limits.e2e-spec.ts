@@ -1,0 +1,237 @@
+/**
+ * Limits on what one request may cost (issue 12 §3) and the HTTP side of the API (§4):
+ * the abuse queries of the security review are refused before they run, each with its own
+ * code and a message naming the limit and the query's measure; body errors are
+ * GraphQL-shaped; CORS follows the allow-list; introspection can be switched off.
+ */
+import { performance } from 'node:perf_hooks';
+import { ErrorCode, fromDatabaseError } from '../src/common/errors';
+import { countRows, createCampaign, createIncident } from './mutations-helpers';
+import { GraphQLResponse, TestApp, errorCodes, startTestApp } from './support/test-app';
+
+/** incident → attributions → actor → incidents → … down to `depth` levels (the leaf `id` counts as one). */
+function cycleQuery(depth: number): string {
+  const cycle = ['attributions', 'actor', 'incidents'];
+  let query = '{ incident(id: "00000000-0000-0000-0000-000000000000") { id ';
+  for (let level = 2; level < depth; level += 1) query += `${cycle[(level - 2) % 3]} { `;
+  return `${query}id${' }'.repeat(depth - 1)} }`;
+}
+
+const aliasedSearches = (n: number) =>
+  `{ ${Array.from({ length: n }, (_, i) => `s${i}: search(query: "apt${i}") { totalCount }`).join(' ')} }`;
+
+const aliasedCampaigns = (n: number, prefix: string) =>
+  `mutation { ${Array.from({ length: n }, (_, i) => `c${i}: createCampaign(input: { name: "${prefix} ${i}" }) { id }`).join(' ')} }`;
+
+async function post(t: TestApp, body: string, headers: Record<string, string> = {}): Promise<Response> {
+  const endpoint = `${await t.app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
+  return fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+}
+
+/** One refusal of the whole request: status 400, no data, exactly one error with `code`, limit and measure. */
+function expectRefused(res: GraphQLResponse, code: ErrorCode, message: RegExp): void {
+  expect(res.status).toBe(400);
+  expect(res.data).toBeUndefined();
+  expect(errorCodes(res)).toEqual([code]);
+  expect(res.errors![0].message).toMatch(message);
+  expect(res.errors![0].extensions).toEqual(expect.objectContaining({ limit: expect.any(Number) }));
+  expect(res.errors![0].extensions).not.toHaveProperty('http');
+}
+
+describe('query limits, with the default settings', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startTestApp()));
+  afterAll(() => t.close());
+
+  it('refuses the depth-50 query over incident → attributions → actor → incidents before it runs, RSS unchanged', async () => {
+    const query = cycleQuery(50);
+    await t.gql(cycleQuery(3)); // warm up the route, so the timing below is the refusal's alone
+    const rssBefore = process.memoryUsage().rss;
+    const started = performance.now();
+    const res = await t.gql(query);
+    const elapsed = performance.now() - started;
+    expectRefused(res, ErrorCode.QueryTooDeep, /^depth 50 exceeds the limit of 12$/);
+    expect(res.errors![0].extensions).toMatchObject({ limit: 12, actual: 50 });
+    for (let i = 0; i < 50; i += 1) expect(errorCodes(await t.gql(query))).toEqual([ErrorCode.QueryTooDeep]);
+    const growthMb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+    // Loose bounds (the review saw >4 GiB and a dead process); the figures go to the report.
+    console.log(`depth-50 query (${Buffer.byteLength(query)} bytes): refused in ${elapsed.toFixed(1)} ms; RSS growth over 51 refusals ${growthMb.toFixed(1)} MB`);
+    expect(growthMb).toBeLessThan(50);
+  });
+
+  it('answers a short cycle; the same cycle at the depth limit is refused by its cost', async () => {
+    // The id names no incident: NOT_FOUND shows the query got past the limits and ran.
+    expect(errorCodes(await t.gql(cycleQuery(8)))).toEqual([ErrorCode.NotFound]);
+    // Seven plain lists of an assumed 10 rows each: 10^7 times the leaf.
+    expectRefused(await t.gql(cycleQuery(12)), ErrorCode.QueryTooCostly, /^cost \d+ exceeds the limit of 500000/);
+  });
+
+  it('refuses 1,000 aliased search calls while parsing (token limit), and 31 by the alias limit', async () => {
+    expectRefused(await t.gql(aliasedSearches(1000)), ErrorCode.TooManyTokens, /^\d+ tokens exceed the limit of 3000$/);
+    expectRefused(await t.gql(aliasedSearches(31)), ErrorCode.TooManyAliases, /^31 aliases exceed the limit of 30$/);
+    const fine = await t.gql(aliasedSearches(5));
+    expect(fine.errors).toBeUndefined();
+    expect(Object.keys(fine.data)).toHaveLength(5);
+  });
+
+  it('counts aliases inside fragments too (aliases of __typename are free, as graphql-armor has it)', async () => {
+    const fields = Array.from({ length: 31 }, (_, i) => `a${i}: incidents(first: 1) { totalCount }`).join(' ');
+    expectRefused(await t.gql(`query { ...F } fragment F on Query { ${fields} }`), ErrorCode.TooManyAliases, /^31 aliases/);
+  });
+
+  it('refuses 1,000 aliased mutations in one request, and 11 by the mutation limit, writing nothing', async () => {
+    const before = await countRows(t, 'campaign');
+    expectRefused(await t.gql(aliasedCampaigns(1000, 'Flood')), ErrorCode.TooManyTokens, /tokens exceed the limit of 3000/);
+    expectRefused(await t.gql(aliasedCampaigns(11, 'Batch')), ErrorCode.TooManyMutations, /^11 mutations in one request exceed the limit of 10$/);
+    expect(await countRows(t, 'campaign')).toBe(before);
+    const ten = await t.gql(aliasedCampaigns(10, 'Batch'));
+    expect(ten.errors).toBeUndefined();
+    expect(await countRows(t, 'campaign')).toBe(before + 10);
+  });
+
+  it('refuses a document of too many tokens, naming its count', async () => {
+    const res = await t.gql(`{ ${'__typename '.repeat(3100)}}`);
+    expectRefused(res, ErrorCode.TooManyTokens, /^3102 tokens exceed the limit of 3000$/);
+    expect(res.errors![0].extensions).toMatchObject({ limit: 3000, actual: 3102 });
+  });
+
+  it('costs a list its page size times its children, with the page size from variables too', async () => {
+    const nested = `query ($n: Int) { incidents(first: $n) { nodes { attributions { actor { incidents {
+      attributions { actor { incidents { title } } } } } } } } }`;
+    // Each field costs 1 plus its children times how often they resolve: `first` for the paged
+    // list, 10 (COST_LIST_SIZE) for the plain lists (attributions, incidents).
+    const cost = (n: number) => 1 + n * (1 + (1 + 10 * (1 + (1 + 10 * (1 + 10 * (1 + (1 + 10 * 1)))))));
+    const refused = await t.gql(nested, { n: 200 });
+    expectRefused(refused, ErrorCode.QueryTooCostly, new RegExp(`^cost ${cost(200)} exceeds the limit of 500000`));
+    expect(refused.errors![0].extensions).toMatchObject({ limit: 500_000, actual: cost(200) });
+    expect((await t.gql(nested, { n: 5 })).errors).toBeUndefined();
+    // Left out, `first` is the schema's default page size (20): 242441, under the limit.
+    expect(cost(20)).toBeLessThan(500_000);
+    expect((await t.gql(nested.replace('($n: Int)', '').replace('(first: $n)', ''))).errors).toBeUndefined();
+    expect((await t.gql(nested, { n: 50 })).errors?.[0].extensions?.actual).toBe(cost(50));
+  });
+
+  it('lets the dashboard-sized queries through (200 incidents with their claims)', async () => {
+    const campaign = await createCampaign(t);
+    await createIncident(t, { campaignId: campaign.id });
+    const res = await t.gql(`{ incidents(first: 200) { totalCount nodes { id title campaign { name }
+      targets { role organization { name country { code } } } attributions { confidence actor { name parent { name } } }
+      statements { quote } } } }`);
+    expect(res.errors).toBeUndefined();
+    expect(res.data.incidents.totalCount).toBeGreaterThan(0);
+  });
+
+  it('answers introspection by default (INTROSPECTION=true)', async () => {
+    const res = await t.gql(`{ __schema { queryType { name } } }`);
+    expect(res.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+
+  it('sets statement_timeout (STATEMENT_TIMEOUT_MS, 10 s) on every connection of the pool', async () => {
+    const rows = await Promise.all(Array.from({ length: 4 }, () => t.dataSource.query('SHOW statement_timeout')));
+    expect(rows.map(([row]) => row.statement_timeout)).toEqual(['10s', '10s', '10s', '10s']);
+  });
+});
+
+describe('request-level errors and headers', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startTestApp()));
+  afterAll(() => t.close());
+
+  it('answers malformed JSON with a GraphQL-shaped BAD_REQUEST (400), no X-Powered-By', async () => {
+    const res = await post(t, '{"query": "{ __typename }"');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(res.headers.get('x-powered-by')).toBeNull();
+    expect(await res.json()).toEqual({ errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+  });
+
+  it('answers a body over BODY_LIMIT (1 MB) with PAYLOAD_TOO_LARGE (413), and takes a long article under it', async () => {
+    const big = JSON.stringify({ query: '{ __typename }', variables: { pad: 'x'.repeat(1024 * 1024) } });
+    const res = await post(t, big);
+    expect(res.status).toBe(413);
+    expect(res.headers.get('x-powered-by')).toBeNull();
+    const body = await res.json();
+    expect(body.errors).toEqual([expect.objectContaining({ extensions: { code: 'PAYLOAD_TOO_LARGE', limit: 1048576, actual: Buffer.byteLength(big) } })]);
+    expect(body.errors[0].message).toBe(`The request body of ${Buffer.byteLength(big)} bytes exceeds the limit of 1048576 bytes`);
+
+    const article = 'A long report on the intrusion. '.repeat(25_000); // 800 kB
+    const { data, errors } = await t.gql(`mutation ($input: CreateSourceArticleInput!) { createSourceArticle(input: $input) { id } }`, {
+      input: { title: 'A long article', body: article },
+    });
+    expect(errors).toBeUndefined();
+    expect(data.createSourceArticle.id).toBeDefined();
+  });
+
+  it('sends no X-Powered-By on GraphQL answers and on the dashboard page', async () => {
+    expect((await post(t, JSON.stringify({ query: '{ __typename }' }))).headers.get('x-powered-by')).toBeNull();
+    const page = await fetch(`${await t.app.getUrl()}/dashboard`.replace('[::1]', '127.0.0.1'));
+    expect(page.headers.get('x-powered-by')).toBeNull();
+  });
+
+  it('sends no CORS headers without CORS_ORIGINS: browsers keep other origins out', async () => {
+    const simple = await post(t, JSON.stringify({ query: '{ __typename }' }), { origin: 'https://elsewhere.example' });
+    expect(simple.headers.get('access-control-allow-origin')).toBeNull();
+    const endpoint = `${await t.app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
+    const preflight = await fetch(endpoint, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://elsewhere.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('settings: CORS allow-list, introspection off, statement and request time limits', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startTestApp({
+    limits: { corsOrigins: ['https://tracker.example.org'], introspection: false, statementTimeoutMs: 1000 },
+  })));
+  afterAll(() => t.close());
+
+  it('allows exactly the listed origins', async () => {
+    const endpoint = `${await t.app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
+    const preflight = (origin: string) => fetch(endpoint, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    const allowed = await preflight('https://tracker.example.org');
+    expect(allowed.status).toBeLessThan(300);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://tracker.example.org');
+    expect((await preflight('https://elsewhere.example')).headers.get('access-control-allow-origin')).toBeNull();
+    const simple = await post(t, JSON.stringify({ query: '{ __typename }' }), { origin: 'https://tracker.example.org' });
+    expect(simple.headers.get('access-control-allow-origin')).toBe('https://tracker.example.org');
+  });
+
+  it('refuses introspection when INTROSPECTION=false and still answers queries', async () => {
+    const res = await t.gql(`{ __schema { queryType { name } } }`);
+    expect(res.status).toBe(400);
+    expect(errorCodes(res)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(res.errors![0].message).toMatch(/introspection/i);
+    expect((await t.gql(`{ incidents { totalCount } }`)).data).toEqual({ incidents: { totalCount: 0 } });
+  });
+
+  it('cancels SQL past STATEMENT_TIMEOUT_MS; it reaches a client as QUERY_TIMEOUT in the project\'s words', async () => {
+    const [{ statement_timeout }] = await t.dataSource.query('SHOW statement_timeout');
+    expect(statement_timeout).toBe('1s');
+    const error = await t.dataSource.query('SELECT pg_sleep(1.5)').then(() => null, (e: unknown) => e);
+    expect(error).not.toBeNull();
+    expect(fromDatabaseError(error as never)).toEqual({
+      message: 'A database query ran past the statement time limit',
+      extensions: { code: ErrorCode.QueryTimeout },
+    });
+  });
+});
+
+describe('request time limit (REQUEST_TIMEOUT_MS)', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startTestApp({ limits: { requestTimeoutMs: 1 } })));
+  afterAll(() => t.close());
+
+  it('stops resolving fields once the time is spent, with one QUERY_TIMEOUT error', async () => {
+    await t.dataSource.query(`INSERT INTO incident (title) SELECT 'Slow ' || i FROM generate_series(1, 50) AS i`);
+    const res = await t.gql(`{ incidents(first: 50) { nodes { id title attributions { id } } } }`);
+    expect(res.status).toBe(200);
+    expect(res.data).toBeNull();
+    expect(errorCodes(res)).toEqual([ErrorCode.QueryTimeout]);
+    expect(res.errors![0].message).toBe('the request ran past the time limit of 1 ms');
+  });
+});
