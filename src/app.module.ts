@@ -4,6 +4,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { Request } from 'express';
+import { Logger as PinoLogger } from 'pino';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import { ActorsModule } from './actors/actors.module';
 import { AttributionsModule } from './attributions/attributions.module';
@@ -16,7 +17,12 @@ import { validationPipe } from './common/validation';
 import { CountriesModule } from './countries/countries.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { initializeMigrated } from './database/migrate';
+import { DatabaseOutage } from './health/database-outage';
+import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
+import { graphqlObserverPlugin } from './observability/graphql-observer.plugin';
+import { ObservabilityModule } from './observability/observability.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PeopleModule } from './people/people.module';
 import { SearchModule } from './search/search.module';
@@ -29,6 +35,8 @@ export interface AppModuleOptions {
   exposeErrors: boolean;
   /** Receives every SQL statement (tests count them to prove there is no N+1). */
   sqlLogger?: TypeOrmLogger;
+  /** The process's JSON logger (src/observability/logger.ts). */
+  logger: PinoLogger;
 }
 
 @Module({})
@@ -38,16 +46,23 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        ObservabilityModule.forRoot(options.logger),
         // Fail fast on an unreachable database instead of retrying for half a minute.
-        TypeOrmModule.forRoot({ ...dataSourceOptions(options.databaseUrl, options.sqlLogger), retryAttempts: 1, retryDelay: 500 }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...dataSourceOptions(options.databaseUrl, options.sqlLogger), retryAttempts: 1, retryDelay: 500 }),
+          dataSourceFactory: (dataSourceOptions) => initializeMigrated(dataSourceOptions!),
+        }),
+        HealthModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [getDataSourceToken()],
-          useFactory: (dataSource: DataSource) => ({
+          imports: [HealthModule],
+          inject: [getDataSourceToken(), DatabaseOutage],
+          useFactory: (dataSource: DataSource, outage: DatabaseOutage) => ({
             autoSchemaFile: true,
             sortSchema: true,
             graphiql: true,
             introspection: true,
+            plugins: [graphqlObserverPlugin()],
             includeStacktraceInErrorResponses: options.exposeErrors,
             context: ({ req }: { req: Request }): RequestContext & { req: Request } => ({
               req,
@@ -57,6 +72,7 @@ export class AppModule {
               formatGraphQLError(formatted, error, {
                 exposeInternals: options.exposeErrors,
                 log: (e) => errorLog.error(e instanceof Error ? (e.stack ?? e.message) : String(e)),
+                onUnavailable: (e) => outage.report(e),
               }),
           }),
         }),

@@ -10,6 +10,21 @@ export interface AppConfig {
   seedOnStart: boolean;
   /** Development only: error messages of server faults are shown to clients. */
   exposeErrors: boolean;
+  /** How long SIGTERM/SIGINT wait for requests in flight before closing the pool. */
+  shutdownGraceMs: number;
+  /** pino level of the JSON logs: fatal, error, warn, info, debug, trace or silent. */
+  logLevel: LogLevel;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function logLevel(env: NodeJS.ProcessEnv): LogLevel {
+  const raw = (env.LOG_LEVEL || 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
+  }
+  return raw as LogLevel;
 }
 
 export class ConfigError extends Error {}
@@ -58,5 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     seedOnStart: boolean(env, 'SEED_ON_START', databaseUrl === null),
     exposeErrors: env.NODE_ENV === 'development',
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 8_000, 0, 600_000),
+    logLevel: logLevel(env),
   };
 }
