@@ -95,7 +95,9 @@ function fromDatabaseError(error: QueryFailedError): GraphQLFormattedError | und
 /** Node's socket errors and PostgreSQL's SQLSTATEs that mean "the database is not there right now". */
 const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']); // admin/crash shutdown, starting up, too many connections
-const UNREACHABLE_MESSAGES = /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established/i;
+const UNREACHABLE_MESSAGES = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)\b|Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established/i;
+// TypeORM releases a transaction's query runner when its connection dies; the next statement then fails with this.
+const UNREACHABLE_ERROR_NAMES = new Set(['QueryRunnerAlreadyReleasedError']);
 
 /**
  * True when `error` (or the driver error or cause it wraps) says the database cannot be
@@ -103,7 +105,8 @@ const UNREACHABLE_MESSAGES = /Connection terminated|connection timeout|timeout e
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
-    const { code, message } = e as { code?: unknown; message?: unknown };
+    const { code, message, name } = e as { code?: unknown; message?: unknown; name?: unknown };
+    if (typeof name === 'string' && UNREACHABLE_ERROR_NAMES.has(name)) return true;
     if (typeof code === 'string' && (UNREACHABLE_ERRNOS.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08'))) return true;
     if (typeof message === 'string' && UNREACHABLE_MESSAGES.test(message)) return true;
     e = (e as { driverError?: unknown }).driverError ?? (e as { cause?: unknown }).cause;
