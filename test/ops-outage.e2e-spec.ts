@@ -98,7 +98,7 @@ describe('database outage', () => {
     const writer = async () => {
       while (running) {
         const name = `Outage writer ${++sequence}`;
-        const result = await gql('mutation($name: String!) { createOrganization(input: { name: $name, kind: OTHER }) { id } }', { name }).catch(
+        const result: Awaited<ReturnType<typeof gql>> = await gql('mutation($name: String!) { createOrganization(input: { name: $name, kind: OTHER }) { id } }', { name }).catch(
           () => ({ errors: [{ message: 'no HTTP answer', extensions: { code: 'NO_ANSWER' } }] }),
         );
         if (result.data?.createOrganization?.id && !result.errors) acknowledged.push(result.data.createOrganization.id);
