@@ -37,7 +37,15 @@ function buildIfStale(always) {
   if (!always && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === current) return;
   const started = Date.now();
   process.stderr.write(always ? 'Building dist/ …\n' : 'Sources changed since the last build: building dist/ …\n');
-  const nest = require.resolve('@nestjs/cli/bin/nest.js', { paths: [root] });
+  let nest;
+  try {
+    nest = require.resolve('@nestjs/cli/bin/nest.js', { paths: [root] });
+  } catch {
+    // An install without dev dependencies (npm ci --omit=dev) cannot build; it runs what it has.
+    if (existsSync(join(root, 'dist', 'src', 'main.js'))) return;
+    process.stderr.write('dist/ is missing and the build tools are not installed: run npm install (with dev dependencies)\n');
+    process.exit(1);
+  }
   const result = spawnSync(process.execPath, [nest, 'build'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
     process.stderr.write(`Build failed (${result.signal ?? `exit ${result.status}`}); fix the error above and start again\n`);
