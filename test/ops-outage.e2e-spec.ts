@@ -61,7 +61,7 @@ describe('database outage', () => {
   });
 
   afterAll(async () => {
-    await app?.close();
+    await app?.close().catch(() => undefined);
     await postgres?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -160,5 +160,32 @@ describe('database outage', () => {
     expect(logLines.filter((l) => l.event === 'database_outage_started')).toHaveLength(1);
     expect(logLines.filter((l) => l.event === 'database_outage_ended')).toHaveLength(1);
     expect(logLines.filter((l) => l.level >= 50)).toEqual([]);
+  }, 60_000);
+
+  it("upgrades a data folder from before random passwords (superuser password 'postgres', no password file)", async () => {
+    const { Client } = await import('pg');
+    const client = new Client({ connectionString: postgres.url });
+    await client.connect();
+    await client.query(`ALTER ROLE postgres PASSWORD 'postgres'`);
+    await client.end();
+    await app.close(); // its pool holds the old password
+    await postgres.stop();
+    rmSync(join(dataDir, PASSWORD_FILE));
+
+    const logged: string[] = [];
+    postgres = await startEmbeddedPostgres({ dataDir, port: pgPort, log: (line) => logged.push(line) });
+    const password = decodeURIComponent(new URL(postgres.url).password);
+    expect(password).not.toBe('postgres');
+    expect(statSync(join(dataDir, PASSWORD_FILE)).mode & 0o777).toBe(0o600);
+    expect(logged).toContain(`Replaced the embedded PostgreSQL's old default password with a random one, kept in ${join(dataDir, PASSWORD_FILE)}`);
+    const upgraded = new Client({ connectionString: postgres.url });
+    await upgraded.connect();
+    upgraded.on('error', () => undefined);
+    const migrated = await upgraded.query('SELECT count(*)::int AS n FROM migrations'); // the data is still there
+    await upgraded.end();
+    expect(migrated.rows[0].n).toBeGreaterThan(0);
+    const old = new Client({ host: '127.0.0.1', port: pgPort, user: 'postgres', password: 'postgres', database: 'postgres' });
+    old.on('error', () => undefined);
+    await expect(old.connect()).rejects.toMatchObject({ code: '28P01' });
   }, 60_000);
 });
