@@ -43,8 +43,10 @@ async function main(config: AppConfig): Promise<void> {
     }
   };
   // Installed before anything starts, so a signal during start-up still stops PostgreSQL.
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  // `on`, not `once`: Ctrl-C under npm delivers SIGINT twice (terminal and npm), and a
+  // second signal must not fall back to the default action and kill the drain midway.
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 
   try {
     let databaseUrl = config.databaseUrl;

@@ -33,7 +33,7 @@ function tempFolder(prefix: string): string {
 }
 
 describe('shutdown and restarts', () => {
-  it('SIGTERM: the requests in flight all complete (with data from the database), then new connections are refused', async () => {
+  it('SIGTERM (twice): the requests in flight all complete (with data from the database), then new connections are refused', async () => {
     const database = await createScratchDatabase();
     const port = await freePort();
     const api = startMain({ DATABASE_URL: database.url, PORT: String(port), SHUTDOWN_GRACE_MS: '10000', LOG_LEVEL: 'warn', SEED_ON_START: 'true' });
@@ -42,7 +42,9 @@ describe('shutdown and restarts', () => {
       const inFlight = Array.from({ length: 12 }, () => slowRequest(port, '{ sourceArticles { totalCount } }'));
       await new Promise((r) => setTimeout(r, 200)); // the server has every request's headers
       api.child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 400));
+      await new Promise((r) => setTimeout(r, 100));
+      api.child.kill('SIGTERM'); // a second signal (Ctrl-C under npm sends two) must not cut the drain short
+      await new Promise((r) => setTimeout(r, 300));
       const refused = await portIsOpen(port);
       for (const r of inFlight) r.sendRest();
       const answered = await Promise.all(inFlight.map((r) => r.answer));
