@@ -4,6 +4,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { Request } from 'express';
+import { Logger as PinoLogger } from 'pino';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { ActorsModule } from './actors/actors.module';
@@ -20,10 +21,15 @@ import { validationPipe } from './common/validation';
 import { CountriesModule } from './countries/countries.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { initializeMigrated } from './database/migrate';
+import { DatabaseOutage } from './health/database-outage';
+import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { NodesModule } from './nodes/nodes.module';
 import { LimitsConfig } from './limits/limits-config';
 import { queryLimits } from './limits/query-limits';
+import { graphqlObserverPlugin } from './observability/graphql-observer.plugin';
+import { ObservabilityModule } from './observability/observability.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PeopleModule } from './people/people.module';
 import { ResponsesModule } from './responses/responses.module';
@@ -42,6 +48,8 @@ export interface AppModuleOptions {
   publicRead?: boolean;
   /** What one request may cost (docs/limits.md). */
   limits: LimitsConfig;
+  /** The process's JSON logger (src/observability/logger.ts). */
+  logger: PinoLogger;
 }
 
 @Module({})
@@ -53,24 +61,31 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        ObservabilityModule.forRoot(options.logger),
         // Fail fast on an unreachable database instead of retrying for half a minute.
-        // statement_timeout bounds each SQL statement of the API (not the CLI commands' own pools).
-        TypeOrmModule.forRoot({
-          ...database,
-          extra: { ...(database.extra as object), statement_timeout: options.limits.statementTimeoutMs || undefined },
-          retryAttempts: 1,
-          retryDelay: 500,
+        // statement_timeout bounds each SQL statement of the API (not the CLI commands' own pools);
+        // the migrations run under an advisory lock, so instances starting together don't race.
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...database,
+            extra: { ...(database.extra as object), statement_timeout: options.limits.statementTimeoutMs || undefined },
+            retryAttempts: 1,
+            retryDelay: 500,
+          }),
+          dataSourceFactory: (dataSourceOptions) => initializeMigrated(dataSourceOptions!),
         }),
+        HealthModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [getDataSourceToken()],
-          useFactory: (dataSource: DataSource) => ({
+          imports: [HealthModule],
+          inject: [getDataSourceToken(), DatabaseOutage],
+          useFactory: (dataSource: DataSource, outage: DatabaseOutage) => ({
             autoSchemaFile: true,
             sortSchema: true,
             graphiql: true,
             introspection: options.limits.introspection,
             validationRules,
-            plugins,
+            plugins: [...plugins, graphqlObserverPlugin()],
             includeStacktraceInErrorResponses: options.exposeErrors,
             context: ({ req }: { req: Request }): RequestContext & { req: Request } => ({
               req,
@@ -80,6 +95,7 @@ export class AppModule {
               formatGraphQLError(formatted, error, {
                 exposeInternals: options.exposeErrors,
                 log: (e) => errorLog.error(e instanceof Error ? (e.stack ?? e.message) : String(e)),
+                onUnavailable: (e) => outage.report(e),
               }),
           }),
         }),

@@ -1,10 +1,14 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { Logger as PinoLogger } from 'pino';
 import { Logger as TypeOrmLogger } from 'typeorm';
 import { AppModule } from './app.module';
+import { loadConfig } from './config/app-config';
 import { applyHttpLimits } from './limits/http-limits';
 import { LimitsConfig, loadLimitsConfig } from './limits/limits-config';
+import { createLogger, levelOf } from './observability/logger';
 
 /** Builds the Nest application on a database; shared by main.ts and the tests. */
 export async function createApp(options: {
@@ -12,11 +16,15 @@ export async function createApp(options: {
   exposeErrors?: boolean;
   sqlLogger?: TypeOrmLogger;
   publicRead?: boolean;
+  /** Nest log levels (tests pass ['error'] to stay quiet); LOG_LEVEL otherwise. */
   logger?: false | ('log' | 'error' | 'warn')[];
+  /** The process's logger, when the caller made one (main.ts). */
+  log?: PinoLogger;
   /** Defaults to the environment's (docs/limits.md); tests override single limits. */
   limits?: Partial<LimitsConfig>;
 }): Promise<INestApplication> {
   const limits = { ...loadLimitsConfig(), ...options.limits };
+  const logger = options.log ?? createLogger(levelOf(options.logger, loadConfig().logLevel));
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
       databaseUrl: options.databaseUrl,
@@ -24,12 +32,14 @@ export async function createApp(options: {
       sqlLogger: options.sqlLogger,
       publicRead: options.publicRead,
       limits,
+      logger,
     }),
     // The body parsers are applyHttpLimits' own, with BODY_LIMIT and GraphQL-shaped errors.
-    { logger: options.logger ?? ['log', 'error', 'warn'], abortOnError: false, bodyParser: false },
+    { bufferLogs: true, abortOnError: false, bodyParser: false },
   );
+  app.useLogger(app.get(PinoNestLogger));
   applyHttpLimits(app, limits);
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: main.ts stops in its own order (requests, pool, PostgreSQL).
   return app;
 }
 

@@ -146,6 +146,34 @@ export function fromDatabaseError(error: QueryFailedError): GraphQLFormattedErro
   }
 }
 
+/** Node's socket errors and PostgreSQL's SQLSTATEs that mean "the database is not there right now". */
+const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']); // admin/crash shutdown, starting up, too many connections
+const UNREACHABLE_MESSAGES = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN)\b|Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established/i;
+// TypeORM releases a transaction's query runner when its connection dies; the next statement then fails with this.
+const UNREACHABLE_ERROR_NAMES = new Set(['QueryRunnerAlreadyReleasedError']);
+
+/**
+ * True when `error` (or the driver error or cause it wraps) says the database cannot be
+ * reached: the request may succeed later, so it is not a server fault.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const { code, message, name } = e as { code?: unknown; message?: unknown; name?: unknown };
+    if (typeof name === 'string' && UNREACHABLE_ERROR_NAMES.has(name)) return true;
+    if (typeof code === 'string' && (UNREACHABLE_ERRNOS.has(code) || UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08'))) return true;
+    if (typeof message === 'string' && UNREACHABLE_MESSAGES.test(message)) return true;
+    e = (e as { driverError?: unknown }).driverError ?? (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** The client's answer while the database is down: SERVICE_UNAVAILABLE, never the driver's text. */
+export function fromConnectionError(error: unknown): GraphQLFormattedError | undefined {
+  if (!isDatabaseUnavailable(error)) return undefined;
+  return { message: 'The database is unavailable right now; try again shortly', extensions: { code: ErrorCode.ServiceUnavailable } };
+}
+
 /**
  * Apollo `formatError`: domain and validation errors pass through with their code,
  * database constraint violations become CONFLICT / BAD_USER_INPUT, anything else
@@ -154,10 +182,17 @@ export function fromDatabaseError(error: QueryFailedError): GraphQLFormattedErro
 export function formatGraphQLError(
   formatted: GraphQLFormattedError,
   error: unknown,
-  options: { exposeInternals: boolean; log: (e: unknown) => void },
+  options: { exposeInternals: boolean; log: (e: unknown) => void; onUnavailable?: (e: unknown) => void },
 ): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   const base = { locations: formatted.locations, path: formatted.path };
+
+  // An outage is reported once by its tracker (onUnavailable), not logged per request.
+  const unavailable = fromConnectionError(original);
+  if (unavailable) {
+    options.onUnavailable?.(original);
+    return { ...base, ...unavailable };
+  }
 
   if (original instanceof QueryFailedError) {
     const mapped = fromDatabaseError(original);

@@ -15,6 +15,21 @@ export interface AppConfig {
   publicRead: boolean;
   /** What one request may cost, body size, CORS, introspection (docs/limits.md). */
   limits: LimitsConfig;
+  /** How long SIGTERM/SIGINT wait for requests in flight before closing the pool. */
+  shutdownGraceMs: number;
+  /** pino level of the JSON logs: fatal, error, warn, info, debug, trace or silent. */
+  logLevel: LogLevel;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+function logLevel(env: NodeJS.ProcessEnv): LogLevel {
+  const raw = (env.LOG_LEVEL || 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(env.LOG_LEVEL)}`);
+  }
+  return raw as LogLevel;
 }
 
 export class ConfigError extends Error {}
@@ -65,6 +80,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     exposeErrors: env.NODE_ENV === 'development',
     publicRead: boolean(env, 'PUBLIC_READ', true),
     limits: loadLimitsConfig(env),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 8_000, 0, 600_000),
+    logLevel: logLevel(env),
   };
 }
 

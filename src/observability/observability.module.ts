@@ -1,0 +1,78 @@
+import { Controller, DynamicModule, Get, Header, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { ServerResponse } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { ErrorCode } from '../common/errors';
+import { REQUEST_ID_HEADER, requestId } from '../common/request-id';
+import { graphqlOutcome } from './graphql-observer.plugin';
+import { PoolStats, observePool, registry } from './metrics';
+
+@Controller('metrics')
+class MetricsController {
+  @Get()
+  @Header('Content-Type', registry.contentType)
+  metrics(): Promise<string> {
+    return registry.metrics();
+  }
+}
+
+/** Shows this application's pg pool to the db_pool_connections gauge. */
+@Module({ controllers: [MetricsController] })
+class PoolMetrics implements OnModuleInit, OnApplicationShutdown {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private readonly stats = (): PoolStats | undefined => (this.dataSource.driver as unknown as { master?: PoolStats }).master;
+
+  onModuleInit(): void {
+    observePool(this.stats);
+  }
+
+  onApplicationShutdown(): void {
+    observePool(undefined);
+  }
+}
+
+/**
+ * JSON request logs (nestjs-pino): one line per request with its id (X-Request-Id, echoed
+ * in the response), the GraphQL operation, the duration and the outcome; and /metrics.
+ * Requests refused during a database outage log at debug: the outage itself gets one
+ * line at its start and one at its end (DatabaseOutage).
+ */
+@Module({})
+export class ObservabilityModule {
+  static forRoot(logger: Logger): DynamicModule {
+    return {
+      module: ObservabilityModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger,
+            genReqId: (req, res) => {
+              const id = requestId(req);
+              res.setHeader(REQUEST_ID_HEADER, id);
+              return id;
+            },
+            autoLogging: { ignore: (req) => /^\/(health|metrics)\b/.test(req.url ?? '') },
+            customLogLevel: (req, res: ServerResponse, error) => {
+              const codes = graphqlOutcome(req)?.errorCodes ?? [];
+              if (error || res.statusCode >= 500 || codes.includes(ErrorCode.Internal)) return 'error';
+              if (codes.length && codes.every((c) => c === ErrorCode.ServiceUnavailable)) return 'debug';
+              return 'info';
+            },
+            customSuccessObject: (req, _res, value: Record<string, unknown>) => {
+              const outcome = graphqlOutcome(req);
+              return outcome ? { ...value, operation: outcome.operation, outcome: outcome.errorCodes.length ? 'error' : 'ok', errorCodes: outcome.errorCodes } : value;
+            },
+            serializers: {
+              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
+          },
+        }),
+        PoolMetrics,
+      ],
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import { INestApplication } from '@nestjs/common';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { createApp } from '../src/app';
+import { countImportedRows } from '../src/observability/metrics';
+import { createScratchDatabase } from './support/test-app';
+
+/** JSON request logs with the request id, operation, duration and outcome; Prometheus /metrics. */
+describe('observability', () => {
+  let database: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let app: INestApplication;
+  let base: string;
+  const lines: Record<string, any>[] = [];
+
+  beforeAll(async () => {
+    database = await createScratchDatabase();
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    app = await createApp({ databaseUrl: database.url, log: pino({ level: 'info' }, sink) });
+    await app.listen(0, '127.0.0.1');
+    base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+  it('echoes a well-formed X-Request-Id and logs one JSON line per request with operation, duration and outcome', async () => {
+    const ok = await post({ query: 'query CountArticles { sourceArticles { totalCount } }' }, { 'x-request-id': 'trace-42' });
+    expect(ok.headers.get('x-request-id')).toBe('trace-42');
+    const bad = await post({ query: 'query MissingActor { threatActor(id: "00000000-0000-4000-8000-000000000000") { name } }' });
+    const generated = bad.headers.get('x-request-id');
+    expect(generated).toMatch(/^[0-9a-f-]{36}$/);
+    const forged = await post({ query: '{ __typename }' }, { 'x-request-id': 'bad id with spaces' });
+    expect(forged.headers.get('x-request-id')).not.toBe('bad id with spaces');
+
+    const requestLines = lines.filter((l) => l.msg === 'request completed');
+    const first = requestLines.find((l) => l.req.id === 'trace-42');
+    expect(first).toMatchObject({ level: 30, operation: 'CountArticles', outcome: 'ok', errorCodes: [], res: { statusCode: 200 } });
+    expect(typeof first!.responseTime).toBe('number');
+    expect(requestLines.find((l) => l.req.id === generated)).toMatchObject({ operation: 'MissingActor', outcome: 'error', errorCodes: ['NOT_FOUND'] });
+  });
+
+  it('/metrics: request durations by operation, errors by code, the pool, rows imported', async () => {
+    await post({ query: 'query CountArticles { sourceArticles { totalCount } }' });
+    countImportedRows('test-importer', 'threat_actor', 3);
+    const response = await fetch(`${base}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toMatch(/^graphql_request_duration_seconds_count\{operation="CountArticles",outcome="ok"\} [1-9]/m);
+    expect(text).toMatch(/^graphql_request_duration_seconds_bucket\{le="0.1",operation="CountArticles",outcome="ok"\} \d+/m);
+    expect(text).toMatch(/^graphql_errors_total\{code="NOT_FOUND"\} [1-9]/m);
+    expect(text).toMatch(/^db_pool_connections\{state="in_use"\} \d+/m);
+    expect(text).toMatch(/^db_pool_connections\{state="waiting"\} \d+/m);
+    expect(text).toMatch(/^rows_imported_total\{importer="test-importer",kind="threat_actor"\} 3$/m);
+    expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
+  });
+});
