@@ -16,6 +16,7 @@ import { validationPipe } from './common/validation';
 import { CountriesModule } from './countries/countries.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { offlineGraphiQL } from './ide/offline-ide.plugin';
 import { IncidentsModule } from './incidents/incidents.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PeopleModule } from './people/people.module';
@@ -27,6 +28,8 @@ import { TimelineModule } from './timeline/timeline.module';
 export interface AppModuleOptions {
   databaseUrl: string;
   exposeErrors: boolean;
+  /** GraphiQL at GET /graphql, served from node_modules (IDE_ENABLED; on unless false). */
+  ideEnabled?: boolean;
   /** Receives every SQL statement (tests count them to prove there is no N+1). */
   sqlLogger?: TypeOrmLogger;
 }
@@ -46,7 +49,9 @@ export class AppModule {
           useFactory: (dataSource: DataSource) => ({
             autoSchemaFile: true,
             sortSchema: true,
-            graphiql: true,
+            // Not @nestjs/apollo's GraphiQL, which loads from unpkg.com: ours works offline (src/ide/).
+            graphiql: false,
+            plugins: options.ideEnabled === false ? [] : [offlineGraphiQL('/graphql')],
             introspection: true,
             includeStacktraceInErrorResponses: options.exposeErrors,
             context: ({ req }: { req: Request }): RequestContext & { req: Request } => ({

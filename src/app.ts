@@ -7,11 +7,17 @@ import { AppModule } from './app.module';
 export async function createApp(options: {
   databaseUrl: string;
   exposeErrors?: boolean;
+  ideEnabled?: boolean;
   sqlLogger?: TypeOrmLogger;
   logger?: false | ('log' | 'error' | 'warn')[];
 }): Promise<INestApplication> {
   const app = await NestFactory.create(
-    AppModule.forRoot({ databaseUrl: options.databaseUrl, exposeErrors: options.exposeErrors ?? false, sqlLogger: options.sqlLogger }),
+    AppModule.forRoot({
+      databaseUrl: options.databaseUrl,
+      exposeErrors: options.exposeErrors ?? false,
+      ideEnabled: options.ideEnabled,
+      sqlLogger: options.sqlLogger,
+    }),
     { logger: options.logger ?? ['log', 'error', 'warn'], abortOnError: false },
   );
   app.enableShutdownHooks();

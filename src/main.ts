@@ -21,14 +21,14 @@ async function main(): Promise<void> {
   };
   try {
     await checkConnection(databaseUrl);
-    const app = await createApp({ databaseUrl, exposeErrors: config.exposeErrors });
+    const app = await createApp({ databaseUrl, exposeErrors: config.exposeErrors, ideEnabled: config.ideEnabled });
     if (config.seedOnStart) {
       const seeded = await seedIfEmpty(app.get(DataSource));
       if (seeded) log.log('Loaded the founding articles (empty database)');
     }
     app.getHttpServer().on('close', () => void stopEmbedded());
     await app.listen(config.port);
-    log.log(`GraphQL API and GraphiQL at ${(await app.getUrl()).replace('[::1]', 'localhost')}/graphql`);
+    log.log(`GraphQL API${config.ideEnabled ? ' and GraphiQL' : ''} at ${(await app.getUrl()).replace('[::1]', 'localhost')}/graphql`);
   } catch (error) {
     await stopEmbedded();
     throw error;

@@ -10,6 +10,8 @@ export interface AppConfig {
   seedOnStart: boolean;
   /** Development only: error messages of server faults are shown to clients. */
   exposeErrors: boolean;
+  /** GraphiQL at GET /graphql; switch it off for production. */
+  ideEnabled: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -58,5 +60,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     seedOnStart: boolean(env, 'SEED_ON_START', databaseUrl === null),
     exposeErrors: env.NODE_ENV === 'development',
+    ideEnabled: boolean(env, 'IDE_ENABLED', true),
   };
 }

@@ -49,9 +49,11 @@ export async function createScratchDatabase(): Promise<{ url: string; drop: () =
 }
 
 /** The API on a fresh database (migrated at start-up), listening on a free port. */
-export async function startTestApp(options: { seed?: boolean; sqlLogger?: TypeOrmLogger } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { seed?: boolean; sqlLogger?: TypeOrmLogger; ideEnabled?: boolean } = {},
+): Promise<TestApp> {
   const database = await createScratchDatabase();
-  const app = await createApp({ databaseUrl: database.url, sqlLogger: options.sqlLogger, logger: ['error'] });
+  const app = await createApp({ databaseUrl: database.url, sqlLogger: options.sqlLogger, ideEnabled: options.ideEnabled, logger: ['error'] });
   await app.listen(0, '127.0.0.1');
   const dataSource = app.get(DataSource);
   if (options.seed) await loadSeed(dataSource);
