@@ -16,6 +16,7 @@ import { validationPipe } from './common/validation';
 import { CountriesModule } from './countries/countries.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { dataSourceOptions } from './database/data-source-options';
+import { ExportModule } from './export/export.module';
 import { offlineGraphiQL } from './ide/offline-ide.plugin';
 import { IncidentsModule } from './incidents/incidents.module';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -78,6 +79,7 @@ export class AppModule {
         CatalogueModule,
         DashboardModule,
         SearchModule,
+        ExportModule,
       ],
       providers: [
         { provide: APP_PIPE, useValue: validationPipe },

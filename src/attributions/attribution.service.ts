@@ -42,17 +42,20 @@ export class AttributionService {
 
   /** Attribution claims in date order; with `asOf`, as they were on record at that instant. */
   async list(filter: AttributionFilter | undefined, page: PageArgs, asOf: Date | null): Promise<Page<Attribution>> {
-    if (!asOf) {
-      const query = this.dataSource.getRepository(Attribution).createQueryBuilder('attribution');
-      await this.applyFilter(query, filter, 'attribution.id');
-      return paginate(query, DATE_ORDER, page);
-    }
+    if (!asOf) return paginate(await this.filtered(filter), ATTRIBUTION_ORDER, page);
     const query = this.dataSource.getRepository(AttributionRevision).createQueryBuilder('attribution')
       .where(AS_OF_CONDITION, { asOf });
     await this.applyFilter(query, filter, 'attribution.attribution_id');
-    const revisions = await paginate(query, DATE_ORDER, page);
+    const revisions = await paginate(query, ATTRIBUTION_ORDER, page);
     const edges = revisions.edges.map((e) => ({ cursor: e.cursor, node: attributionAsRecorded(e.node) }));
     return { ...revisions, edges, nodes: edges.map((e) => e.node) };
+  }
+
+  /** The attributions (as they are now) matching a filter, on alias `attribution`: for the list and the CSV export. */
+  async filtered(filter: AttributionFilter | undefined): Promise<SelectQueryBuilder<Attribution>> {
+    const query = this.dataSource.getRepository(Attribution).createQueryBuilder('attribution');
+    await this.applyFilter(query, filter, 'attribution.id');
+    return query;
   }
 
   /** The attributions of each incident as on record at `asOf` (batched). */
@@ -210,7 +213,8 @@ export class AttributionService {
   }
 }
 
-const DATE_ORDER = {
+/** Oldest claim first, undated last: the order of the attribution list and its CSV export. */
+export const ATTRIBUTION_ORDER = {
   expressions: [`coalesce(attribution.attributed_from, attribution.attributed_to, 'infinity'::date)`],
   direction: SortDirection.ASC,
 };

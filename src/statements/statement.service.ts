@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { ThreatActorService } from '../actors/threat-actor.service';
 import { toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { assertAllExist, assertId, assignDefined, cleanText, escapeLike, findOrFail } from '../common/lookups';
-import { Page, PageArgs, SortDirection, paginate } from '../common/pagination';
+import { ListOrder, Page, PageArgs, SortDirection, paginate } from '../common/pagination';
 import { requireCountryCode } from '../countries/country.service';
 import { CitationInput } from '../sources/citation.inputs';
 import { CitationService } from '../sources/citation.service';
@@ -24,6 +24,12 @@ export const LINKS = {
 } as const;
 export type LinkKind = keyof typeof LINKS;
 
+/** Oldest first, undated last, ties in recording order: the statement list and its CSV export. */
+export const STATEMENT_ORDER: ListOrder = {
+  expressions: [`coalesce(statement.said_from, statement.said_to, 'infinity'::date)`, 'statement.seq'],
+  direction: SortDirection.ASC,
+};
+
 @Injectable()
 export class StatementService {
   constructor(
@@ -38,6 +44,11 @@ export class StatementService {
 
   /** Statements in date order (undated last), filtered. */
   async list(filter: StatementFilter | undefined, page: PageArgs): Promise<Page<Statement>> {
+    return paginate(await this.filtered(filter), STATEMENT_ORDER, page);
+  }
+
+  /** The statements matching a filter, on alias `statement`: for the list and the CSV export. */
+  async filtered(filter: StatementFilter | undefined): Promise<SelectQueryBuilder<Statement>> {
     const query = this.dataSource.getRepository(Statement).createQueryBuilder('statement');
     if (filter?.speakerRole) {
       // The people of that role first (a short list), so that both conditions are index lookups
@@ -80,11 +91,7 @@ export class StatementService {
     if (filter?.uncited !== undefined && filter.uncited !== null) {
       query.andWhere(`${filter.uncited ? 'NOT ' : ''}EXISTS (SELECT 1 FROM statement_source c WHERE c.statement_id = statement.id)`);
     }
-    return paginate(
-      query,
-      { expressions: [`coalesce(statement.said_from, statement.said_to, 'infinity'::date)`, 'statement.seq'], direction: SortDirection.ASC },
-      page,
-    );
+    return query;
   }
 
   create(input: CreateStatementInput, caller: string): Promise<Statement> {
