@@ -1,4 +1,4 @@
-import { Client, cacheExchange, fetchExchange, gql } from '@urql/core';
+import { Client, OperationResult, cacheExchange, fetchExchange, gql } from '@urql/core';
 import { TestApp, startTestApp } from './support/test-app';
 
 /**
@@ -32,14 +32,20 @@ describe('a GraphQL client (urql) against the API', () => {
     }
   `;
 
+  interface IncidentPage {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    nodes: { title: string }[];
+  }
+
   async function allTitles(urql: Client): Promise<string[]> {
     const titles: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 10; page++) {
-      const result = await urql.query(INCIDENT_PAGE, { after }).toPromise();
+      const result: OperationResult<{ incidents: IncidentPage }> = await urql.query(INCIDENT_PAGE, { after }).toPromise();
       if (result.error) throw result.error;
-      const { nodes, pageInfo } = result.data.incidents;
-      titles.push(...nodes.map((n: { title: string }) => n.title));
+      const { nodes, pageInfo } = result.data!.incidents;
+      titles.push(...nodes.map((n) => n.title));
       if (!pageInfo.hasNextPage) return titles;
       after = pageInfo.endCursor;
     }
