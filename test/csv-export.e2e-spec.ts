@@ -165,7 +165,7 @@ describe('CSV exports for researchers', () => {
 
   it('refuses a bad filter with 400 (or 404 for an unknown actor) and a message that says what is wrong', async () => {
     const cases: [string, number, RegExp][] = [
-      ['/export/attributions.csv?minConfidence=high', 400, /minConfidence/],
+      ['/export/attributions.csv?minConfidence=high', 400, /^minConfidence must be a number, got "high"$/],
       ['/export/attributions.csv?minConfidence=101', 400, /minConfidence must not be greater than 100/],
       ['/export/attributions.csv?status=MAYBE', 400, /status must be one of the following values/],
       ['/export/attributions.csv?incidentId=42', 400, /incidentId must be a UUID/],

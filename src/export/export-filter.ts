@@ -46,7 +46,11 @@ export async function filterFromQuery<T extends object>(
 
 function convert(filterClass: Type<object>, name: string, raw: string): unknown {
   const type = Reflect.getMetadata('design:type', filterClass.prototype, name);
-  if (type === Number) return raw.trim() === '' ? raw : Number(raw);
+  if (type === Number) {
+    const value = Number(raw);
+    if (raw.trim() === '' || Number.isNaN(value)) throw new BadUserInputError(`${name} must be a number, got ${JSON.stringify(raw)}`, { field: name });
+    return value;
+  }
   if (type === Boolean) {
     if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
     if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
