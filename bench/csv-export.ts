@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { PROJECT_ROOT } from './app-modules';
@@ -25,6 +26,9 @@ interface Run {
 
 interface Result {
   name: string;
+  /** CPU seconds spent by the API process and by PostgreSQL (all its processes) during the download. */
+  apiCpuS: number;
+  postgresCpuS: number;
   path: string;
   rows: number;
   expectedRows: number;
@@ -73,7 +77,8 @@ async function main(): Promise<void> {
           `${result.rows === result.expectedRows ? '' : ` (EXPECTED ${result.expectedRows})`}  ${(result.bytes / 2 ** 20).toFixed(0)} MiB  ` +
           `first byte ${result.firstByteMs.toFixed(0)} ms  total ${(result.totalMs / 1000).toFixed(2)} s  ` +
           `${Math.round(result.rows / (result.totalMs / 1000)).toLocaleString('en-US')} rows/s  ` +
-          `API RSS ${result.rssBeforeMiB.toFixed(0)} → peak ${result.rssPeakMiB.toFixed(0)} → ${result.rssAfterMiB.toFixed(0)} MiB`,
+          `API RSS ${result.rssBeforeMiB.toFixed(0)} → peak ${result.rssPeakMiB.toFixed(0)} → ${result.rssAfterMiB.toFixed(0)} MiB  ` +
+          `CPU: API ${result.apiCpuS.toFixed(1)} s, PostgreSQL ${result.postgresCpuS.toFixed(1)} s`,
       );
     }
     const file = writeReport(results, { scale: options.scale, counts: marker.counts, database: db.description });
@@ -88,6 +93,8 @@ async function main(): Promise<void> {
 /** Reads a whole export as it streams, counting records and bytes, sampling the API's RSS every 50 ms. */
 async function download(api: ApiProcess, url: string): Promise<Omit<Result, 'name' | 'path' | 'expectedRows'>> {
   const rssBeforeMiB = api.memory()?.rssMiB ?? 0;
+  const apiCpuBefore = cpuSeconds(api.pid);
+  const postgresCpuBefore = postgresCpuSeconds();
   let rssPeakMiB = rssBeforeMiB;
   const timer = setInterval(() => (rssPeakMiB = Math.max(rssPeakMiB, api.memory()?.rssMiB ?? 0)), 50);
   const started = performance.now();
@@ -108,10 +115,55 @@ async function download(api: ApiProcess, url: string): Promise<Omit<Result, 'nam
       }
     }
     const totalMs = performance.now() - started;
-    return { rows: records - 1, bytes, firstByteMs, totalMs, rssBeforeMiB, rssPeakMiB, rssAfterMiB: api.memory()?.rssMiB ?? 0 };
+    return {
+      rows: records - 1, bytes, firstByteMs, totalMs, rssBeforeMiB, rssPeakMiB, rssAfterMiB: api.memory()?.rssMiB ?? 0,
+      apiCpuS: cpuSeconds(api.pid) - apiCpuBefore,
+      postgresCpuS: postgresCpuSeconds() - postgresCpuBefore,
+    };
   } finally {
     clearInterval(timer);
   }
+}
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
+/** CPU time of a process (user + system), and with `children` that of its reaped children, in seconds. */
+function cpuSeconds(pid: number, children = false): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    // After "pid (comm) ": state ppid … utime(14th field) stime cutime cstime, counted from field 3.
+    const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]));
+    return (utime + stime + (children ? cutime + cstime : 0)) / TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU time of the embedded PostgreSQL: its postmaster with its reaped children (parallel workers
+ * that have exited) plus every live child (the backends). 0 when it is not ours to see.
+ */
+function postgresCpuSeconds(): number {
+  const dir = process.env.BENCH_PG_DIR;
+  if (!dir || process.env.BENCH_DATABASE_URL || process.env.DATABASE_URL) return 0;
+  let postmaster: number;
+  try {
+    postmaster = Number(readFileSync(join(dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    return 0;
+  }
+  let total = cpuSeconds(postmaster, true);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]);
+      if (ppid === postmaster) total += cpuSeconds(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 }
 
 async function one<T>(url: string, sql: string, params: unknown[] = []): Promise<T> {
@@ -132,13 +184,17 @@ function writeReport(results: Result[], dataset: { scale: number; counts: Record
       `${Object.entries(dataset.counts).map(([t, n]) => `${n.toLocaleString('en-US')} ${t}`).join(', ')}; ${dataset.database}.`,
     'The API in its own process, the client reading the body as it streams. Target: 300k attributions in under 10 s, flat memory.',
     '',
-    '| Export | Rows | MiB | First byte | Total | Rows/s | API RSS before → peak → after |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    `Load average while it ran: ${loadavg().map((l) => l.toFixed(1)).join(', ')} on ${cpus().length} cores. On a shared machine the wall time`,
+    'mostly measures the other processes; the CPU seconds spent by the API and by PostgreSQL do not, and since the two work',
+    'in a pipeline (PostgreSQL sorts and builds rows while the API writes CSV), an idle machine needs about the larger of the two.',
+    '',
+    '| Export | Rows | MiB | First byte | Total | Rows/s | CPU: API | CPU: PostgreSQL | API RSS before → peak → after |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...results.map(
       (r) =>
         `| ${r.name} (\`${r.path}\`) | ${r.rows.toLocaleString('en-US')}${r.rows === r.expectedRows ? '' : ` (expected ${r.expectedRows})`} | ` +
         `${(r.bytes / 2 ** 20).toFixed(0)} | ${r.firstByteMs.toFixed(0)} ms | ${(r.totalMs / 1000).toFixed(2)} s | ` +
-        `${Math.round(r.rows / (r.totalMs / 1000)).toLocaleString('en-US')} | ` +
+        `${Math.round(r.rows / (r.totalMs / 1000)).toLocaleString('en-US')} | ${r.apiCpuS.toFixed(1)} s | ${r.postgresCpuS.toFixed(1)} s | ` +
         `${r.rssBeforeMiB.toFixed(0)} → ${r.rssPeakMiB.toFixed(0)} → ${r.rssAfterMiB.toFixed(0)} MiB |`,
     ),
     '',

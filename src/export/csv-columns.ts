@@ -38,18 +38,22 @@ export const timestamp = (name: string, sql: string): CsvColumn =>
 /**
  * The citations of a fact as a JSON array, oldest article first (as the GraphQL `citations`
  * field orders them): each article's id, title, URL, publisher and publication date, and the
- * excerpt that reports the fact where the citation table keeps one.
+ * excerpt that reports the fact where the citation table keeps one. One subquery per row,
+ * which PostgreSQL runs after sorting; the count is read from the array rather than asked again.
  */
 export function citations(table: string, factColumn: string, withExcerpt: boolean): CsvColumn[] {
-  const from = `FROM ${table} c JOIN source_article a ON a.id = c.source_article_id WHERE c.${factColumn} = f.id`;
   const citation = `json_build_object(
       'source_article_id', a.id, 'title', a.title, 'url', a.url, 'publisher', a.publisher,
       'published', coalesce(a.published_from::text, a.published_to::text)${withExcerpt ? `, 'excerpt', c.excerpt` : ''})`;
   return [
-    column('citation_count', `(SELECT count(*)::int ${from})`),
+    { name: 'citation_count', compute: (row) => (JSON.parse(row.citations as string) as unknown[]).length },
     column(
       'citations',
-      `(SELECT coalesce(json_agg(${citation} ORDER BY coalesce(a.published_from, a.published_to, 'infinity'::date), a.created_at, a.id), '[]'::json)::text ${from})`,
+      `(SELECT coalesce(json_agg(${citation} ORDER BY coalesce(a.published_from, a.published_to, 'infinity'::date), a.created_at, a.id), '[]'::json)::text
+          FROM ${table} c JOIN source_article a ON a.id = c.source_article_id WHERE c.${factColumn} = f.id)`,
     ),
   ];
 }
+
+/** The name of the row a foreign key points to, by a LEFT JOIN on `alias` (declared in the export's joins). */
+export const nameOf = (name: string, alias: string): CsvColumn => column(name, `${alias}.name`);

@@ -10,9 +10,19 @@ import { IncidentFilter, IncidentSort } from '../incidents/incident.inputs';
 import { IncidentService } from '../incidents/incident.service';
 import { StatementFilter } from '../statements/statement.inputs';
 import { STATEMENT_ORDER, StatementService } from '../statements/statement.service';
-import { CsvColumn, citations, column, dateSpan, jsonList, timestamp } from './csv-columns';
+import { CsvColumn, citations, column, dateSpan, jsonList, nameOf, timestamp } from './csv-columns';
 
-/** The columns of each export, in order (documented in docs/csv-export.md; a test keeps the two in step). */
+/**
+ * An export: its fact table (alias `f`), the tables its names come from (LEFT JOINs, so that a
+ * full export is a few hash joins rather than a lookup per row and column), and its columns in
+ * order (documented in docs/csv-export.md; a test keeps the two in step).
+ */
+interface CsvExport {
+  table: string;
+  joins: string[];
+  columns: CsvColumn[];
+}
+
 export const INCIDENT_COLUMNS: CsvColumn[] = [
   column('id', 'f.id'),
   column('title', 'f.title'),
@@ -23,7 +33,7 @@ export const INCIDENT_COLUMNS: CsvColumn[] = [
   jsonList('types', 'f.types'),
   jsonList('technique_ids', 'f.technique_ids'),
   column('campaign_id', 'f.campaign_id'),
-  column('campaign', '(SELECT c.name FROM campaign c WHERE c.id = f.campaign_id)'),
+  nameOf('campaign', 'campaign'),
   column(
     'targets',
     `(SELECT coalesce(json_agg(json_build_object(
@@ -38,15 +48,15 @@ export const INCIDENT_COLUMNS: CsvColumn[] = [
 export const ATTRIBUTION_COLUMNS: CsvColumn[] = [
   column('id', 'f.id'),
   column('incident_id', 'f.incident_id'),
-  column('incident', '(SELECT i.title FROM incident i WHERE i.id = f.incident_id)'),
+  column('incident', 'incident.title'),
   column('campaign_id', 'f.campaign_id'),
-  column('campaign', '(SELECT c.name FROM campaign c WHERE c.id = f.campaign_id)'),
+  nameOf('campaign', 'campaign'),
   column('actor_id', 'f.actor_id'),
-  column('actor', '(SELECT t.name FROM threat_actor t WHERE t.id = f.actor_id)'),
+  nameOf('actor', 'actor'),
   column('attributed_by_organization_id', 'f.attributed_by_organization_id'),
-  column('attributed_by_organization', '(SELECT o.name FROM organization o WHERE o.id = f.attributed_by_organization_id)'),
+  nameOf('attributed_by_organization', 'organization'),
   column('attributed_by_person_id', 'f.attributed_by_person_id'),
-  column('attributed_by_person', '(SELECT p.name FROM person p WHERE p.id = f.attributed_by_person_id)'),
+  nameOf('attributed_by_person', 'person'),
   ...dateSpan('attributed', 'f.attributed'),
   column('status', 'f.status'),
   column('confidence', 'f.confidence'),
@@ -60,9 +70,9 @@ export const ATTRIBUTION_COLUMNS: CsvColumn[] = [
 export const STATEMENT_COLUMNS: CsvColumn[] = [
   column('id', 'f.id'),
   column('speaker_person_id', 'f.speaker_person_id'),
-  column('speaker_person', '(SELECT p.name FROM person p WHERE p.id = f.speaker_person_id)'),
+  nameOf('speaker_person', 'person'),
   column('speaker_organization_id', 'f.speaker_organization_id'),
-  column('speaker_organization', '(SELECT o.name FROM organization o WHERE o.id = f.speaker_organization_id)'),
+  nameOf('speaker_organization', 'organization'),
   column('speaker_role', 'f.speaker_role'),
   ...dateSpan('said', 'f.said'),
   column('stance', 'f.stance'),
@@ -75,6 +85,31 @@ export const STATEMENT_COLUMNS: CsvColumn[] = [
   timestamp('recorded_at', 'f.created_at'),
   ...citations('statement_source', 'statement_id', true),
 ];
+
+const INCIDENTS: CsvExport = {
+  table: 'incident',
+  joins: ['LEFT JOIN campaign campaign ON campaign.id = f.campaign_id'],
+  columns: INCIDENT_COLUMNS,
+};
+const ATTRIBUTIONS: CsvExport = {
+  table: 'attribution',
+  joins: [
+    'LEFT JOIN incident incident ON incident.id = f.incident_id',
+    'LEFT JOIN campaign campaign ON campaign.id = f.campaign_id',
+    'JOIN threat_actor actor ON actor.id = f.actor_id',
+    'LEFT JOIN organization organization ON organization.id = f.attributed_by_organization_id',
+    'LEFT JOIN person person ON person.id = f.attributed_by_person_id',
+  ],
+  columns: ATTRIBUTION_COLUMNS,
+};
+const STATEMENTS: CsvExport = {
+  table: 'statement',
+  joins: [
+    'LEFT JOIN person person ON person.id = f.speaker_person_id',
+    'LEFT JOIN organization organization ON organization.id = f.speaker_organization_id',
+  ],
+  columns: STATEMENT_COLUMNS,
+};
 
 /**
  * CSV exports of the GraphQL lists, for R, pandas and spreadsheets: the same filter (through
@@ -93,26 +128,25 @@ export class ExportService {
   /** Resolves the filter first (so a bad one fails before any byte is sent), then streams. */
   async incidentsCsv(filter: IncidentFilter | undefined, sort: IncidentSort | undefined): Promise<Readable> {
     const order = this.incidents.order(filter, sort);
-    return this.stream(await this.incidents.filtered(filter), 'incident', order, INCIDENT_COLUMNS);
+    return this.stream(await this.incidents.filtered(filter), order, INCIDENTS);
   }
 
   async attributionsCsv(filter: AttributionFilter | undefined): Promise<Readable> {
-    return this.stream(await this.attributions.filtered(filter), 'attribution', ATTRIBUTION_ORDER, ATTRIBUTION_COLUMNS);
+    return this.stream(await this.attributions.filtered(filter), ATTRIBUTION_ORDER, ATTRIBUTIONS);
   }
 
   async statementsCsv(filter: StatementFilter | undefined): Promise<Readable> {
-    return this.stream(await this.statements.filtered(filter), 'statement', STATEMENT_ORDER, STATEMENT_COLUMNS);
+    return this.stream(await this.statements.filtered(filter), STATEMENT_ORDER, STATEMENTS);
   }
 
   /**
-   * The filtered ids with their sort keys, joined back to the fact table (`f`) for the columns.
+   * The filtered ids with their sort keys, joined back to the fact table (`f`) and its joins for the columns.
    * Keeping the module's query as an inner SELECT leaves its aliases and parameters untouched.
    */
   private async stream<T extends ObjectLiteral>(
     filtered: SelectQueryBuilder<T>,
-    table: string,
     order: ListOrder,
-    columns: CsvColumn[],
+    { table, joins, columns }: CsvExport,
   ): Promise<Readable> {
     const alias = filtered.alias;
     const keys = [...order.expressions, `${alias}.id`];
@@ -123,6 +157,7 @@ export class ExportService {
     const selected = columns.filter((c) => c.sql);
     const sql = `SELECT ${selected.map((c) => `${c.sql} AS "${c.name}"`).join(',\n       ')}
       FROM (${innerSql}) matched JOIN ${table} f ON f.id = matched.id
+           ${joins.join('\n           ')}
      ORDER BY ${keys.map((_, i) => `matched.sort_${i} ${direction}`).join(', ')}`;
 
     const runner = this.dataSource.createQueryRunner();
