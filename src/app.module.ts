@@ -24,6 +24,8 @@ import { dataSourceOptions } from './database/data-source-options';
 import { initializeMigrated } from './database/migrate';
 import { DatabaseOutage } from './health/database-outage';
 import { HealthModule } from './health/health.module';
+import { ExportModule } from './export/export.module';
+import { offlineGraphiQL } from './ide/offline-ide.plugin';
 import { IncidentsModule } from './incidents/incidents.module';
 import { NodesModule } from './nodes/nodes.module';
 import { LimitsConfig } from './limits/limits-config';
@@ -42,6 +44,8 @@ import { TimelineModule } from './timeline/timeline.module';
 export interface AppModuleOptions {
   databaseUrl: string;
   exposeErrors: boolean;
+  /** GraphiQL at GET /graphql, served from node_modules (IDE_ENABLED; on unless false). */
+  ideEnabled?: boolean;
   /** Receives every SQL statement (tests count them to prove there is no N+1). */
   sqlLogger?: TypeOrmLogger;
   /** Anonymous reads allowed (PUBLIC_READ); default true. */
@@ -82,10 +86,11 @@ export class AppModule {
           useFactory: (dataSource: DataSource, outage: DatabaseOutage) => ({
             autoSchemaFile: true,
             sortSchema: true,
-            graphiql: true,
+            // Not @nestjs/apollo's GraphiQL, which loads from unpkg.com: ours works offline (src/ide/).
+            graphiql: false,
             introspection: options.limits.introspection,
             validationRules,
-            plugins: [...plugins, graphqlObserverPlugin()],
+            plugins: [...plugins, graphqlObserverPlugin(), ...(options.ideEnabled === false ? [] : [offlineGraphiQL('/graphql')])],
             includeStacktraceInErrorResponses: options.exposeErrors,
             context: ({ req }: { req: Request }): RequestContext & { req: Request } => ({
               req,
@@ -117,6 +122,7 @@ export class AppModule {
         StixModule,
         ResponsesModule,
         NodesModule,
+        ExportModule,
       ],
       providers: [
         { provide: APP_PIPE, useValue: validationPipe },

@@ -14,6 +14,7 @@ import { createLogger, levelOf } from './observability/logger';
 export async function createApp(options: {
   databaseUrl: string;
   exposeErrors?: boolean;
+  ideEnabled?: boolean;
   sqlLogger?: TypeOrmLogger;
   publicRead?: boolean;
   /** Nest log levels (tests pass ['error'] to stay quiet); LOG_LEVEL otherwise. */
@@ -31,6 +32,7 @@ export async function createApp(options: {
       exposeErrors: options.exposeErrors ?? false,
       sqlLogger: options.sqlLogger,
       publicRead: options.publicRead,
+      ideEnabled: options.ideEnabled,
       limits,
       logger,
     }),

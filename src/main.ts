@@ -57,7 +57,14 @@ async function main(config: AppConfig): Promise<void> {
     }
     if (stopping) return;
     await checkConnection(databaseUrl);
-    app = await createApp({ databaseUrl, exposeErrors: config.exposeErrors, publicRead: config.publicRead, limits: config.limits, log: logger });
+    app = await createApp({
+      databaseUrl,
+      exposeErrors: config.exposeErrors,
+      publicRead: config.publicRead,
+      limits: config.limits,
+      ideEnabled: config.ideEnabled,
+      log: logger,
+    });
     if (config.seedOnStart) {
       const seeded = await seedIfEmpty(app.get(DataSource));
       if (seeded) logger.info('Loaded the founding articles (empty database)');
@@ -65,7 +72,7 @@ async function main(config: AppConfig): Promise<void> {
     requests = trackRequests(app.getHttpServer() as Server);
     if (stopping) return;
     await app.listen(config.port);
-    logger.info(`GraphQL API and GraphiQL at ${(await app.getUrl()).replace('[::1]', 'localhost')}/graphql`);
+    logger.info(`GraphQL API${config.ideEnabled ? ' and GraphiQL' : ''} at ${(await app.getUrl()).replace('[::1]', 'localhost')}/graphql`);
   } catch (error) {
     await app?.close().catch(() => undefined);
     await embedded?.stop();

@@ -42,15 +42,11 @@ export class AttributionService {
 
   /** Attribution claims in date order; with `asOf`, as they were on record at that instant. */
   async list(filter: AttributionFilter | undefined, page: PageArgs, asOf: Date | null): Promise<Page<Attribution>> {
-    if (!asOf) {
-      const query = this.dataSource.getRepository(Attribution).createQueryBuilder('attribution');
-      await this.applyFilter(query, filter, 'attribution.id');
-      return paginate(query, DATE_ORDER, page);
-    }
+    if (!asOf) return paginate(await this.filtered(filter), ATTRIBUTION_ORDER, page);
     const query = this.dataSource.getRepository(AttributionRevision).createQueryBuilder('attribution')
       .where(AS_OF_CONDITION, { asOf });
     await this.applyFilter(query, filter, 'attribution.attribution_id');
-    const revisions = await paginate(query, DATE_ORDER, page);
+    const revisions = await paginate(query, ATTRIBUTION_ORDER, page);
     const edges = revisions.edges.map((e) => ({ cursor: e.cursor, node: attributionAsRecorded(e.node) }));
     return { ...revisions, edges, nodes: edges.map((e) => e.node) };
   }
@@ -63,6 +59,13 @@ export class AttributionService {
   pagesOf(parentColumn: AttributionParent, parentIds: readonly string[], page: PageArgs): Promise<Page<Attribution>[]> {
     const query = this.dataSource.getRepository(Attribution).createQueryBuilder('attribution');
     return paginateEach(query, `attribution.${parentColumn}`, parentIds, DATE_RECORDED_ORDER, page);
+  }
+
+  /** The attributions (as they are now) matching a filter, on alias `attribution`: for the list and the CSV export. */
+  async filtered(filter: AttributionFilter | undefined): Promise<SelectQueryBuilder<Attribution>> {
+    const query = this.dataSource.getRepository(Attribution).createQueryBuilder('attribution');
+    await this.applyFilter(query, filter, 'attribution.id');
+    return query;
   }
 
   /** The attributions of each incident as on record at `asOf` (batched). */
@@ -232,7 +235,8 @@ const DATE_RECORDED_ORDER = {
   direction: SortDirection.ASC,
 };
 
-const DATE_ORDER = {
+/** Oldest claim first, undated last: the order of the attribution list and its CSV export. */
+export const ATTRIBUTION_ORDER = {
   expressions: [`coalesce(attribution.attributed_from, attribution.attributed_to, 'infinity'::date)`],
   direction: SortDirection.ASC,
 };

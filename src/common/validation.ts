@@ -1,11 +1,12 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { BadUserInputError } from './errors';
 
-function flatten(errors: ValidationError[], parent = ''): { field: string; problems: string[] }[] {
+/** Each invalid field (nested ones as `parent.child`) with its problems. */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): { field: string; problems: string[] }[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
     const own = error.constraints ? [{ field, problems: Object.values(error.constraints) }] : [];
-    return [...own, ...flatten(error.children ?? [], field)];
+    return [...own, ...flattenValidationErrors(error.children ?? [], field)];
   });
 }
 
@@ -18,7 +19,7 @@ export const validationPipe = new ValidationPipe({
   whitelist: false,
   forbidUnknownValues: false,
   exceptionFactory: (errors) => {
-    const fields = flatten(errors);
+    const fields = flattenValidationErrors(errors);
     const message = fields.map((f) => `${f.field}: ${f.problems.join('; ')}`).join(' | ');
     return new BadUserInputError(`Invalid input: ${message}`, { fields });
   },

@@ -14,7 +14,14 @@ describe('configuration, validated at start-up', () => {
     expect(loadConfig({ DATABASE_URL: url, SEED_ON_START: 'true' }).seedOnStart).toBe(true);
   });
 
+  it('serves the IDE unless IDE_ENABLED says no', () => {
+    expect(loadConfig({}).ideEnabled).toBe(true);
+    expect(loadConfig({ IDE_ENABLED: 'false' }).ideEnabled).toBe(false);
+    expect(loadConfig({ IDE_ENABLED: '0' }).ideEnabled).toBe(false);
+  });
+
   it.each([
+    [{ IDE_ENABLED: 'off' }, 'IDE_ENABLED must be true or false, got "off"'],
     [{ DATABASE_URL: 'postgres://localhost' }, 'DATABASE_URL names no database'],
     [{ PORT: '70000' }, 'PORT must be a whole number from 0 to 65535, got "70000"'],
     [{ SEED_ON_START: 'maybe' }, 'SEED_ON_START must be true or false, got "maybe"'],

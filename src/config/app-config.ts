@@ -19,6 +19,8 @@ export interface AppConfig {
   shutdownGraceMs: number;
   /** pino level of the JSON logs: fatal, error, warn, info, debug, trace or silent. */
   logLevel: LogLevel;
+  /** GraphiQL at GET /graphql; switch it off for production. */
+  ideEnabled: boolean;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -82,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     limits: loadLimitsConfig(env),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 8_000, 0, 600_000),
     logLevel: logLevel(env),
+    ideEnabled: boolean(env, 'IDE_ENABLED', true),
   };
 }
 

@@ -5,7 +5,7 @@ import { ThreatActorService, subtreeCte } from '../actors/threat-actor.service';
 import { DateSpanColumns, expandPartialDate, toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { assertAllExist, assertId, assignDefined, cleanText, findOrFail } from '../common/lookups';
-import { Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
+import { ListOrder, Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
 import { containsPatternSql, rankSql, textQuery } from '../common/text-search';
 import { requireCountryCode } from '../countries/country.service';
 import { STARTED_ORDER } from './incident-order';
@@ -28,6 +28,11 @@ export class IncidentService {
 
   async list(filter: IncidentFilter | undefined, sort: IncidentSort | undefined, page: PageArgs): Promise<Page<Incident>> {
     const query = await this.filtered(filter);
+    return paginate(query, this.order(filter, sort), page);
+  }
+
+  /** The order of the incident list (latest start first, or by relevance to a search); the CSV export uses it too. */
+  order(filter: IncidentFilter | undefined, sort: IncidentSort | undefined): ListOrder {
     const search = filter?.search?.trim();
     const field = sort?.field ?? (search ? IncidentSortField.RELEVANCE : IncidentSortField.STARTED);
     let expressions: string[];
@@ -42,7 +47,7 @@ export class IncidentService {
       default:
         expressions = [`coalesce(incident.started_from, incident.started_to, '-infinity'::date)`];
     }
-    return paginate(query, { expressions, direction: sort?.direction ?? SortDirection.DESC }, page);
+    return { expressions, direction: sort?.direction ?? SortDirection.DESC };
   }
 
   /** For each campaign, a page of its incidents, earliest start first (batched). */

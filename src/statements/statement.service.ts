@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { ThreatActorService } from '../actors/threat-actor.service';
 import { toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { assertAllExist, assertId, assignDefined, cleanText, escapeLike, findOrFail } from '../common/lookups';
-import { Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
+import { ListOrder, Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
 import { requireCountryCode } from '../countries/country.service';
 import { CitationInput } from '../sources/citation.inputs';
 import { CitationService } from '../sources/citation.service';
@@ -27,8 +27,8 @@ export type LinkKind = keyof typeof LINKS;
 /** What a statement list hangs off: its speaker, or an incident or actor it is about. */
 export type StatementParent = 'speaker_person_id' | 'speaker_organization_id' | 'incident' | 'actor';
 
-/** Statements oldest first, undated last, then in recording order (as byDateSaid). */
-export const DATE_SAID_ORDER = {
+/** Oldest first, undated last, ties in recording order (as byDateSaid): every statement list and the CSV export. */
+export const STATEMENT_ORDER: ListOrder = {
   expressions: [`coalesce(statement.said_from, statement.said_to, 'infinity'::date)`, 'statement.seq'],
   direction: SortDirection.ASC,
 };
@@ -47,6 +47,11 @@ export class StatementService {
 
   /** Statements in date order (undated last), filtered. */
   async list(filter: StatementFilter | undefined, page: PageArgs): Promise<Page<Statement>> {
+    return paginate(await this.filtered(filter), STATEMENT_ORDER, page);
+  }
+
+  /** The statements matching a filter, on alias `statement`: for the list and the CSV export. */
+  async filtered(filter: StatementFilter | undefined): Promise<SelectQueryBuilder<Statement>> {
     const query = this.dataSource.getRepository(Statement).createQueryBuilder('statement');
     if (filter?.speakerRole) {
       // The people of that role first (a short list), so that both conditions are index lookups
@@ -89,7 +94,7 @@ export class StatementService {
     if (filter?.uncited !== undefined && filter.uncited !== null) {
       query.andWhere(`${filter.uncited ? 'NOT ' : ''}EXISTS (SELECT 1 FROM statement_source c WHERE c.statement_id = statement.id)`);
     }
-    return paginate(query, DATE_SAID_ORDER, page);
+    return query;
   }
 
   /**
@@ -105,7 +110,7 @@ export class StatementService {
       query.innerJoin(link.table, 'link', 'link.statement_id = statement.id');
       parentKey = `link.${link.column}`;
     }
-    return paginateEach(query, parentKey, parentIds, DATE_SAID_ORDER, page);
+    return paginateEach(query, parentKey, parentIds, STATEMENT_ORDER, page);
   }
 
   create(input: CreateStatementInput, caller: string): Promise<Statement> {

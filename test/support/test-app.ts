@@ -67,13 +67,14 @@ export async function createScratchDatabase(): Promise<{ url: string; drop: () =
 
 /** The API on a fresh database (migrated at start-up), listening on a free port. */
 export async function startTestApp(
-  options: { seed?: boolean; sqlLogger?: TypeOrmLogger; publicRead?: boolean; limits?: Partial<LimitsConfig> } = {},
+  options: { seed?: boolean; sqlLogger?: TypeOrmLogger; publicRead?: boolean; limits?: Partial<LimitsConfig>; ideEnabled?: boolean } = {},
 ): Promise<TestApp> {
   const database = await createScratchDatabase();
   const app = await createApp({
     databaseUrl: database.url,
     sqlLogger: options.sqlLogger,
     publicRead: options.publicRead,
+    ideEnabled: options.ideEnabled,
     logger: ['error'],
     limits: options.limits,
   });

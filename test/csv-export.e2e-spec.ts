@@ -1,0 +1,187 @@
+import { parse } from 'csv-parse/sync';
+import { TestApp, startTestApp } from './support/test-app';
+
+/** The CSV exports, parsed with a CSV library, against the GraphQL lists for the same filter, on the founding articles. */
+describe('CSV exports for researchers', () => {
+  let t: TestApp;
+  let origin: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ seed: true });
+    origin = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+  });
+  afterAll(async () => t?.close());
+
+  async function download(path: string): Promise<{ status: number; type: string | null; text: string; bytes: Buffer }> {
+    const response = await fetch(`${origin}${path}`);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    return { status: response.status, type: response.headers.get('content-type'), text: bytes.toString('utf8'), bytes };
+  }
+
+  /** Parsed strictly as RFC 4180 (CRLF records, doubled quotes), each row an object by header. */
+  async function rows(path: string): Promise<Record<string, string>[]> {
+    const file = await download(path);
+    expect(file.status).toBe(200);
+    expect(file.type).toBe('text/csv; charset=utf-8; header=present');
+    return parse(file.text, { columns: true, record_delimiter: '\r\n', relax_quotes: false, relax_column_count: false });
+  }
+
+  const span = (row: Record<string, string>, name: string) => ({
+    from: row[`${name}_from`] || null,
+    to: row[`${name}_to`] || null,
+    precision: row[`${name}_precision`],
+    display: row[`${name}_display`] || null,
+    text: row[`${name}_text`] || null,
+  });
+  const citationsOf = (row: Record<string, string>) =>
+    (JSON.parse(row.citations) as { source_article_id: string; title: string; excerpt?: string | null }[]).map((c) => ({
+      article: { id: c.source_article_id, title: c.title },
+      excerpt: c.excerpt ?? null,
+    }));
+  const DATE_SPAN = 'from to precision display text';
+
+  it('exports the attributions of a filter as GraphQL lists them: same rows, same order, with their citations', async () => {
+    const filter = { actor: 'Russia', includeSubordinateActors: true };
+    const { attributions } = await t.data(
+      `query($filter: AttributionFilter) {
+        attributions(filter: $filter, first: 200) {
+          totalCount
+          nodes {
+            id status confidence confidenceWords notes bases createdAt
+            actor { id name } incident { id title }
+            attributedByOrganization { id name } attributedByPerson { id name }
+            attributed { ${DATE_SPAN} }
+            citations { excerpt article { id title } }
+          }
+        }
+      }`,
+      { filter },
+    );
+    const csv = await rows('/export/attributions.csv?actor=Russia&includeSubordinateActors=true');
+    expect(attributions.totalCount).toBe(5);
+    expect(csv).toHaveLength(attributions.totalCount);
+    expect(
+      csv.map((row) => ({
+        id: row.id,
+        status: row.status,
+        confidence: row.confidence === '' ? null : Number(row.confidence),
+        confidenceWords: row.confidence_words || null,
+        notes: row.notes || null,
+        bases: JSON.parse(row.bases),
+        createdAt: row.recorded_at,
+        actor: { id: row.actor_id, name: row.actor },
+        incident: row.incident_id ? { id: row.incident_id, title: row.incident } : null,
+        attributedByOrganization: row.attributed_by_organization_id
+          ? { id: row.attributed_by_organization_id, name: row.attributed_by_organization } : null,
+        attributedByPerson: row.attributed_by_person_id ? { id: row.attributed_by_person_id, name: row.attributed_by_person } : null,
+        attributed: span(row, 'attributed'),
+        citations: citationsOf(row),
+      })),
+    ).toEqual(attributions.nodes);
+    expect(csv.every((row) => Number(row.citation_count) === JSON.parse(row.citations).length && row.citation_count !== '0')).toBe(true);
+    // Without the subordinates, only the claims naming Russia itself.
+    const own = await rows('/export/attributions.csv?actor=Russia');
+    const { attributions: ownClaims } = await t.data(`{ attributions(filter: { actor: "Russia" }) { nodes { id actor { name } } } }`);
+    expect(own.map((r) => [r.id, r.actor])).toEqual(ownClaims.nodes.map((n: { id: string; actor: { name: string } }) => [n.id, n.actor.name]));
+    expect(own.length).toBeLessThan(csv.length);
+  });
+
+  it('exports incidents with the incident filter, in the list\'s order, with targets and sources', async () => {
+    const { incidents } = await t.data(`{
+      incidents(first: 200) {
+        nodes {
+          id title summary types techniqueIds campaign { id name }
+          started { ${DATE_SPAN} } ended { ${DATE_SPAN} } disclosed { ${DATE_SPAN} }
+          targets { role organization { name } country { code } }
+          sources { id title }
+        }
+      }
+    }`);
+    const csv = await rows('/export/incidents.csv');
+    expect(
+      csv.map((row) => ({
+        id: row.id,
+        title: row.title,
+        summary: row.summary || null,
+        types: JSON.parse(row.types),
+        techniqueIds: JSON.parse(row.technique_ids),
+        campaign: row.campaign_id ? { id: row.campaign_id, name: row.campaign } : null,
+        started: span(row, 'started'),
+        ended: span(row, 'ended'),
+        disclosed: span(row, 'disclosed'),
+        targets: JSON.parse(row.targets).map((target: { role: string; organization: string | null; country: string | null; organization_id: string | null }) => ({
+          role: target.role,
+          organization: target.organization_id ? { name: target.organization } : null,
+          country: target.country ? { code: target.country } : null,
+        })),
+        sources: citationsOf(row).map((c) => c.article),
+      })),
+    ).toEqual(incidents.nodes);
+    const norway = await rows('/export/incidents.csv?targetCountry=Norway');
+    expect(norway.map((r) => r.title)).toEqual(["Brute-force intrusion into the Storting's email"]);
+    const byTitle = await rows('/export/incidents.csv?sort=TITLE&direction=ASC');
+    const { incidents: sorted } = await t.data(`{ incidents(sort: { field: TITLE, direction: ASC }) { nodes { id } } }`);
+    expect(byTitle.map((r) => r.id)).toEqual(sorted.nodes.map((n: { id: string }) => n.id));
+  });
+
+  it('exports statements with their quotes verbatim (commas, quotes, non-ASCII) and their citations', async () => {
+    const { statements } = await t.data(`{
+      statements(filter: { speakerRole: "foreign minister" }, first: 200) {
+        nodes {
+          id quote summary stance speakerRole language
+          speakerPerson { id name } speakerOrganization { id name }
+          said { ${DATE_SPAN} }
+          incidents { id }
+          citations { excerpt article { id title } }
+        }
+      }
+    }`);
+    const csv = await rows('/export/statements.csv?speakerRole=foreign%20minister');
+    expect(csv).toHaveLength(3);
+    expect(
+      csv.map((row) => ({
+        id: row.id,
+        quote: row.quote || null,
+        summary: row.summary || null,
+        stance: row.stance,
+        speakerRole: row.speaker_role || null,
+        language: row.language || null,
+        speakerPerson: row.speaker_person_id ? { id: row.speaker_person_id, name: row.speaker_person } : null,
+        speakerOrganization: row.speaker_organization_id ? { id: row.speaker_organization_id, name: row.speaker_organization } : null,
+        said: span(row, 'said'),
+        incidents: JSON.parse(row.incident_ids).map((id: string) => ({ id })),
+        citations: citationsOf(row),
+      })),
+    ).toEqual(statements.nodes);
+    // The raw bytes: RFC 4180 quoting of a quote with a comma, CRLF record ends, UTF-8 without a byte-order mark.
+    const file = await download('/export/statements.csv?speakerRole=foreign%20minister');
+    expect(file.bytes.subarray(0, 3).toString('hex')).not.toBe('efbbbf');
+    expect(file.text.startsWith('id,speaker_person_id,')).toBe(true);
+    expect(file.text.endsWith('\r\n')).toBe(true);
+    expect(file.text).toContain('"It\'s enough to see which candidates, Marine Le Pen or Francois Fillon,');
+    expect(file.text).toContain('Ine Eriksen Søreide');
+    expect(file.bytes.includes(Buffer.from('Søreide', 'utf8'))).toBe(true);
+  });
+
+  it('refuses a bad filter with 400 (or 404 for an unknown actor) and a message that says what is wrong', async () => {
+    const cases: [string, number, RegExp][] = [
+      ['/export/attributions.csv?minConfidence=high', 400, /^minConfidence must be a number, got "high"$/],
+      ['/export/attributions.csv?minConfidence=101', 400, /minConfidence must not be greater than 100/],
+      ['/export/attributions.csv?status=MAYBE', 400, /status must be one of the following values/],
+      ['/export/attributions.csv?incidentId=42', 400, /incidentId must be a UUID/],
+      ['/export/attributions.csv?actr=APT28', 400, /Unknown parameter "actr"; this export takes incidentId, actor,/],
+      ['/export/attributions.csv?actor=APT28&actor=GRU', 400, /given more than once/],
+      ['/export/incidents.csv?targetCountry=Atlantis', 400, /Atlantis/],
+      ['/export/incidents.csv?occurredFrom=2021&occurredTo=2020', 400, /occurredFrom \(2021\) is after filter.occurredTo/],
+      ['/export/incidents.csv?sort=LOUDEST', 400, /field must be one of the following values/],
+      ['/export/statements.csv?actor=Cozy%20Koala', 404, /ThreatActor "Cozy Koala" does not exist/],
+    ];
+    for (const [path, status, message] of cases) {
+      const response = await download(path);
+      expect({ path, status: response.status }).toEqual({ path, status });
+      const body = JSON.parse(response.text);
+      expect(body.error.message).toMatch(message);
+      expect(body.error.code).toBe(status === 404 ? 'NOT_FOUND' : 'BAD_USER_INPUT');
+    }
+  });
+});
