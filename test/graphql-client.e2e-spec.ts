@@ -8,14 +8,13 @@ import { TestApp, startTestApp } from './support/test-app';
 describe('a GraphQL client (urql) against the API', () => {
   let t: TestApp;
   let url: string;
-  /** Writing needs an account's token once accounts exist; the test app hands one out when it has it. */
+  /** Writing needs an account's token: the test app's admin token (t.token). */
   let authorization: Record<string, string>;
 
   beforeAll(async () => {
     t = await startTestApp({ seed: true });
     url = `${(await t.app.getUrl()).replace('[::1]', '127.0.0.1')}/graphql`;
-    const token = (t as TestApp & { adminToken?: string }).adminToken;
-    authorization = token ? { authorization: `Bearer ${token}` } : {};
+    authorization = { authorization: `Bearer ${t.token}` };
   });
   afterAll(async () => t?.close());
 
