@@ -160,9 +160,8 @@ describe('EuRepoC import: the real files, after the seed and the MISP/ATT&CK cat
     const ids = new Set(ATTRIBUTIONS.flatMap((r) => [...r.attributed_initiator.matchAll(/\bG\d{4}\b/g)].map((m) => m[0])));
     const owners = await ds.query(`SELECT external_id, count(DISTINCT actor_id)::int AS n FROM actor_external_id WHERE external_id = ANY($1) GROUP BY 1`, [[...ids]]);
     expect(owners.every((o: { n: number }) => o.n === 1)).toBe(true);
-    // Known gap (see docs/eurepoc.md): G0001 (Axiom), listed by MISP under APT17 and by EuRepoC beside an umbrella, ends up with no actor.
-    const unheld = [...ids].filter((g) => !owners.some((o: { external_id: string }) => o.external_id === g));
-    expect(unheld).toEqual(['G0001']);
+    // Every id EuRepoC names is held by an actor (a string in conflict would have been reported, and none of these is).
+    expect(owners.map((o: { external_id: string }) => o.external_id).sort()).toEqual([...ids].sort());
     // The attributions whose record names G0007 all accuse the actor holding G0007.
     const accused = await ds.query(`SELECT DISTINCT a.actor_id::text FROM attribution a JOIN citation c ON c.attribution_id = a.id
       JOIN dataset_record r ON r.id = c.dataset_record_id WHERE r.fields->>'attributed_initiator' ~ 'G0007'`);

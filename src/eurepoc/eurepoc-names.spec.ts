@@ -13,6 +13,12 @@ describe('EuRepoC actor strings', () => {
       .toMatchObject({ names: ['APT41', 'BARIUM'], parents: ['Chengdu 404 Network Technology'], umbrella: 'Winnti Umbrella/G0044' });
   });
 
+  it('read an umbrella after a no-break space', () => {
+    expect(parseActorString('Axiom/APT17/G0001 (MSS, Jinan Bureau)\u00a0< Winnti Umbrella/G0044 ')).toMatchObject({
+      names: ['Axiom', 'APT17'], attackIds: ['G0001'], parents: ['MSS', 'Jinan Bureau'], umbrella: 'Winnti Umbrella/G0044',
+    });
+  });
+
   it('keep a parenthesis that is part of a name, and refuse placeholders', () => {
     expect(parseActorString('NoName057(16)')).toMatchObject({ names: ['NoName057(16)'], parents: [] });
     expect(parseActorString('Ministry of Intelligence and Security (MOIS; Iran)')).toMatchObject({

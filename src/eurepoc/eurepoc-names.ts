@@ -57,7 +57,8 @@ function splitTopLevel(text: string, separator: string): string[] {
 }
 
 export function parseActorString(cell: string): ActorString | null {
-  const text = value(cell);
+  // Some cells use no-break spaces ("(MSS, Jinan Bureau)\u00a0< Winnti Umbrella"): any whitespace counts as one space.
+  const text = value(cell)?.replace(/\s+/gu, ' ') ?? null;
   if (!text) return null;
   const [main, umbrella = null] = splitTopLevel(text, ' < ');
   // A trailing parenthesis holds the parents only after a list of names ("…/G0034 (GRU, …)"); otherwise it is
