@@ -181,6 +181,7 @@ describe('PUBLIC_READ off: every read needs an account', () => {
     const read = `{ incidents(first: 1) { totalCount } }`;
     expectError(await t.anonymous.gql(read), 'UNAUTHENTICATED', /Reading needs an account on this server \(PUBLIC_READ is off\)/);
     expectError(await t.anonymous.gql(`{ __typename }`), 'UNAUTHENTICATED', /PUBLIC_READ is off/);
+    expectError(await t.anonymous.gql(`mutation { __typename }`), 'UNAUTHENTICATED', /PUBLIC_READ is off/);
     expect((await (await t.as(Role.Reader)).data(read)).incidents.totalCount).toBe(0);
     expectError(await (await t.as(Role.Reader)).gql(`mutation { createCampaign(input: { name: "Nope" }) { id } }`), 'FORBIDDEN', /needs the contributor role/);
   });

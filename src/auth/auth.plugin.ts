@@ -46,7 +46,8 @@ export class AuthPlugin implements ApolloServerPlugin<AuthContext> {
         if (change) change.account = account;
         if (operation?.operation === 'mutation') {
           for (const name of rootFields(operation.selectionSet, document)) checkMutation(name, account);
-        } else if (!account && !options.publicRead) {
+        }
+        if (!account && !options.publicRead) {
           throw unauthenticated('Reading needs an account on this server (PUBLIC_READ is off): send Authorization: Bearer <token>');
         }
       },
