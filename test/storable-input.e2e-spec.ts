@@ -15,10 +15,12 @@ const LONE_SURROGATE = 'half of an emoji: \ud83d';
 /** Words PostgreSQL uses in its own messages; none may reach a client. */
 const POSTGRES_TEXT = /violates|constraint "|Key \(|syntax for type|out of range for type|invalid byte sequence|relation "|SQL|pg_|is not present in table/;
 
+/** One application with the default settings for the suites below that need no others. */
+let t: TestApp;
+beforeAll(async () => (t = await startTestApp()));
+afterAll(() => t.close());
+
 describe('text inputs and filters: NUL, lone surrogates and out-of-range dates are refused, naming the field', () => {
-  let t: TestApp;
-  beforeAll(async () => (t = await startTestApp()));
-  afterAll(() => t.close());
 
   const createIncidentWith = (input: Record<string, unknown>) =>
     t.gql(`mutation ($input: CreateIncidentInput!) { createIncident(input: $input) { id title } }`, { input });
@@ -117,9 +119,6 @@ describe('text inputs and filters: NUL, lone surrogates and out-of-range dates a
 });
 
 describe('database errors reach a client in the project\'s words only', () => {
-  let t: TestApp;
-  beforeAll(async () => (t = await startTestApp()));
-  afterAll(() => t.close());
 
   /** The error PostgreSQL raises for `sql`, as the API's data source sees it. */
   async function databaseError(sql: string, params: unknown[] = []): Promise<QueryFailedError> {
