@@ -169,8 +169,8 @@ describe('Person mutations', () => {
     });
     expect((await lookup(person.id)).data.person).toEqual(person);
 
-    const people = await t.data(`query ($id: ID!) { organization(id: $id) { people { id } } }`, { id: organization.id });
-    expect(people.organization.people).toEqual([{ id: person.id }]);
+    const people = await t.data(`query ($id: ID!) { organization(id: $id) { people { nodes { id } } } }`, { id: organization.id });
+    expect(people.organization.people.nodes).toEqual([{ id: person.id }]);
   });
 
   it('update: left-out fields keep their value, explicit null clears an optional field', async () => {

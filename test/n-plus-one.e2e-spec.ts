@@ -48,6 +48,7 @@ const CONNECTIONS_QUERY = `query ($after: String) {
       statements { totalCount nodes { stance } }
       attributionsMade { totalCount nodes { confidence } }
       targetedIn { totalCount nodes { incident { title } } }
+      people { totalCount nodes { name } }
     }
   }
   people(first: 200) { nodes { statements { totalCount nodes { stance } } attributionsMade { nodes { confidence } } } }
@@ -188,6 +189,7 @@ describe('no N+1: one nested GraphQL request costs the same number of SQL statem
     expect(large.data.threatActors.nodes.length).toBeGreaterThan(small.data.threatActors.nodes.length);
     expect(large.data.campaigns.nodes.find((c: any) => c.incidents.totalCount === 100).incidents.nodes).toHaveLength(20);
     expect(large.data.people.nodes.every((p: any) => p.statements.totalCount === 1 && p.attributionsMade.nodes.length === 0)).toBe(true);
+    expect(large.data.organizations.nodes.every((o: any) => o.people.totalCount === 1 && o.people.nodes.length === 1)).toBe(true);
 
     // Compared by statement kind (its first 60 characters), so that a failure shows which one multiplied.
     const kinds = (sql: string[]) => sql.map((q) => q.replace(/\s+/g, ' ').slice(0, 60)).sort();

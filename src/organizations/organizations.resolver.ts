@@ -3,7 +3,6 @@ import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
-import { Person } from '../people/person.entity';
 import { Organization } from './organization.entity';
 import { CreateOrganizationInput, OrganizationFilter, UpdateOrganizationInput } from './organization.inputs';
 import { OrganizationService } from './organization.service';
@@ -46,10 +45,5 @@ export class OrganizationsResolver {
   @ResolveField(() => Country, { nullable: true })
   country(@Parent() organization: Organization, @Context('loaders') loaders: RequestLoaders) {
     return organization.countryCode ? loaders.one(Country, 'code').load(organization.countryCode) : null;
-  }
-
-  @ResolveField(() => [Person])
-  people(@Parent() organization: Organization, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(Person, 'organizationId', { name: 'ASC' }).load(organization.id);
   }
 }

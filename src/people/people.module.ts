@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { PeopleResolver } from './people.resolver';
+import { OrganizationPeopleResolver, PeopleResolver } from './people.resolver';
 import { PersonService } from './person.service';
 
-@Module({ providers: [PersonService, PeopleResolver], exports: [PersonService] })
+@Module({ providers: [PersonService, PeopleResolver, OrganizationPeopleResolver], exports: [PersonService] })
 export class PeopleModule {}

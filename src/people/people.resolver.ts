@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Connection, PageArgs } from '../common/pagination';
+import { Connection, PageArgs, pageKey } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
@@ -51,5 +51,16 @@ export class PeopleResolver {
   @ResolveField(() => Country, { nullable: true })
   country(@Parent() person: Person, @Context('loaders') loaders: RequestLoaders) {
     return person.countryCode ? loaders.one(Country, 'code').load(person.countryCode) : null;
+  }
+}
+
+/** Organization.people, paged (here, beside the service that reads people). */
+@Resolver(() => Organization)
+export class OrganizationPeopleResolver {
+  constructor(private readonly personService: PersonService) {}
+
+  @ResolveField(() => PersonConnection, { description: 'The people of this organization, by name.' })
+  people(@Parent() organization: Organization, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.custom(pageKey('organization.people', page), (ids) => this.personService.pagesOfOrganizations(ids, page)).load(organization.id);
   }
 }

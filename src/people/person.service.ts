@@ -3,11 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BadUserInputError } from '../common/errors';
 import { assignDefined, cleanText, escapeLike, findOrFail } from '../common/lookups';
-import { Page, PageArgs, SortDirection, paginate } from '../common/pagination';
+import { Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
 import { optionalCountryCode, requireCountryCode } from '../countries/country.service';
 import { Organization } from '../organizations/organization.entity';
 import { Person } from './person.entity';
 import { CreatePersonInput, PersonFilter, UpdatePersonInput } from './person.inputs';
+
+const BY_NAME = { expressions: ['lower(person.name)'], direction: SortDirection.ASC };
 
 @Injectable()
 export class PersonService {
@@ -25,7 +27,13 @@ export class PersonService {
     if (filter?.country) {
       query.andWhere('person.countryCode = :country', { country: requireCountryCode(filter.country, 'filter.country') });
     }
-    return paginate(query, { expressions: ['lower(person.name)'], direction: SortDirection.ASC }, page);
+    return paginate(query, BY_NAME, page);
+  }
+
+  /** For each organization, a page of its people by name (batched). */
+  pagesOfOrganizations(organizationIds: readonly string[], page: PageArgs): Promise<Page<Person>[]> {
+    const query = this.dataSource.getRepository(Person).createQueryBuilder('person');
+    return paginateEach(query, 'person.organization_id', organizationIds, BY_NAME, page);
   }
 
   async create(input: CreatePersonInput): Promise<Person> {
