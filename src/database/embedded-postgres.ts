@@ -204,9 +204,11 @@ function runInitdb(binaries: Binaries, dataDir: string, password: string, runAs:
 }
 
 /** Asks until PostgreSQL answers as the server of this folder, or its process ends. */
-async function waitReady(child: ChildProcess, port: number, dataDir: string, password: string, logPath: string): Promise<void> {
+async function waitReady(child: ChildProcess, spawnError: () => Error | undefined, port: number, dataDir: string, password: string, logPath: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
+    const failed = spawnError();
+    if (failed) throw new EmbeddedPostgresError(`could not run ${failed.message.replace(/^spawn /, '')}`);
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new EmbeddedPostgresError(`the embedded PostgreSQL did not start: ${failureOf(logPath, port)}`);
     }
@@ -300,10 +302,11 @@ export async function startEmbeddedPostgres(options: {
       detached: true,
     });
     closeSync(logFd);
-    child.on('error', () => undefined); // reported by waitReady through exitCode
+    let spawnError: Error | undefined;
+    child.on('error', (error) => (spawnError = error)); // e.g. EACCES: reported by waitReady
     process.once('exit', onExit);
     try {
-      await waitReady(child, options.port, dataDir, password, logPath);
+      await waitReady(child, () => spawnError, options.port, dataDir, password, logPath);
     } catch (error) {
       if ((error as { code?: string }).code !== '28P01') throw error;
       if (password !== LEGACY_PASSWORD) {
