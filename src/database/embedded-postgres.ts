@@ -238,6 +238,23 @@ async function query(port: number, password: string, sql: string, params: unknow
   }
 }
 
+/**
+ * PostgreSQL runs detached, so a Ctrl-C does not reach it: a caller with no signal handling
+ * of its own (the seed and import commands, the test setup, the benchmark) gets it stopped
+ * on SIGINT/SIGTERM/SIGHUP, and then the signal's usual effect. main.ts handles its own.
+ */
+function stopOnSignals(stop: () => Promise<void>): () => void {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  if (signals.some((signal) => process.listenerCount(signal) > 0)) return () => undefined;
+  const remove = () => signals.forEach((signal) => process.removeListener(signal, handler));
+  const handler = (signal: NodeJS.Signals) => {
+    remove();
+    void stop().finally(() => process.kill(process.pid, signal));
+  };
+  signals.forEach((signal) => process.once(signal, handler));
+  return remove;
+}
+
 function newPassword(): string {
   return randomBytes(24).toString('base64url');
 }
@@ -333,17 +350,20 @@ export async function startEmbeddedPostgres(options: {
   }
 
   let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    forgetSignals();
+    await stopChild();
+    process.removeListener('exit', onExit);
+    unlock();
+    if (options.persistent === false) rmSync(dataDir, { recursive: true, force: true });
+  };
+  const forgetSignals = stopOnSignals(stop);
   return {
     url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${DATABASE}`,
     created,
     pid: child.pid!,
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      await stopChild();
-      process.removeListener('exit', onExit);
-      unlock();
-      if (options.persistent === false) rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
