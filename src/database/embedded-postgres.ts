@@ -312,7 +312,8 @@ export async function startEmbeddedPostgres(options: {
     await stopLeftBehind(dataDir, log);
     const logPath = join(dataDir, LOG_FILE);
     const logFd = openSync(logPath, 'w', 0o644);
-    child = spawn(binaries.postgres, ['-D', dataDir, '-p', String(options.port)], {
+    // 127.0.0.1 only (the URL's host): a taken port then fails the start instead of a half-bound server.
+    child = spawn(binaries.postgres, ['-D', dataDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1'], {
       ...runAs,
       env: { ...process.env, LC_MESSAGES: 'C' },
       stdio: ['ignore', logFd, logFd],
