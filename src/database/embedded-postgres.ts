@@ -174,7 +174,7 @@ async function stopLeftBehind(dataDir: string, log: (line: string) => void): Pro
 /** The lines of PostgreSQL's log that say why it stopped. */
 function failureOf(logPath: string, port: number): string {
   const lines = existsSync(logPath) ? readFileSync(logPath, 'utf8').split('\n') : [];
-  const cause = lines.filter((l) => /FATAL|PANIC|could not|error/i.test(l)).map((l) => l.replace(/^.*?(LOG|FATAL|PANIC|ERROR):\s+/, ''));
+  const cause = lines.filter((l) => /FATAL|PANIC|could not|error/i.test(l)).map((l) => l.replace(/^.*?(LOG|FATAL|PANIC|ERROR|WARNING|HINT|DETAIL):\s+/, ''));
   const text = cause.slice(-3).join('; ') || lines.filter(Boolean).slice(-1)[0] || 'no output';
   const hint = /already in use/i.test(text) ? ` (port ${port} is taken: set EMBEDDED_PG_PORT to a free port)` : '';
   return `${text}${hint} (full log: ${logPath})`;
