@@ -1,14 +1,11 @@
 import 'reflect-metadata';
-import { INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { Server } from 'node:http';
-import { DataSource } from 'typeorm';
-import { createApp } from './app';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { DatabaseUnreachableError, checkConnection } from './database/check-connection';
 import { EmbeddedPostgresError, RunningPostgres, startEmbeddedPostgres } from './database/embedded-postgres';
 import { drainServer, trackRequests } from './lifecycle/shutdown';
 import { createLogger } from './observability/logger';
-import { seedIfEmpty } from './seed/seed';
 
 /**
  * Starts the API (and an embedded PostgreSQL when DATABASE_URL is unset). SIGTERM and
@@ -57,6 +54,11 @@ async function main(config: AppConfig): Promise<void> {
     }
     if (stopping) return;
     await checkConnection(databaseUrl);
+    // Loaded here, not at the top: a bad setting or database is reported before the seconds
+    // that loading Nest, Apollo and TypeORM takes (require: this file is CommonJS).
+    const { createApp } = require('./app') as typeof import('./app');
+    const { seedIfEmpty } = require('./seed/seed') as typeof import('./seed/seed');
+    const { DataSource } = require('typeorm') as typeof import('typeorm');
     app = await createApp({
       databaseUrl,
       exposeErrors: config.exposeErrors,

@@ -1,12 +1,12 @@
 import { INestApplication } from '@nestjs/common';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createApp } from '../src/app';
-import { RunningPostgres, startEmbeddedPostgres, PASSWORD_FILE } from '../src/database/embedded-postgres';
+import { EmbeddedPostgresError, PASSWORD_FILE, RunningPostgres, startEmbeddedPostgres } from '../src/database/embedded-postgres';
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -187,5 +187,25 @@ describe('database outage', () => {
     const old = new Client({ host: '127.0.0.1', port: pgPort, user: 'postgres', password: 'postgres', database: 'postgres' });
     old.on('error', () => undefined);
     await expect(old.connect()).rejects.toMatchObject({ code: '28P01' });
+  }, 60_000);
+
+  it('a start that fails names its cause in one line (here: the port is taken)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'attribution-tracker-port-'));
+    chmodSync(folder, 0o755);
+    const taken = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => taken.once('listening', r));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const failure = await startEmbeddedPostgres({ dataDir: join(folder, 'pg'), port }).then(
+        () => new Error('started'),
+        (error: Error) => error,
+      );
+      expect(failure).toBeInstanceOf(EmbeddedPostgresError);
+      expect(failure.message.split('\n')).toHaveLength(1);
+      expect(failure.message).toMatch(new RegExp(`^the embedded PostgreSQL did not start: .*Address already in use.*\\(port ${port} is taken: set EMBEDDED_PG_PORT to a free port\\)`));
+    } finally {
+      taken.close();
+      rmSync(folder, { recursive: true, force: true });
+    }
   }, 60_000);
 });

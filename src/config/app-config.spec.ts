@@ -8,6 +8,11 @@ describe('configuration, validated at start-up', () => {
     expect(config.embeddedPostgres.dataDir).toMatch(/\.data\/postgres$/);
   });
 
+  it('shuts down within 8 s by default and logs at info; both can be set', () => {
+    expect(loadConfig({})).toMatchObject({ shutdownGraceMs: 8_000, logLevel: 'info' });
+    expect(loadConfig({ SHUTDOWN_GRACE_MS: '20000', LOG_LEVEL: 'WARN' })).toMatchObject({ shutdownGraceMs: 20_000, logLevel: 'warn' });
+  });
+
   it('uses DATABASE_URL and then does not seed unless asked', () => {
     const url = 'postgres://postgres@127.0.0.1:5432/attribution';
     expect(loadConfig({ DATABASE_URL: url })).toMatchObject({ databaseUrl: url, seedOnStart: false });
@@ -26,6 +31,8 @@ describe('configuration, validated at start-up', () => {
     [{ PORT: '70000' }, 'PORT must be a whole number from 0 to 65535, got "70000"'],
     [{ SEED_ON_START: 'maybe' }, 'SEED_ON_START must be true or false, got "maybe"'],
     [{ EMBEDDED_PG_PORT: '80' }, 'EMBEDDED_PG_PORT must be a whole number from 1024 to 65535, got "80"'],
+    [{ SHUTDOWN_GRACE_MS: '-1' }, 'SHUTDOWN_GRACE_MS must be a whole number from 0 to 600000, got "-1"'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
   ])('rejects %j with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

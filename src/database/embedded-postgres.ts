@@ -174,7 +174,7 @@ async function stopLeftBehind(dataDir: string, log: (line: string) => void): Pro
 /** The lines of PostgreSQL's log that say why it stopped. */
 function failureOf(logPath: string, port: number): string {
   const lines = existsSync(logPath) ? readFileSync(logPath, 'utf8').split('\n') : [];
-  const cause = lines.filter((l) => /FATAL|PANIC|could not|error/i.test(l)).map((l) => l.replace(/^.*?(LOG|FATAL|PANIC|ERROR):\s+/, ''));
+  const cause = lines.filter((l) => /FATAL|PANIC|could not|error/i.test(l)).map((l) => l.replace(/^.*?(LOG|FATAL|PANIC|ERROR|WARNING|HINT|DETAIL):\s+/, ''));
   const text = cause.slice(-3).join('; ') || lines.filter(Boolean).slice(-1)[0] || 'no output';
   const hint = /already in use/i.test(text) ? ` (port ${port} is taken: set EMBEDDED_PG_PORT to a free port)` : '';
   return `${text}${hint} (full log: ${logPath})`;
@@ -204,9 +204,11 @@ function runInitdb(binaries: Binaries, dataDir: string, password: string, runAs:
 }
 
 /** Asks until PostgreSQL answers as the server of this folder, or its process ends. */
-async function waitReady(child: ChildProcess, port: number, dataDir: string, password: string, logPath: string): Promise<void> {
+async function waitReady(child: ChildProcess, spawnError: () => Error | undefined, port: number, dataDir: string, password: string, logPath: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
+    const failed = spawnError();
+    if (failed) throw new EmbeddedPostgresError(`could not run ${failed.message.replace(/^spawn /, '')}`);
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new EmbeddedPostgresError(`the embedded PostgreSQL did not start: ${failureOf(logPath, port)}`);
     }
@@ -234,6 +236,23 @@ async function query(port: number, password: string, sql: string, params: unknow
   } finally {
     await client.end();
   }
+}
+
+/**
+ * PostgreSQL runs detached, so a Ctrl-C does not reach it: a caller with no signal handling
+ * of its own (the seed and import commands, the test setup, the benchmark) gets it stopped
+ * on SIGINT/SIGTERM/SIGHUP, and then the signal's usual effect. main.ts handles its own.
+ */
+function stopOnSignals(stop: () => Promise<void>): () => void {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  if (signals.some((signal) => process.listenerCount(signal) > 0)) return () => undefined;
+  const remove = () => signals.forEach((signal) => process.removeListener(signal, handler));
+  const handler = (signal: NodeJS.Signals) => {
+    remove();
+    void stop().finally(() => process.kill(process.pid, signal));
+  };
+  signals.forEach((signal) => process.once(signal, handler));
+  return remove;
 }
 
 function newPassword(): string {
@@ -293,17 +312,19 @@ export async function startEmbeddedPostgres(options: {
     await stopLeftBehind(dataDir, log);
     const logPath = join(dataDir, LOG_FILE);
     const logFd = openSync(logPath, 'w', 0o644);
-    child = spawn(binaries.postgres, ['-D', dataDir, '-p', String(options.port)], {
+    // 127.0.0.1 only (the URL's host): a taken port then fails the start instead of a half-bound server.
+    child = spawn(binaries.postgres, ['-D', dataDir, '-p', String(options.port), '-c', 'listen_addresses=127.0.0.1'], {
       ...runAs,
       env: { ...process.env, LC_MESSAGES: 'C' },
       stdio: ['ignore', logFd, logFd],
       detached: true,
     });
     closeSync(logFd);
-    child.on('error', () => undefined); // reported by waitReady through exitCode
+    let spawnError: Error | undefined;
+    child.on('error', (error) => (spawnError = error)); // e.g. EACCES: reported by waitReady
     process.once('exit', onExit);
     try {
-      await waitReady(child, options.port, dataDir, password, logPath);
+      await waitReady(child, () => spawnError, options.port, dataDir, password, logPath);
     } catch (error) {
       if ((error as { code?: string }).code !== '28P01') throw error;
       if (password !== LEGACY_PASSWORD) {
@@ -330,17 +351,20 @@ export async function startEmbeddedPostgres(options: {
   }
 
   let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    forgetSignals();
+    await stopChild();
+    process.removeListener('exit', onExit);
+    unlock();
+    if (options.persistent === false) rmSync(dataDir, { recursive: true, force: true });
+  };
+  const forgetSignals = stopOnSignals(stop);
   return {
     url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${options.port}/${DATABASE}`,
     created,
     pid: child.pid!,
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      await stopChild();
-      process.removeListener('exit', onExit);
-      unlock();
-      if (options.persistent === false) rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
