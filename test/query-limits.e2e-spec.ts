@@ -9,11 +9,16 @@ import { ErrorCode, fromDatabaseError } from '../src/common/errors';
 import { countRows, createCampaign, createIncident } from './mutations-helpers';
 import { GraphQLResponse, TestApp, errorCodes, startTestApp } from './support/test-app';
 
-/** incident → attributions → actor → incidents → … down to `depth` levels (the leaf `id` counts as one). */
-function cycleQuery(depth: number): string {
-  const cycle = ['attributions', 'actor', 'incidents'];
+/**
+ * incident → attributions → actor → incidents → … (both lists are connections, so each goes
+ * through its page's `nodes`) down to `depth` levels; the leaf `id` counts as one. With
+ * `pageSize`, every connection asks for that many rows.
+ */
+function cycleQuery(depth: number, pageSize?: number): string {
+  const page = pageSize ? `(first: ${pageSize})` : '';
+  const cycle = [`attributions${page}`, 'nodes', 'actor', `incidents${page}`, 'nodes'];
   let query = '{ incident(id: "00000000-0000-0000-0000-000000000000") { id ';
-  for (let level = 2; level < depth; level += 1) query += `${cycle[(level - 2) % 3]} { `;
+  for (let level = 2; level < depth; level += 1) query += `${cycle[(level - 2) % cycle.length]} { `;
   return `${query}id${' }'.repeat(depth - 1)} }`;
 }
 
@@ -62,11 +67,20 @@ describe('query limits, with the default settings', () => {
     expect(growthMb).toBeLessThan(50);
   });
 
-  it('answers a short cycle; the same cycle at the depth limit is refused by its cost', async () => {
+  it('answers a short cycle; the same cycle at the depth limit with pages of 50 is refused by its cost', async () => {
     // The id names no incident: NOT_FOUND shows the query got past the limits and ran.
-    expect(errorCodes(await t.gql(cycleQuery(8)))).toEqual([ErrorCode.NotFound]);
-    // Seven plain lists of an assumed 10 rows each: 10^7 times the leaf.
-    expectRefused(await t.gql(cycleQuery(12)), ErrorCode.QueryTooCostly, /^cost \d+ exceeds the limit of 500000/);
+    expect(errorCodes(await t.gql(cycleQuery(9)))).toEqual([ErrorCode.NotFound]);
+    // At the depth limit with the default page size (20): four connections, 20^4 leaves, under the limit.
+    expect(errorCodes(await t.gql(cycleQuery(12)))).toEqual([ErrorCode.NotFound]);
+    // Pages of 50: a connection costs 1 + 50 × its page, `nodes` and `actor` 1 + their child;
+    // folded from the leaf `id` up to `incident { id … }`.
+    const levels = ['attributions', 'nodes', 'actor', 'incidents', 'nodes', 'attributions', 'nodes', 'actor', 'incidents', 'nodes'];
+    let cost = 1;
+    for (const field of [...levels].reverse()) cost = 1 + (field === 'attributions' || field === 'incidents' ? 50 : 1) * cost;
+    cost = 1 + (1 + cost);
+    const refused = await t.gql(cycleQuery(12, 50));
+    expectRefused(refused, ErrorCode.QueryTooCostly, new RegExp(`^cost ${cost} exceeds the limit of 500000`));
+    expect(refused.errors![0].extensions).toMatchObject({ limit: 500_000, actual: cost });
   });
 
   it('refuses 1,000 aliased search calls while parsing (token limit), and 31 by the alias limit', async () => {
@@ -99,27 +113,29 @@ describe('query limits, with the default settings', () => {
   });
 
   it('costs a list its page size times its children, with the page size from variables too', async () => {
-    const nested = `query ($n: Int) { incidents(first: $n) { nodes { attributions { actor { incidents {
-      attributions { actor { incidents { title } } } } } } } } }`;
-    // Each field costs 1 plus its children times how often they resolve: `first` for the paged
-    // list, 10 (COST_LIST_SIZE) for the plain lists (attributions, incidents).
-    const cost = (n: number) => 1 + n * (1 + (1 + 10 * (1 + (1 + 10 * (1 + 10 * (1 + (1 + 10 * 1)))))));
-    const refused = await t.gql(nested, { n: 200 });
-    expectRefused(refused, ErrorCode.QueryTooCostly, new RegExp(`^cost ${cost(200)} exceeds the limit of 500000`));
-    expect(refused.errors![0].extensions).toMatchObject({ limit: 500_000, actual: cost(200) });
-    expect((await t.gql(nested, { n: 5 })).errors).toBeUndefined();
-    // Left out, `first` is the schema's default page size (20): 242441, under the limit.
-    expect(cost(20)).toBeLessThan(500_000);
-    expect((await t.gql(nested.replace('($n: Int)', '').replace('(first: $n)', ''))).errors).toBeUndefined();
-    expect((await t.gql(nested, { n: 50 })).errors?.[0].extensions?.actual).toBe(cost(50));
+    const nested = `query ($n: Int, $m: Int) { incidents(first: $n) { nodes { attributions(first: $m) { nodes {
+      actor { incidents(first: $m) { nodes { title } } } } } } } }`;
+    // Each field costs 1 plus its children times how often they resolve: `first` for a
+    // connection (20 when left out), once for its page's `nodes`, once for a single object.
+    // From the leaf up: nodes { title } 2; incidents(m) 1 + 2m; actor 2 + 2m; nodes 3 + 2m;
+    // attributions(m) 1 + m(3 + 2m); nodes 2 + m(3 + 2m); incidents(n) 1 + n(2 + m(3 + 2m)).
+    const cost = (n: number, m: number) => 1 + n * (2 + m * (3 + 2 * m));
+    const refused = await t.gql(nested, { n: 200, m: 50 });
+    expectRefused(refused, ErrorCode.QueryTooCostly, new RegExp(`^cost ${cost(200, 50)} exceeds the limit of 500000`));
+    expect(refused.errors![0].extensions).toMatchObject({ limit: 500_000, actual: cost(200, 50) });
+    expect((await t.gql(nested, { n: 5, m: 50 })).errors).toBeUndefined();
+    // Left out, `first` is the default page size (20): under the limit.
+    expect(cost(20, 20)).toBeLessThan(500_000);
+    expect((await t.gql(nested.replace('($n: Int, $m: Int)', '').replace(/\(first: \$[nm]\)/g, ''))).errors).toBeUndefined();
+    expect((await t.gql(nested, { n: 200, m: 60 })).errors?.[0].extensions?.actual).toBe(cost(200, 60));
   });
 
   it('lets the dashboard-sized queries through (200 incidents with their claims)', async () => {
     const campaign = await createCampaign(t);
     await createIncident(t, { campaignId: campaign.id });
     const res = await t.gql(`{ incidents(first: 200) { totalCount nodes { id title campaign { name }
-      targets { role organization { name country { code } } } attributions { confidence actor { name parent { name } } }
-      statements { quote } } } }`);
+      targets { role organization { name country { code } } } attributions { nodes { confidence actor { name parent { name } } } }
+      statements { nodes { quote } } } } }`);
     expect(res.errors).toBeUndefined();
     expect(res.data.incidents.totalCount).toBeGreaterThan(0);
   });
@@ -228,7 +244,7 @@ describe('request time limit (REQUEST_TIMEOUT_MS)', () => {
 
   it('stops resolving fields once the time is spent, with one QUERY_TIMEOUT error', async () => {
     await t.dataSource.query(`INSERT INTO incident (title) SELECT 'Slow ' || i FROM generate_series(1, 50) AS i`);
-    const res = await t.gql(`{ incidents(first: 50) { nodes { id title attributions { id } } } }`);
+    const res = await t.gql(`{ incidents(first: 50) { nodes { id title attributions { nodes { id } } } } }`);
     expect(res.status).toBe(200);
     expect(res.data).toBeNull();
     expect(errorCodes(res)).toEqual([ErrorCode.QueryTimeout]);

@@ -2,6 +2,7 @@ import {
   DocumentNode, GraphQLError, GraphQLField, GraphQLSchema, getNamedType, getNullableType, isListType, isObjectType,
 } from 'graphql';
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
+import { DEFAULT_PAGE_SIZE } from '../common/pagination';
 
 const PAGE_ARGUMENTS = ['first', 'last'];
 
@@ -28,7 +29,8 @@ function pageContainers(schema: GraphQLSchema): Set<string> {
 /**
  * The cost of one field: 1, plus its children's cost times how many times they are
  * resolved. A field that takes `first`/`last` resolves its children that many times (the
- * schema's default page size when left out); any other list is assumed `listSize` long.
+ * default page size when left out, as paginate applies it); any other list is assumed
+ * `listSize` long.
  * Introspection fields are free: they are bounded by the schema, not by the data.
  */
 export function pageSizeEstimator(schema: GraphQLSchema, listSize: number): ComplexityEstimator {
@@ -38,7 +40,7 @@ export function pageSizeEstimator(schema: GraphQLSchema, listSize: number): Comp
     let times = 1;
     if (takesPageSize(field)) {
       const sizes = PAGE_ARGUMENTS.map((name) => args[name]).filter((size): size is number => typeof size === 'number');
-      times = sizes.length ? Math.max(...sizes) : listSize;
+      times = sizes.length ? Math.max(...sizes) : DEFAULT_PAGE_SIZE;
     } else if (isListType(getNullableType(field.type)) && !containers.has(type.name)) {
       times = listSize;
     }
