@@ -84,6 +84,17 @@ export class PublicRecord1764500000000 implements MigrationInterface {
       coalesce(organization_id::text, person_id::text, country_code, lower(region), ''),
       lower(coalesce(sector, '')), lower(coalesce(kind, '')), lower(coalesce(name, '')))`);
 
+    // A dataset codes claims by their kind and country even when it names no attributing party
+    // ("Attribution by receiver government / state entity"); the coding is kept verbatim beside the enums.
+    await q.query(`ALTER TABLE attribution
+      ADD COLUMN attributing_country_code char(2) CONSTRAINT attribution_attributing_country_fk REFERENCES country(code),
+      ADD COLUMN coded_type text,
+      ADD COLUMN coded_basis text`);
+    await q.query(`CREATE INDEX attribution_attributing_country_idx ON attribution (attributing_country_code)`);
+    await q.query(`ALTER TABLE attribution DROP CONSTRAINT attribution_party`);
+    await q.query(`ALTER TABLE attribution ADD CONSTRAINT attribution_party CHECK (
+      num_nonnulls(attributed_by_organization_id, attributed_by_person_id) >= 1 OR coded_basis IS NOT NULL)`);
+
     await q.query(`CREATE TABLE response (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
       responder_organization_id uuid CONSTRAINT response_responder_organization_fk REFERENCES organization(id) ON DELETE RESTRICT,
@@ -146,6 +157,11 @@ export class PublicRecord1764500000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE citation`);
     await q.query(`DROP TABLE response`);
+    await q.query(`DELETE FROM attribution WHERE num_nonnulls(attributed_by_organization_id, attributed_by_person_id) = 0`);
+    await q.query(`ALTER TABLE attribution DROP CONSTRAINT attribution_party`);
+    await q.query(`ALTER TABLE attribution ADD CONSTRAINT attribution_party CHECK (
+      num_nonnulls(attributed_by_organization_id, attributed_by_person_id) >= 1)`);
+    await q.query(`ALTER TABLE attribution DROP COLUMN attributing_country_code, DROP COLUMN coded_type, DROP COLUMN coded_basis`);
     await q.query(`DELETE FROM incident_target WHERE num_nonnulls(organization_id, person_id, country_code, sector) <> 1`);
     await q.query(`DROP INDEX incident_target_unique`);
     await q.query(`ALTER TABLE incident_target DROP CONSTRAINT incident_target_exactly_one`);

@@ -94,12 +94,15 @@ export async function cite(t: TestApp, words: string): Promise<{ sourceArticleId
 
 /** Creates a statement; without `sources`, it cites a new article that reports its words. */
 export async function createStatement(t: TestApp, input: Record<string, unknown>): Promise<{ id: string }> {
-  const quote = input.quote === undefined && input.summary === undefined ? uniqueName('Quote') : input.quote;
-  const words = String(quote ?? input.summary);
+  // Without words of its own, a statement gets a quote of its new article; citing given articles, a summary (a quote must be in them).
+  const untold = input.quote === undefined && input.summary === undefined;
+  const quote = untold && !input.sources ? uniqueName('Quote') : input.quote;
+  const summary = untold && input.sources ? uniqueName('Summary') : input.summary;
+  const words = String(quote ?? summary);
   const sources = input.sources ?? (await cite(t, words));
   const { createStatement } = await t.data(
     `mutation ($input: CreateStatementInput!) { createStatement(input: $input) { id } }`,
-    { input: { stance: 'ACCUSES', quote, ...input, sources } },
+    { input: { stance: 'ACCUSES', quote, summary, ...input, sources } },
   );
   return createStatement;
 }

@@ -603,9 +603,12 @@ describe('Statement mutations and links', () => {
     actor = await createActor(t, { name: 'APT28' });
     article = await createArticle(t, {
       url: 'https://example.org/statement',
-      body: 'The minister said: "Russia is behind this" on Tuesday. This was the first excerpt, and a better excerpt followed.',
+      // Quotes must be the article's words: the ones these tests record are in it.
+      body: 'The minister said: "Russia is behind this" on Tuesday. This was the first excerpt, and a better excerpt followed. '
+        + '"Based on the information we have, Russia is behind this." "Not us." "Careful." "Half-written statement" "Who said it?" '
+        + '"Original words" "Changed"',
     });
-    otherArticle = await createArticle(t, { body: 'Norway blames Russia for the attack on its parliament.' });
+    otherArticle = await createArticle(t, { body: 'Norway blames Russia for the attack on its parliament. "Original words", said the minister.' });
   });
 
   // Every statement cites the article that reports it.

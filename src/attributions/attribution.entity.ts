@@ -67,6 +67,21 @@ export class Attribution {
   @Column({ type: 'text', nullable: true })
   notes: string | null;
 
+  /** The attributing country as a dataset codes it (EuRepoC attributing_country); GraphQL: attributingCountry. */
+  @Column({ type: 'char', length: 2, nullable: true })
+  attributingCountryCode: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The type of attribution as the dataset coded it, verbatim ("Technical report (e.g., by IT-companies …)").' })
+  @Column({ type: 'text', nullable: true })
+  codedType: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The basis as the dataset coded it, verbatim ("Attribution by receiver government / state entity"); a dataset may code it without naming the party.',
+  })
+  @Column({ type: 'text', nullable: true })
+  codedBasis: string | null;
+
   @Field()
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -5,6 +5,7 @@ import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { Connection, PageArgs } from '../common/pagination';
 import { RequestLoaders } from '../common/request-loaders';
+import { Country } from '../countries/country.entity';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
 import { Person } from '../people/person.entity';
@@ -115,6 +116,11 @@ export class AttributionsResolver {
   @ResolveField(() => Person, { nullable: true })
   attributedByPerson(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
     return attribution.attributedByPersonId ? loaders.one(Person).load(attribution.attributedByPersonId) : null;
+  }
+
+  @ResolveField(() => Country, { nullable: true, description: 'The attributing country, as a dataset codes it.' })
+  attributingCountry(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
+    return attribution.attributingCountryCode ? loaders.one(Country, 'code').load(attribution.attributingCountryCode) : null;
   }
 
   @ResolveField(() => [Statement], { description: 'Statements in which the claim was made or denied.' })

@@ -16,7 +16,7 @@ const KINDS: Record<SearchHitType, { find: string; snippet: string }> = {
   [SearchHitType.SOURCE_ARTICLE]: {
     find: `SELECT 'SOURCE_ARTICLE' AS type, d.id, NULL::uuid AS alias_id, ${rankSql('d.search_vector', 'q.tsquery')} AS score
              FROM source_article d, q WHERE d.search_vector @@ q.tsquery`,
-    snippet: `SELECT ${headlineSql(`d.title || E'\\n' || coalesce(d.body, '')`, 'q.tsquery', true)} FROM source_article d, q WHERE d.id = hit.id`,
+    snippet: `SELECT ${headlineSql(`coalesce(d.title, d.url, '') || E'\\n' || coalesce(d.body, '')`, 'q.tsquery', true)} FROM source_article d, q WHERE d.id = hit.id`,
   },
   [SearchHitType.STATEMENT]: {
     find: `SELECT 'STATEMENT' AS type, d.id, NULL::uuid AS alias_id, ${rankSql('d.search_vector', 'q.tsquery')} AS score

@@ -13,7 +13,7 @@ export class SourceArticle {
   @Column({ type: 'text', nullable: true })
   url: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Null for an article reference that gives only its URL.' })
+  /** Null for an article reference that gives only its URL (GraphQL: title, which then shows the URL). */
   @Column({ type: 'text', nullable: true })
   title: string | null;
 

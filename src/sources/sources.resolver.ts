@@ -56,6 +56,18 @@ export class SourcesResolver {
     return this.articleService.delete(id, policy, caller);
   }
 
+  @ResolveField(() => String, {
+    description: 'The article\'s title; for an article reference that gives none, its URL (see hasTitle). Always present, as before references existed.',
+  })
+  title(@Parent() article: SourceArticle) {
+    return article.title ?? article.url ?? article.id;
+  }
+
+  @ResolveField(() => Boolean, { description: 'False when the source gives no title (title then shows the URL).' })
+  hasTitle(@Parent() article: SourceArticle) {
+    return article.title !== null;
+  }
+
   @ResolveField(() => Boolean, { description: 'False for an article reference: known by its URL (and what a record says of it), its text not held.' })
   retrieved(@Parent() article: SourceArticle) {
     return article.body !== null;

@@ -96,7 +96,6 @@ export class StatementService {
     return this.dataSource.transaction(async (manager) => {
       await this.assertSpeakersExist(manager, input.speakerPersonId, input.speakerOrganizationId);
       const sources = await this.citations.validate(manager, input.sources ?? []);
-      await this.citations.assertQuoted(manager, cleanText(input.quote), sources.map((c) => c.sourceArticleId));
       const statement = await manager.getRepository(Statement).save({
         speakerPersonId: input.speakerPersonId ?? null,
         speakerOrganizationId: input.speakerOrganizationId ?? null,
@@ -108,6 +107,8 @@ export class StatementService {
         stance: input.stance,
       });
       await this.replaceLinks(manager, statement.id, { ...input, sources }, caller);
+      // Last, so that unknown links are reported first; the transaction writes nothing if it fails.
+      await this.citations.assertQuoted(manager, statement.quote, sources.map((c) => c.sourceArticleId));
       return manager.getRepository(Statement).findOneByOrFail({ id: statement.id });
     });
   }
@@ -131,15 +132,14 @@ export class StatementService {
       }
       await this.assertSpeakersExist(manager, input.speakerPersonId, input.speakerOrganizationId);
       const sources = input.sources ? await this.citations.validate(manager, input.sources) : undefined;
-      if (input.quote !== undefined || sources) {
-        const articleIds = sources
-          ? sources.map((c) => c.sourceArticleId)
-          : (await manager.query(`SELECT source_article_id::text AS id FROM statement_source WHERE statement_id = $1`, [statement.id]))
-            .map((r: { id: string }) => r.id);
-        await this.citations.assertQuoted(manager, statement.quote, articleIds);
-      }
       await manager.getRepository(Statement).save(statement);
       await this.replaceLinks(manager, statement.id, { ...input, sources }, caller);
+      if (input.quote !== undefined || sources) {
+        const cited: { id: string }[] = await manager.query(
+          `SELECT source_article_id::text AS id FROM statement_source WHERE statement_id = $1`, [statement.id],
+        );
+        await this.citations.assertQuoted(manager, statement.quote, cited.map((r) => r.id));
+      }
       return statement;
     });
   }
