@@ -55,11 +55,17 @@ async function exportBench(url: string, log: (line: string) => void): Promise<vo
       }
     }
     const started = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     const written = await stixBundleWriter().writeBundle(sink, service.bundleId({}), counted());
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const quarters = [0.25, 0.5, 0.75, 1].map((q) => samples[Math.max(0, Math.ceil(samples.length * q) - 1)]).filter(Boolean);
     log(`STIX export: ${written.toLocaleString('en-US')} objects, ${mb(bytes)} in ${seconds.toFixed(2)} s = ` +
       `${Math.round(written / seconds).toLocaleString('en-US')} objects/s`);
+    // On a shared machine the wall clock counts other processes' time too; the exporter's own CPU time does not.
+    log(`  exporter CPU time ${cpuSeconds.toFixed(2)} s (${Math.round(written / cpuSeconds).toLocaleString('en-US')} objects per CPU-second); ` +
+      `load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${(await import('node:os')).cpus().length} cores`);
     log(`  heap: ${mb(baseline)} at the start, peak ${mb(peak)}; by objects written: ` +
       quarters.map((s) => `${s.objects.toLocaleString('en-US')} → ${mb(s.heap)}`).join(', '));
   } finally {

@@ -90,6 +90,13 @@ describe('STIX export of the seeded graph, and the round trip', () => {
     expect(data.stixBundle.objectCount).toBe(gru.objects.length);
     const missing = await t.gql(`{ stixBundle(incidentId: "${seedId('nothing')}") { id } }`);
     expect(errorCodes(missing)).toEqual(['NOT_FOUND']);
+    const download = await exportAll(t, `?incidentFilter=${encodeURIComponent('{"actor":"Fancy Bear"}')}`);
+    expect(download.objects.filter((o) => o.type === 'incident').map((o) => o.name)).toEqual([expect.stringMatching(/Storting/)]);
+    const base = `${(await t.app.getUrl()).replace('[::1]', '127.0.0.1')}/stix/bundle`;
+    const bad = await fetch(`${base}?incidentFilter=not-json`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: { code: 'BAD_USER_INPUT', message: expect.stringMatching(/incidentFilter must be JSON/) } });
+    expect((await fetch(`${base}?actorId=${seedId('nobody')}`)).status).toBe(404);
     const filtered = await t.data(`{ stixBundle(incidentFilter: { actor: "Fancy Bear" }) { objectCount json } }`);
     expect(JSON.parse(filtered.stixBundle.json).objects.filter((o: StixObject) => o.type === 'incident').map((o: StixObject) => o.name))
       .toEqual([expect.stringMatching(/Storting/)]);

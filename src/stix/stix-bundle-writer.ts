@@ -13,15 +13,19 @@ export async function writeBundle(out: Writable, bundleId: string, objects: Asyn
     if (!out.write(text)) await once(out, 'drain');
   };
   await write(`{"type":"bundle","id":${JSON.stringify(bundleId)},"objects":[`);
-  let chunk = '';
+  let parts: string[] = [];
+  let size = 0;
   for await (const object of objects) {
-    chunk += (count++ === 0 ? '\n' : ',\n') + JSON.stringify(object);
+    const json = JSON.stringify(object);
+    parts.push(count++ === 0 ? '\n' : ',\n', json);
+    size += json.length;
     // A few objects per write: one write per object costs more than the JSON itself.
-    if (chunk.length > 64 * 1024) {
-      await write(chunk);
-      chunk = '';
+    if (size > 256 * 1024) {
+      await write(parts.join(''));
+      parts = [];
+      size = 0;
     }
   }
-  await write(`${chunk}\n]}\n`);
+  await write(`${parts.join('')}\n]}\n`);
   return count;
 }

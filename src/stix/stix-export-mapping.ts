@@ -256,7 +256,7 @@ export interface AttributionRow extends SpanRow {
   id: string; incident_id: string | null; campaign_id: string | null; subject_stix: string[] | null;
   actor_id: string; actor_kind: string; actor_stix: string[] | null;
   attributed_by_organization_id: string | null; organization_stix: string[] | null;
-  attributed_by_person_id: string | null; person_stix: string[] | null; party_name: string;
+  attributed_by_person_id: string | null; person_stix: string[] | null; party_name: string | null;
   confidence: number | null; confidence_words: string | null; bases: string[]; status: string; notes: string | null;
   /** For a denial or dispute: the claims it contests (same subject and actor, asserted). */
   contested: { id: string; stix: string[] | null }[] | null;
@@ -285,7 +285,7 @@ export function attributionObject(row: AttributionRow): StixObject {
     const contested = (row.contested ?? []).map((c) => refOf('relationship', 'attribution', c.id, c.stix)).sort();
     return withExtension({
       ...base('opinion', identify('opinion', 'attribution', row.id, row as never, row.stix)),
-      created_by_ref: organization ?? person, authors: [row.party_name],
+      created_by_ref: organization ?? person, authors: row.party_name ? [row.party_name] : undefined,
       opinion: row.status === AttributionStatus.DENIED ? 'strongly-disagree' : 'disagree',
       explanation: row.notes, confidence: row.confidence ?? undefined,
       // The claims it contests; when none is recorded, the incident and the actor it is about.

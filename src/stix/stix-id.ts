@@ -2,10 +2,13 @@ import { createHash } from 'node:crypto';
 
 /** Namespace of every id the tracker mints (UUIDv5 of "attribution-tracker" in the URL namespace). */
 export const TRACKER_NAMESPACE = uuidv5('https://attribution-tracker.invalid/stix', '6ba7b811-9dad-11d1-80b4-00c04fd430c8');
+let namespaceBytes: Buffer | null = null;
+const trackerNamespaceBytes = () => (namespaceBytes ??= Buffer.from(TRACKER_NAMESPACE.replace(/-/g, ''), 'hex'));
 
 /** RFC 9562 UUID version 5: SHA-1 of namespace + name, so the same input always gives the same id. */
-export function uuidv5(name: string, namespace: string = TRACKER_NAMESPACE): string {
-  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+export function uuidv5(name: string, namespace?: string): string {
+  // The tracker's namespace is parsed once: an export mints hundreds of thousands of ids.
+  const ns = namespace === undefined ? trackerNamespaceBytes() : Buffer.from(namespace.replace(/-/g, ''), 'hex');
   const hash = createHash('sha1').update(ns).update(name, 'utf8').digest();
   hash[6] = (hash[6] & 0x0f) | 0x50;
   hash[8] = (hash[8] & 0x3f) | 0x80;
@@ -18,16 +21,8 @@ export function uuidv5(name: string, namespace: string = TRACKER_NAMESPACE): str
  * exports the same ids; `table` keeps two tables' rows apart even when their ids coincide.
  */
 export function mintedId(type: string, table: string, rowId: string): string {
-  const key = `${type}|${table}:${rowId}`;
-  let id = minted.get(key);
-  if (id === undefined) {
-    // Bounded, so that a long export keeps flat memory: the same speakers and incidents recur page after page.
-    if (minted.size >= 20_000) minted.clear();
-    minted.set(key, (id = `${type}--${uuidv5(`${table}:${rowId}`)}`));
-  }
-  return id;
+  return `${type}--${uuidv5(`${table}:${rowId}`)}`;
 }
-const minted = new Map<string, string>();
 
 /** The STIX type of an id ("intrusion-set--…" → "intrusion-set"). */
 export function typeOfId(id: string): string {
