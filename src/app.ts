@@ -1,4 +1,4 @@
-import { INestApplication, Logger } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { Logger as PinoLogger } from 'pino';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
@@ -26,5 +26,3 @@ export async function createApp(options: {
   // No enableShutdownHooks: main.ts stops in its own order (requests, pool, PostgreSQL).
   return app;
 }
-
-export const log = new Logger('AttributionTracker');
