@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
-import { Logger as PinoLogger } from 'pino';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { Logger as PinoLogger } from 'pino';
 import { Logger as TypeOrmLogger } from 'typeorm';
 import { AppModule } from './app.module';
 import { loadConfig } from './config/app-config';
@@ -17,7 +17,7 @@ export async function createApp(options: {
   /** The process's logger, when the caller made one (main.ts). */
   log?: PinoLogger;
 }): Promise<INestApplication> {
-  const logger = options.log ?? createLogger(levelOf(options.logger, loadConfig().logLevel));
+  const logger = options.log ?? createLogger(options.logger !== undefined ? levelOf(options.logger, 'info') : loadConfig().logLevel);
   const app = await NestFactory.create(
     AppModule.forRoot({ databaseUrl: options.databaseUrl, exposeErrors: options.exposeErrors ?? false, sqlLogger: options.sqlLogger, logger }),
     { bufferLogs: true, abortOnError: false },
