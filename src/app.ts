@@ -1,4 +1,4 @@
-import { INestApplication, Logger } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
@@ -25,7 +25,7 @@ export async function createApp(options: {
   limits?: Partial<LimitsConfig>;
 }): Promise<INestApplication> {
   const limits = { ...loadLimitsConfig(), ...options.limits };
-  const logger = options.log ?? createLogger(levelOf(options.logger, loadConfig().logLevel));
+  const logger = options.log ?? createLogger(options.logger !== undefined ? levelOf(options.logger, 'info') : loadConfig().logLevel);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
       databaseUrl: options.databaseUrl,
@@ -44,5 +44,3 @@ export async function createApp(options: {
   // No enableShutdownHooks: main.ts stops in its own order (requests, pool, PostgreSQL).
   return app;
 }
-
-export const log = new Logger('AttributionTracker');
