@@ -15,9 +15,7 @@ const README_LIMIT = 12 * 1024;
  * here before they exist on this branch. While one is missing, links to it are listed as pending,
  * not broken; once it exists it is checked like any other. Lead: empty this list after the merge.
  */
-const ARRIVING_AT_MERGE = [
-  'docs/operations.md', 'docs/benchmark.md', 'docs/limits.md', 'docs/authentication.md', 'docs/eurepoc.md', 'docs/stix.md', 'SECURITY.md',
-];
+const ARRIVING_AT_MERGE: string[] = ['docs/benchmark.md'];
 
 function markdownFiles(): string[] {
   const docs = existsSync(join(ROOT, 'docs'))
