@@ -111,14 +111,14 @@ describe('EuRepoC import: the real files, after the seed and the MISP/ATT&CK cat
     const expected = ATTRIBUTIONS.filter((r) => r.incident_ID === '712' && real(r.attributed_initiator));
     expect(expected.length).toBeGreaterThan(0);
     const { incidents } = await t.data(`{ incidents(filter: { search: "Bundestags Hack 2015" }) { nodes { title started { display } ended { display }
-      attributions { attributed { from } codedBasis codedType status attributedByOrganization { name } attributedByPerson { name }
-        actor { name aliases { name } ancestors { name } } citations { kind record { recordType recordKey fields(only: ["attributed_initiator"]) { value } } } } } } }`);
+      attributions(first: 200) { nodes { attributed { from } codedBasis codedType status attributedByOrganization { name } attributedByPerson { name }
+        actor { name aliases { name } ancestors { name } } citations { kind record { recordType recordKey fields(only: ["attributed_initiator"]) { value } } } } } } } }`);
     const [incident] = incidents.nodes;
     const row = INCIDENTS.find((r) => r.ID === '712')!;
     expect(incident.started.display).toBe(row.start_date);
     expect(incident.ended.display).toBe(row.end_date);
     for (const claim of expected) {
-      const found = incident.attributions.find((a: any) => a.citations.some((c: any) => c.record?.fields[0]?.value === claim.attributed_initiator)
+      const found = incident.attributions.nodes.find((a: any) => a.citations.some((c: any) => c.record?.fields[0]?.value === claim.attributed_initiator)
         && a.attributed.from === (real(claim.attribution_date) ? claim.attribution_date : null)
         && a.codedBasis === (real(claim.attribution_basis) ? claim.attribution_basis : null)
         && a.codedType === (real(claim.attribution_type) ? claim.attribution_type : null));

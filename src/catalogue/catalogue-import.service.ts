@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ThreatActorKind } from '../actors/threat-actor.entity';
-import { recordAs } from '../common/caller';
+import { beginImport } from '../common/caller';
 import { CatalogueState, ImportReport, key, planMerge, CataloguePlan } from './actor-merge';
 import { ActorRecord, ActorRecordContent, TechniqueRecord, fromMispThreatActor, fromMitreAttackPattern, fromMitreIntrusionSet } from './catalogue-records';
 import { GalaxyCluster } from './galaxy-schema';
@@ -67,7 +67,7 @@ export class CatalogueImportService {
     return this.dataSource.transaction(async (manager) => {
       // Two imports at once would each plan on a snapshot the other is changing.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('attribution-tracker:catalogue-import'))`);
-      await recordAs(manager, 'import:actors');
+      await beginImport(manager, 'import:actors');
       const techniques = techniqueValues.length ? await this.importTechniques(manager, techniqueValues) : null;
       if (techniqueValues.length) step('techniques');
       if (!actorRecords.length) return { actors: null, techniques };

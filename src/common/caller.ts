@@ -63,6 +63,17 @@ export async function recordAs(manager: EntityManager, name: string): Promise<vo
 }
 
 /**
+ * Starts an import's transaction: names its recorder as recordAs does, and lifts the API's
+ * per-statement limit (STATEMENT_TIMEOUT_MS) for this transaction only: that limit guards
+ * the API against costly queries, while an import is one long, admin-started transaction
+ * whose bulk statements may rightly take longer (SET LOCAL ends with the transaction).
+ */
+export async function beginImport(manager: EntityManager, name: string): Promise<void> {
+  await recordAs(manager, name);
+  await manager.query('SET LOCAL statement_timeout = 0');
+}
+
+/**
  * Resolver parameter: the name of the authenticated account. Mutations only reach their
  * resolver with one (src/auth/auth.plugin.ts refuses them otherwise).
  */

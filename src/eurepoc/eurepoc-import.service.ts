@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ThreatActorKind, ActorTie } from '../actors/threat-actor.entity';
-import { recordAs } from '../common/caller';
+import { beginImport } from '../common/caller';
 import { MITRE_ATTACK_SCHEME } from '../catalogue/actor-catalogue.entity';
 import { EurepocFiles } from './eurepoc-files';
 import { ActorConflict, EUREPOC_DATASET, EUREPOC_LABEL, EurepocPlan, EurepocState, RecordIssue, planEurepocImport } from './eurepoc-plan';
@@ -36,7 +36,7 @@ export class EurepocImportService {
     let done = 0;
     const step = (stage: string) => progress(++done, steps.length, stage);
     return this.dataSource.transaction(async (manager) => {
-      await recordAs(manager, 'import:eurepoc');
+      await beginImport(manager, 'import:eurepoc');
       // The same lock as the catalogue import: both merge actors and must not plan on each other's half-written state.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('attribution-tracker:catalogue-import'))`);
       const state = await this.loadState(manager);

@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ThreatActorKind } from '../actors/threat-actor.entity';
 import { AttributionStatus } from '../attributions/attribution.entity';
 import { MITRE_ATTACK_SCHEME } from '../catalogue/actor-catalogue.entity';
-import { recordAs } from '../common/caller';
+import { beginImport } from '../common/caller';
 import { DateSpanColumns } from '../common/date-span';
 import { normalizeName } from '../common/names';
 import { IncidentType } from '../incidents/incident.entity';
@@ -57,7 +57,7 @@ export class StixImportService {
     const schemas = StixSchemas.load();
     const bundle = parseBundle(text, loadStixConfig().maxImportBytes, schemas);
     return this.dataSource.transaction(async (manager) => {
-      await recordAs(manager, 'import:stix');
+      await beginImport(manager, 'import:stix');
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('attribution-tracker:stix-import'))`);
       const run = new ImportRun(manager, bundle.id, bundle.objects, schemas, progress);
       return run.execute();
