@@ -98,6 +98,13 @@ export async function generate(options: GenerateOptions): Promise<DatasetMarker>
     await sessionSetup(q, options.seed);
     await timed('reference tables', () => referenceTables(q), () => null);
     const dropped = await timed('drop secondary indexes', () => dropSecondaryIndexes(q), (d) => d.length);
+    // The dashboard summaries (migrations/1764800000000-DashboardSummaries.ts) are rebuilt once after the
+    // load, as after an import, instead of by their triggers at every bulk statement.
+    const summaryTriggers: { table: string; trigger: string }[] = (
+      await q(`SELECT c.relname AS table, t.tgname AS trigger FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                WHERE NOT t.tgisinternal AND t.tgname LIKE '%\_facets\_%' AND c.relname = ANY($1)`, [LOADED_TABLES])
+    ).rows;
+    for (const { table, trigger } of summaryTriggers) await q(`ALTER TABLE ${table} DISABLE TRIGGER ${trigger}`);
     const step = (table: string, sql: string, params: unknown[] = []) =>
       timed(table, () => q(sql, params), (r) => (Array.isArray(r) ? r[0] : r).rowCount ?? 0);
 
@@ -134,6 +141,10 @@ export async function generate(options: GenerateOptions): Promise<DatasetMarker>
       await timed(`index ${table} (${indexes.length})`, async () => {
         for (const index of indexes) await q(index.definition);
       }, () => null);
+    }
+    for (const { table, trigger } of summaryTriggers) await q(`ALTER TABLE ${table} ENABLE TRIGGER ${trigger}`);
+    if (summaryTriggers.length) {
+      await timed('dashboard summaries', () => q(`SELECT incident_facets_refresh(ARRAY(SELECT id FROM incident))`), () => null);
     }
     await q('DISCARD TEMP');
     await timed('vacuum analyze', () => q('VACUUM (ANALYZE)'), () => null);

@@ -25,9 +25,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * one after the other and the second one sees the first one's rows. The counts follow the
  * facet rows through their own statement triggers.
  */
+/** Each accused actor of the refreshed claims (depth 0) and its ancestors, with kind and sponsor (a STATE sponsors itself). */
 const CHAIN = `chain(actor_id, ancestor_id, parent_id, kind, sponsor, depth) AS (
     SELECT t.id, t.id, t.parent_id, t.kind, coalesce(t.sponsor_country_code, CASE WHEN t.kind = 'STATE' THEN t.country_code END), 0
-      FROM threat_actor t
+      FROM threat_actor t WHERE t.id IN (SELECT actor_id FROM claims)
     UNION ALL
     SELECT chain.actor_id, p.id, p.parent_id, p.kind, coalesce(p.sponsor_country_code, CASE WHEN p.kind = 'STATE' THEN p.country_code END), chain.depth + 1
       FROM chain JOIN threat_actor p ON p.id = chain.parent_id WHERE chain.depth < 100
@@ -53,6 +54,9 @@ BEGIN
   DELETE FROM incident_facet WHERE incident_id = ANY(ids);
   INSERT INTO incident_facet (dimension, qualifier, key, incident_id, label)
   WITH RECURSIVE scope AS (SELECT id, started_from, started_to, types, technique_ids FROM incident WHERE id = ANY(ids)),
+  claims AS (
+    SELECT a.incident_id, a.status, a.actor_id, a.attributed_by_organization_id, a.attributed_by_person_id
+      FROM attribution a JOIN scope ON scope.id = a.incident_id),
   ${CHAIN},
   agency AS (
     -- The nearest intelligence agency; else the top-most ancestor that is not a state; else (a state) itself.
@@ -62,9 +66,6 @@ BEGIN
               CASE WHEN kind = 'INTELLIGENCE_AGENCY' OR kind = 'STATE' THEN depth ELSE -depth END),
   top_most AS (SELECT DISTINCT ON (actor_id) actor_id, ancestor_id AS group_id FROM chain ORDER BY actor_id, depth DESC),
   sponsors AS (SELECT DISTINCT ON (actor_id) actor_id, sponsor FROM chain WHERE sponsor IS NOT NULL ORDER BY actor_id, depth),
-  claims AS (
-    SELECT a.incident_id, a.status, a.actor_id, a.attributed_by_organization_id, a.attributed_by_person_id
-      FROM attribution a JOIN scope ON scope.id = a.incident_id),
   targets AS (
     SELECT t.incident_id,
            coalesce(t.country_code, target_org.country_code, target_person.country_code) AS country,
@@ -194,7 +195,8 @@ export class DashboardSummaries1764800000000 implements MigrationInterface {
       label text,
       PRIMARY KEY (dimension, qualifier, key, incident_id)
     )`);
-    await q.query(`CREATE INDEX incident_facet_incident_idx ON incident_facet (incident_id, dimension, qualifier)`);
+    // A filtered dashboard reads the facets of the scope's incidents from this index alone (index-only scan).
+    await q.query(`CREATE INDEX incident_facet_incident_idx ON incident_facet (incident_id, dimension, qualifier, key) INCLUDE (label)`);
     // The spelling shown for a sector (min(label) of its key) without reading all its rows.
     await q.query(`CREATE INDEX incident_facet_label_idx ON incident_facet (dimension, qualifier, key, label) WHERE label IS NOT NULL`);
     // The claims (ASSERTED attributions) of each incident with a known start span, per kind of attributing party:
@@ -237,6 +239,14 @@ export class DashboardSummaries1764800000000 implements MigrationInterface {
       FOR EACH STATEMENT EXECUTE FUNCTION incident_facet_count_insert()`);
     await q.query(`CREATE TRIGGER incident_facet_counted_delete AFTER DELETE ON incident_facet REFERENCING OLD TABLE AS old_rows
       FOR EACH STATEMENT EXECUTE FUNCTION incident_facet_count_delete()`);
+    // TRUNCATE fires no row or statement trigger: emptying the facets (TRUNCATE incident CASCADE) empties the counts.
+    await q.query(`CREATE FUNCTION incident_facet_count_truncate() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        TRUNCATE incident_facet_count;
+        RETURN NULL;
+      END $fn$`);
+    await q.query(`CREATE TRIGGER incident_facet_counted_truncate AFTER TRUNCATE ON incident_facet
+      FOR EACH STATEMENT EXECUTE FUNCTION incident_facet_count_truncate()`);
     await q.query(REFRESH);
 
     // Deleting an incident cascades to its facets; inserting or updating one refreshes it.
@@ -284,6 +294,7 @@ export class DashboardSummaries1764800000000 implements MigrationInterface {
     await q.query(`DROP TABLE incident_claim_lag`);
     await q.query(`DROP FUNCTION incident_facet_count_insert()`);
     await q.query(`DROP FUNCTION incident_facet_count_delete()`);
+    await q.query(`DROP FUNCTION incident_facet_count_truncate()`);
     await q.query(`DROP TABLE incident_facet_count`);
   }
 }

@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
@@ -92,6 +93,9 @@ export class AppModule {
             validationRules,
             plugins: [...plugins, graphqlObserverPlugin(), ...(options.ideEnabled === false ? [] : [offlineGraphiQL('/graphql')])],
             includeStacktraceInErrorResponses: options.exposeErrors,
+            // No cache hints are used; left on, the plugin wraps every field's resolver (issue 11 profile).
+            // Typed against Apollo's CommonJS build, run by its ES module one: the plugin is a plain marker object.
+            plugins: [ApolloServerPluginCacheControlDisabled() as never],
             context: ({ req }: { req: Request }): RequestContext & { req: Request } => ({
               req,
               loaders: new RequestLoaders(dataSource),
