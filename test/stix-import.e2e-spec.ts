@@ -83,12 +83,12 @@ describe('STIX import: ATT&CK for ICS and the OASIS threat reports into the seed
 
   it("shows Sandworm Team's campaigns as attributions, each citing its STIX record", async () => {
     const data = await t.data(`{ threatActorByName(name: "Sandworm Team") {
-      attributions { status campaign { name } attributedByOrganization { name } } } }`);
+      attributions { nodes { status campaign { name } attributedByOrganization { name } } } } }`);
     const names = (id: string) => file.objects.find((o) => o.id === id)?.name;
     const expected = file.objects.filter((r) => r.relationship_type === 'attributed-to' && names(r.target_ref) === 'Sandworm Team').map((r) => names(r.source_ref)).sort();
     expect(expected).toEqual(['2015 Ukraine Electric Power Attack', '2016 Ukraine Electric Power Attack', '2022 Ukraine Electric Power Attack']);
-    expect(data.threatActorByName.attributions.map((a: any) => a.campaign.name).sort()).toEqual(expected);
-    for (const a of data.threatActorByName.attributions) expect(a).toMatchObject({ status: 'ASSERTED', attributedByOrganization: { name: 'The MITRE Corporation' } });
+    expect(data.threatActorByName.attributions.nodes.map((a: any) => a.campaign.name).sort()).toEqual(expected);
+    for (const a of data.threatActorByName.attributions.nodes) expect(a).toMatchObject({ status: 'ASSERTED', attributedByOrganization: { name: 'The MITRE Corporation' } });
     const cited = await t.dataSource.query(
       `SELECT r.record_key, d.name, d.version FROM citation c JOIN dataset_record r ON r.id = c.dataset_record_id JOIN dataset d ON d.id = r.dataset_id
         JOIN attribution a ON a.id = c.attribution_id JOIN threat_actor ta ON ta.id = a.actor_id WHERE ta.name = 'Sandworm Team'`);
