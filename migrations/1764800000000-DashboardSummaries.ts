@@ -183,6 +183,12 @@ function lookupTriggers(table: string, columns: string[], incidents: string): st
   ];
 }
 
+/**
+ * The summary tables: counts derived from the graph and kept by its triggers, not facts of
+ * their own, so the change log (migration 1764700000000) does not record them.
+ */
+export const SUMMARY_TABLES = ['incident_facet', 'incident_claim_lag', 'incident_facet_count'];
+
 export class DashboardSummaries1764800000000 implements MigrationInterface {
   name = 'DashboardSummaries1764800000000';
 

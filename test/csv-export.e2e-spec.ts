@@ -163,6 +163,34 @@ describe('CSV exports for researchers', () => {
     expect(file.bytes.includes(Buffer.from('Søreide', 'utf8'))).toBe(true);
   });
 
+  it('lists the dataset records a fact was imported from beside its articles, as GraphQL does', async () => {
+    const before = await rows('/export/attributions.csv?actor=Russia');
+    const claim = before[0];
+    const [{ id: recordId }] = await t.dataSource.query(
+      `WITH d AS (INSERT INTO dataset (name, version) VALUES ('EuRepoC', '2024-05') RETURNING id)
+       INSERT INTO dataset_record (dataset_id, record_type, record_key, fields)
+       SELECT d.id, 'attribution', '42', '{"attribution_basis": "Attribution by receiver government"}' FROM d RETURNING id::text`,
+    );
+    await t.dataSource.query(
+      `INSERT INTO citation (attribution_id, incident_id, dataset_record_id, fields)
+       VALUES ($1::uuid, NULL, $3::uuid, '{attribution_basis}'), (NULL, $2::uuid, $3::uuid, '{}')`,
+      [claim.id, claim.incident_id, recordId],
+    );
+    const record = { dataset_record_id: recordId, dataset: 'EuRepoC', version: '2024-05', record_type: 'attribution', record_key: '42' };
+
+    const after = (await rows('/export/attributions.csv?actor=Russia')).find((row) => row.id === claim.id)!;
+    const cited = JSON.parse(after.citations);
+    // The articles as before, then the record, with the fields of it the claim came from.
+    expect(cited).toEqual([...JSON.parse(claim.citations), { ...record, fields: ['attribution_basis'] }]);
+    expect(Number(after.citation_count)).toBe(Number(claim.citation_count) + 1);
+    const { attribution } = await t.data(`query($id: ID!) { attribution(id: $id) { citations { fields article { id } } } }`, { id: claim.id });
+    expect(attribution.citations.map((c: { article: { id: string } | null }) => c.article?.id ?? null))
+      .toEqual(cited.map((c: { source_article_id?: string }) => c.source_article_id ?? null));
+
+    const incident = (await rows('/export/incidents.csv')).find((row) => row.id === claim.incident_id)!;
+    expect(JSON.parse(incident.citations).at(-1)).toEqual({ ...record, fields: [] });
+  });
+
   it('refuses a bad filter with 400 (or 404 for an unknown actor) and a message that says what is wrong', async () => {
     const cases: [string, number, RegExp][] = [
       ['/export/attributions.csv?minConfidence=high', 400, /^minConfidence must be a number, got "high"$/],

@@ -205,6 +205,25 @@ describe('Relay paging and object identification', () => {
     );
     expect(node).toEqual({ __typename: 'Incident', id: incidentId, title: "Brute-force intrusion into the Storting's email" });
 
+    // The types added with the public record: a response (the seed's), a dataset and one of its records.
+    const responseId = seedId('response:france-defense-council');
+    const [{ datasetId, recordId }] = await t.dataSource.query(
+      `WITH d AS (INSERT INTO dataset (name, version) VALUES ('Paged dataset', '1') RETURNING id)
+       INSERT INTO dataset_record (dataset_id, record_type, record_key, fields) SELECT d.id, 'incident', '7', '{}' FROM d
+       RETURNING dataset_id::text AS "datasetId", id::text AS "recordId"`,
+    );
+    const { nodes: recordNodes } = await t.data(
+      `query ($ids: [ID!]!) { nodes(ids: $ids) {
+         __typename id ... on Response { kind incident { title } } ... on Dataset { name } ... on DatasetRecord { recordKey }
+       } }`,
+      { ids: [responseId, datasetId, recordId] },
+    );
+    expect(recordNodes).toEqual([
+      { __typename: 'Response', id: responseId, kind: expect.any(String), incident: { title: expect.stringMatching(/Macron/) } },
+      { __typename: 'Dataset', id: datasetId, name: 'Paged dataset' },
+      { __typename: 'DatasetRecord', id: recordId, recordKey: '7' },
+    ]);
+
     const missing = '00000000-0000-4000-8000-000000000000';
     const response = await t.gql(
       `query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on ThreatActor { name } ... on Organization { name } } }`,

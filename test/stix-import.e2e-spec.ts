@@ -173,6 +173,12 @@ describe('STIX import: ATT&CK for ICS and the OASIS threat reports into the seed
     });
 
     it('lists every bad object at once, and the mutation answers BAD_USER_INPUT with them', async () => {
+      // rows_imported_total of the STIX importer for threat_actor rows, as /metrics serves it (0 before any).
+      const actorsImported = async () => {
+        const text = await (await fetch(`${(await t.app.getUrl()).replace('[::1]', '127.0.0.1')}/metrics`)).text();
+        return Number(/^rows_imported_total\{importer="stix",kind="threat_actor"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+      };
+      const metricBefore = await actorsImported();
       const before = await counts(t.dataSource);
       const objects = [{ ...group, created: 'yesterday' }, { ...location, id: 'location--0c4ee3ea-eee3-4c8e-8323-85ae32658754', country: undefined }];
       const response = await t.gql(`mutation ($b: String!) { importStixBundle(bundle: $b) { created } }`, { b: JSON.stringify({ ...base, objects }) });
@@ -184,6 +190,8 @@ describe('STIX import: ATT&CK for ICS and the OASIS threat reports into the seed
       const ok = await t.data(`mutation ($b: String!) { importStixBundle(bundle: $b) { created notTaken { stixId reason } summary } }`,
         { b: JSON.stringify({ ...base, objects: [group] }) });
       expect(ok.importStixBundle).toMatchObject({ created: 1, notTaken: [] });
+      // The refused bundle counted nothing; the accepted one its one actor.
+      expect(await actorsImported()).toBe(metricBefore + 1);
     });
 
     it('the command refuses a 50 MB file with one clear line, and imports a good one with a summary', async () => {

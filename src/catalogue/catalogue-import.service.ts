@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ThreatActorKind } from '../actors/threat-actor.entity';
 import { beginImport } from '../common/caller';
+import { countImportedRows } from '../observability/metrics';
 import { CatalogueState, ImportReport, key, planMerge, CataloguePlan } from './actor-merge';
 import { ActorRecord, ActorRecordContent, TechniqueRecord, fromMispThreatActor, fromMitreAttackPattern, fromMitreIntrusionSet } from './catalogue-records';
 import { GalaxyCluster } from './galaxy-schema';
@@ -64,7 +65,7 @@ export class CatalogueImportService {
     let done = 0;
     const step = (stage: string) => progress(++done, total, stage);
 
-    return this.dataSource.transaction(async (manager) => {
+    const result = await this.dataSource.transaction(async (manager): Promise<CatalogueImportResult> => {
       // Two imports at once would each plan on a snapshot the other is changing.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('attribution-tracker:catalogue-import'))`);
       await beginImport(manager, 'import:actors');
@@ -76,6 +77,11 @@ export class CatalogueImportService {
       await this.writePlan(manager, plan, step);
       return { actors: plan.report, techniques };
     });
+    // Counted once committed, so that a failed import counts nothing.
+    const { actors, techniques } = result;
+    if (actors) countImportedRows('catalogue', 'threat_actor', actors.created + actors.merged + actors.updated);
+    if (techniques) countImportedRows('catalogue', 'attack_technique', techniques.created + techniques.updated);
+    return result;
   }
 
   /** Everything the merge looks at, in one read per table. */

@@ -312,7 +312,8 @@ export async function paginate<T extends ObjectLiteral>(
  * A relation list of many parents at once (ThreatActor.attributions for every actor on a
  * page): the same page arguments applied to each parent's rows, in ONE query for all the
  * parents (LATERAL, a LIMIT per parent), so that a nested connection costs one SQL statement
- * per level, not one per parent. Parent ids are UUIDs. `query` selects the related rows of any
+ * per level, not one per parent. Parent ids are UUIDs unless `parentType` says otherwise
+ * (a country's code is 'text'). `query` selects the related rows of any
  * parent; `parentKey` is the SQL of the parent's id in it (a column of the rows, or of a
  * link table joined in). totalCount and the other direction's flag are each one grouped
  * query for all parents, sent when the first parent's field is resolved.
@@ -323,6 +324,7 @@ export async function paginateEach<T extends ObjectLiteral>(
   parentIds: readonly string[],
   order: ListOrder,
   page: PageArgs,
+  parentType: 'uuid' | 'text' = 'uuid',
 ): Promise<Page<T>[]> {
   const wanted = readPage(page);
   const keyset = new Keyset(query, order, parentKey);
@@ -351,7 +353,7 @@ export async function paginateEach<T extends ObjectLiteral>(
   keyset.orderBy(perParent, direction);
   perParent.limit(wanted.size + 1);
   const ranked = `SELECT CAST(page_parents.id AS text) AS page_parent, page_rows.*
-      FROM unnest(CAST(:page_parents AS uuid[])) AS page_parents(id)
+      FROM unnest(CAST(:page_parents AS ${parentType}[])) AS page_parents(id)
       CROSS JOIN LATERAL (${perParent.getQuery()}) page_rows`;
 
   const pageQuery = query.dataSource

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ThreatActorKind, ActorTie } from '../actors/threat-actor.entity';
 import { beginImport } from '../common/caller';
+import { countImportedRows } from '../observability/metrics';
 import { MITRE_ATTACK_SCHEME } from '../catalogue/actor-catalogue.entity';
 import { EurepocFiles } from './eurepoc-files';
 import { ActorConflict, EUREPOC_DATASET, EUREPOC_LABEL, EurepocPlan, EurepocState, RecordIssue, planEurepocImport } from './eurepoc-plan';
@@ -35,7 +36,7 @@ export class EurepocImportService {
     const steps = ['read', 'plan', 'dataset', 'articles', 'parties', 'actors', 'incidents', 'attributions', 'responses', 'citations'];
     let done = 0;
     const step = (stage: string) => progress(++done, steps.length, stage);
-    return this.dataSource.transaction(async (manager) => {
+    const result = await this.dataSource.transaction(async (manager): Promise<EurepocImportResult> => {
       await beginImport(manager, 'import:eurepoc');
       // The same lock as the catalogue import: both merge actors and must not plan on each other's half-written state.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('attribution-tracker:catalogue-import'))`);
@@ -60,6 +61,11 @@ export class EurepocImportService {
         conflicts: plan.conflicts,
       };
     });
+    // Counted once committed, so that a failed import counts nothing.
+    for (const [kind, rows] of Object.entries(result.created)) countImportedRows('eurepoc', kind, rows);
+    countImportedRows('eurepoc', 'threat_actor', result.updatedActors);
+    countImportedRows('eurepoc', 'incident', result.updatedIncidents);
+    return result;
   }
 
   private async loadState(manager: EntityManager): Promise<EurepocState> {

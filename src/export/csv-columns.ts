@@ -1,4 +1,5 @@
 import { toDateSpan } from '../common/date-span';
+import { FACT_CITATIONS } from '../sources/citation.service';
 
 /**
  * One column of a CSV export: its header, and either the SQL that selects it (on the
@@ -36,21 +37,36 @@ export const timestamp = (name: string, sql: string): CsvColumn =>
   column(name, `to_char(${sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 
 /**
- * The citations of a fact as a JSON array, oldest article first (as the GraphQL `citations`
- * field orders them): each article's id, title, URL, publisher and publication date, and the
- * excerpt that reports the fact where the citation table keeps one. One subquery per row,
- * which PostgreSQL runs after sorting; the count is read from the array rather than asked again.
+ * The citations of a fact as a JSON array, in the order of the GraphQL `citations` field
+ * (CitationService.forFacts): articles first, oldest first, each with its id, title, URL,
+ * publisher, publication date and, where the fact keeps one, the excerpt that reports it; then
+ * the dataset records an import took the fact from (EuRepoC, STIX), by dataset, type and key,
+ * each with the record's dataset, version, type, key and the fields the fact came from. Articles
+ * come from the fact's own table (cited through the API) and from `citation` (cited by an import).
+ * One subquery per row, which PostgreSQL runs after sorting; the count is read from the array.
  */
-export function citations(table: string, factColumn: string, withExcerpt: boolean): CsvColumn[] {
-  const citation = `json_build_object(
+export function citations(fact: 'incident' | 'attribution' | 'statement'): CsvColumn[] {
+  const { column: factColumn, legacy } = FACT_CITATIONS[fact];
+  const article = `json_build_object(
       'source_article_id', a.id, 'title', a.title, 'url', a.url, 'publisher', a.publisher,
-      'published', coalesce(a.published_from::text, a.published_to::text)${withExcerpt ? `, 'excerpt', c.excerpt` : ''})`;
+      'published', coalesce(a.published_from::text, a.published_to::text)${legacy.excerpt ? `, 'excerpt', c.excerpt` : ''})`;
+  const record = `json_build_object(
+      'dataset_record_id', r.id, 'dataset', d.name, 'version', d.version, 'record_type', r.record_type, 'record_key', r.record_key,
+      'fields', to_json(c.fields))`;
   return [
     { name: 'citation_count', compute: (row) => (JSON.parse(row.citations as string) as unknown[]).length },
     column(
       'citations',
-      `(SELECT coalesce(json_agg(${citation} ORDER BY coalesce(a.published_from, a.published_to, 'infinity'::date), a.created_at, a.id), '[]'::json)::text
-          FROM ${table} c JOIN source_article a ON a.id = c.source_article_id WHERE c.${factColumn} = f.id)`,
+      `(SELECT coalesce(json_agg(CASE WHEN r.id IS NULL THEN ${article} ELSE ${record} END
+                 ORDER BY r.id IS NOT NULL, coalesce(a.published_from, a.published_to, 'infinity'::date), a.created_at, a.id,
+                          d.name, d.version, r.record_type, r.record_key), '[]'::json)::text
+          FROM (SELECT l.source_article_id, NULL::uuid AS dataset_record_id, ${legacy.excerpt ? 'l.excerpt' : 'NULL::text AS excerpt'}, NULL::text[] AS fields
+                  FROM ${legacy.table} l WHERE l.${legacy.column} = f.id
+                UNION ALL
+                SELECT c.source_article_id, c.dataset_record_id, c.excerpt, c.fields FROM citation c WHERE c.${factColumn} = f.id) c
+          LEFT JOIN source_article a ON a.id = c.source_article_id
+          LEFT JOIN dataset_record r ON r.id = c.dataset_record_id
+          LEFT JOIN dataset d ON d.id = r.dataset_id)`,
     ),
   ];
 }

@@ -42,7 +42,7 @@ export const INCIDENT_COLUMNS: CsvColumn[] = [
       FROM incident_target t LEFT JOIN organization o ON o.id = t.organization_id LEFT JOIN person p ON p.id = t.person_id
       WHERE t.incident_id = f.id)`,
   ),
-  ...citations('incident_source', 'incident_id', false),
+  ...citations('incident'),
 ];
 
 export const ATTRIBUTION_COLUMNS: CsvColumn[] = [
@@ -64,7 +64,7 @@ export const ATTRIBUTION_COLUMNS: CsvColumn[] = [
   jsonList('bases', 'f.bases'),
   column('notes', 'f.notes'),
   timestamp('recorded_at', 'f.created_at'),
-  ...citations('attribution_source', 'attribution_id', true),
+  ...citations('attribution'),
 ];
 
 export const STATEMENT_COLUMNS: CsvColumn[] = [
@@ -83,7 +83,7 @@ export const STATEMENT_COLUMNS: CsvColumn[] = [
   jsonList('actor_ids', '(SELECT array_agg(l.actor_id ORDER BY l.actor_id) FROM statement_actor l WHERE l.statement_id = f.id)'),
   jsonList('countries', '(SELECT array_agg(l.country_code ORDER BY l.country_code) FROM statement_country l WHERE l.statement_id = f.id)'),
   timestamp('recorded_at', 'f.created_at'),
-  ...citations('statement_source', 'statement_id', true),
+  ...citations('statement'),
 ];
 
 const INCIDENTS: CsvExport = {

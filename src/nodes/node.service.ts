@@ -13,6 +13,8 @@ import { IncidentTarget } from '../incidents/incident-target.entity';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
 import { Person } from '../people/person.entity';
+import { Response } from '../responses/response.entity';
+import { Dataset, DatasetRecord } from '../sources/dataset.entity';
 import { SourceArticle } from '../sources/source-article.entity';
 import { StatementLinkEvent } from '../statements/statement-link.entity';
 import { Statement } from '../statements/statement.entity';
@@ -34,6 +36,9 @@ const NODE_TYPES: { entity: EntityTarget<ObjectLiteral>; table: string; ids: IdK
   { entity: Organization, table: 'organization', ids: 'uuid' },
   { entity: Person, table: 'person', ids: 'uuid' },
   { entity: Campaign, table: 'campaign', ids: 'uuid' },
+  { entity: Response, table: 'response', ids: 'uuid' },
+  { entity: Dataset, table: 'dataset', ids: 'uuid' },
+  { entity: DatasetRecord, table: 'dataset_record', ids: 'uuid' },
   { entity: AttackTechnique, table: 'attack_technique', ids: 'technique' },
   { entity: StatementLinkEvent, table: 'statement_link_event', ids: 'number' },
 ];

@@ -1,6 +1,7 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { DateSpanColumns } from '../common/date-span';
+import { Node } from '../common/node';
 
 /**
  * What kind of response, in a few words; the source's own coding stays in codedType / codedSubtype.
@@ -35,7 +36,7 @@ registerEnumType(ResponseKind, {
   },
 });
 
-@ObjectType({ description: 'A political or legal response to an incident, an attribution or an actor: who responded, when, how.' })
+@ObjectType({ implements: () => [Node], description: 'A political or legal response to an incident, an attribution or an actor: who responded, when, how.' })
 @Entity('response')
 export class Response {
   @Field(() => ID)

@@ -5,7 +5,7 @@ import { subtreeCte, ThreatActorService } from '../actors/threat-actor.service';
 import { expandPartialDate, toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError } from '../common/errors';
 import { assertAllExist, assignDefined, cleanText, escapeLike, findOrFail } from '../common/lookups';
-import { Page, PageArgs, SortDirection, paginate } from '../common/pagination';
+import { Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
 import { optionalCountryCode, requireCountryCode } from '../countries/country.service';
 import { CitationInput } from '../sources/citation.inputs';
 import { CitationService } from '../sources/citation.service';
@@ -77,9 +77,36 @@ export class ResponseService {
     return query;
   }
 
-  /** Responses concerning an actor (optionally the actors below it), as a page. */
-  forActor(actorId: string, includeSubordinates: boolean, page: PageArgs): Promise<Page<Response>> {
-    return this.list({ actor: actorId, includeSubordinateActors: includeSubordinates }, page);
+  /** The responses to each incident, a page each, in date order (batched). */
+  incidentPagesOf(incidentIds: readonly string[], page: PageArgs): Promise<Page<Response>[]> {
+    const query = this.dataSource.getRepository(Response).createQueryBuilder('response');
+    return paginateEach(query, 'response.incident_id', incidentIds, BY_DATE, page);
+  }
+
+  /** The responses each country made as responder, a page each, in date order (batched). */
+  countryPagesOf(codes: readonly string[], page: PageArgs): Promise<Page<Response>[]> {
+    const query = this.dataSource.getRepository(Response).createQueryBuilder('response');
+    return paginateEach(query, 'response.responder_country_code', codes, BY_DATE, page, 'text');
+  }
+
+  /**
+   * For each actor id, a page of the responses concerning it (CONCERNING_ACTORS), or, with
+   * `withSubordinates`, concerning it or any actor below it; in date order (batched).
+   */
+  actorPagesOf(actorIds: readonly string[], withSubordinates: boolean, page: PageArgs): Promise<Page<Response>[]> {
+    // Each actor asked for (root_id) with the actors whose responses count for it (id).
+    const actors = withSubordinates
+      ? `${subtreeCte('CAST(:concerning AS uuid[])')}, actors AS (SELECT root_id, id FROM subtree)`
+      : `WITH actors AS (SELECT id AS root_id, id FROM unnest(CAST(:concerning AS uuid[])) AS id)`;
+    const concerning = `(${actors}
+        SELECT actors.root_id AS actor_id, r.id AS response_id FROM actors JOIN response r ON r.actor_id = actors.id
+        UNION SELECT actors.root_id, r.id FROM actors JOIN attribution a ON a.actor_id = actors.id JOIN response r ON r.attribution_id = a.id
+        UNION SELECT actors.root_id, r.id FROM actors JOIN attribution a ON a.actor_id = actors.id AND a.status = 'ASSERTED'
+          JOIN response r ON r.incident_id = a.incident_id)`;
+    const query = this.dataSource.getRepository(Response).createQueryBuilder('response')
+      .innerJoin(concerning, 'concerning', 'concerning.response_id = response.id')
+      .setParameter('concerning', [...actorIds]);
+    return paginateEach(query, 'concerning.actor_id', actorIds, BY_DATE, page);
   }
 
   create(input: CreateResponseInput, caller: string): Promise<Response> {

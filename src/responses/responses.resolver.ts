@@ -3,7 +3,7 @@ import { ThreatActor } from '../actors/threat-actor.entity';
 import { Attribution } from '../attributions/attribution.entity';
 import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
-import { Connection, PageArgs } from '../common/pagination';
+import { Connection, PageArgs, pageKey } from '../common/pagination';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { Incident } from '../incidents/incident.entity';
@@ -97,8 +97,8 @@ export class IncidentResponsesResolver {
   constructor(private readonly responseService: ResponseService) {}
 
   @ResolveField(() => ResponseConnection, { description: 'Responses to the incident, in date order.' })
-  responses(@Parent() incident: Incident, @Args() page: PageArgs) {
-    return this.responseService.list({ incidentId: incident.id }, page);
+  responses(@Parent() incident: Incident, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.custom(pageKey('incident.responses', page), (ids) => this.responseService.incidentPagesOf(ids, page)).load(incident.id);
   }
 }
 
@@ -113,8 +113,11 @@ export class ActorResponsesResolver {
     @Parent() actor: ThreatActor,
     @Args() page: PageArgs,
     @Args('includeSubordinates', { defaultValue: false, description: 'Also those concerning the actors below it.' }) includeSubordinates: boolean,
+    @Context('loaders') loaders: RequestLoaders,
   ) {
-    return this.responseService.forActor(actor.id, includeSubordinates, page);
+    return loaders
+      .custom(pageKey(`actor.responses:${includeSubordinates}`, page), (ids) => this.responseService.actorPagesOf(ids, includeSubordinates, page))
+      .load(actor.id);
   }
 }
 
@@ -123,7 +126,7 @@ export class CountryResponsesResolver {
   constructor(private readonly responseService: ResponseService) {}
 
   @ResolveField(() => ResponseConnection, { description: 'Responses the country made (as responder), in date order.' })
-  responses(@Parent() country: Country, @Args() page: PageArgs) {
-    return this.responseService.list({ responderCountry: country.code }, page);
+  responses(@Parent() country: Country, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
+    return loaders.custom(pageKey('country.responses', page), (codes) => this.responseService.countryPagesOf(codes, page)).load(country.code);
   }
 }

@@ -1,7 +1,8 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Node } from '../common/node';
 
-@ObjectType({ description: 'A published dataset, at one version (EuRepoC Global Dataset 1.1), whose records facts cite.' })
+@ObjectType({ implements: () => [Node], description: 'A published dataset, at one version (EuRepoC Global Dataset 1.1), whose records facts cite.' })
 @Entity('dataset')
 export class Dataset {
   @Field(() => ID)
@@ -39,7 +40,7 @@ export class Dataset {
   updatedAt: Date;
 }
 
-@ObjectType({ description: 'One record of a dataset (an incident row, an attribution row …) with its fields as the dataset coded them.' })
+@ObjectType({ implements: () => [Node], description: 'One record of a dataset (an incident row, an attribution row …) with its fields as the dataset coded them.' })
 @Entity('dataset_record')
 export class DatasetRecord {
   @Field(() => ID)

@@ -6,6 +6,7 @@ import { ThreatActorKind } from '../actors/threat-actor.entity';
 import { AttributionStatus } from '../attributions/attribution.entity';
 import { MITRE_ATTACK_SCHEME } from '../catalogue/actor-catalogue.entity';
 import { beginImport } from '../common/caller';
+import { countImportedRows } from '../observability/metrics';
 import { DateSpanColumns } from '../common/date-span';
 import { normalizeName } from '../common/names';
 import { IncidentType } from '../incidents/incident.entity';
@@ -56,16 +57,21 @@ export class StixImportService {
   async import(text: string | Buffer, progress: StixProgress = () => undefined): Promise<StixImportResult> {
     const schemas = StixSchemas.load();
     const bundle = parseBundle(text, loadStixConfig().maxImportBytes, schemas);
-    return this.dataSource.transaction(async (manager) => {
+    const { result, written } = await this.dataSource.transaction(async (manager) => {
       await beginImport(manager, 'import:stix');
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('attribution-tracker:stix-import'))`);
       const run = new ImportRun(manager, bundle.id, bundle.objects, schemas, progress);
-      return run.execute();
+      return { result: await run.execute(), written: run.written };
     });
+    // Counted once committed (CLI and mutation alike), so that a failed import counts nothing.
+    for (const [kind, rows] of written) countImportedRows('stix', kind, rows);
+    return result;
   }
 }
 
 class ImportRun {
+  /** Rows created, updated or merged into, by table: the report's counts by kind of row, for the metrics. */
+  readonly written = new Map<string, number>();
   private readonly byId = new Map<string, StixInput>();
   private readonly stored = new Map<string, { table: string; rowId: string; modifiedAt: number }>();
   private readonly bound = new Map<string, Bound>();
@@ -186,6 +192,7 @@ class ImportRun {
   /** Remembers the row of an object, records the object as a dataset record, and cites it for the fact. */
   private async remember(o: StixInput, table: string, rowId: string, fact: string | null, status: 'created' | 'updated' | 'merged' | 'reference'): Promise<void> {
     this.bound.set(o.id, { table, id: rowId });
+    if (status !== 'reference') this.written.set(table, (this.written.get(table) ?? 0) + 1);
     if (status === 'created') this.result.created += 1;
     else if (status === 'updated') this.result.updated += 1;
     else if (status === 'merged') this.result.merged += 1;
