@@ -91,11 +91,15 @@ export class AppModule {
             graphiql: false,
             introspection: options.limits.introspection,
             validationRules,
-            plugins: [...plugins, graphqlObserverPlugin(), ...(options.ideEnabled === false ? [] : [offlineGraphiQL('/graphql')])],
+            plugins: [
+              ...plugins,
+              graphqlObserverPlugin(),
+              ...(options.ideEnabled === false ? [] : [offlineGraphiQL('/graphql')]),
+              // No cache hints are used; left on, the plugin wraps every field's resolver (issue 11 profile).
+              // Typed against Apollo's CommonJS build, run by its ES module one: the plugin is a plain marker object.
+              ApolloServerPluginCacheControlDisabled() as never,
+            ],
             includeStacktraceInErrorResponses: options.exposeErrors,
-            // No cache hints are used; left on, the plugin wraps every field's resolver (issue 11 profile).
-            // Typed against Apollo's CommonJS build, run by its ES module one: the plugin is a plain marker object.
-            plugins: [ApolloServerPluginCacheControlDisabled() as never],
             context: ({ req }: { req: Request }): RequestContext & { req: Request } => ({
               req,
               loaders: new RequestLoaders(dataSource),
