@@ -10,12 +10,6 @@ import { ATTRIBUTION_COLUMNS, INCIDENT_COLUMNS, STATEMENT_COLUMNS } from '../src
  */
 const ROOT = process.cwd();
 const README_LIMIT = 12 * 1024;
-/**
- * Pages the other workstreams write (ops, perf, limits, accounts, eurepoc, stix), linked from
- * here before they exist on this branch. While one is missing, links to it are listed as pending,
- * not broken; once it exists it is checked like any other. Lead: empty this list after the merge.
- */
-const ARRIVING_AT_MERGE: string[] = ['docs/benchmark.md'];
 
 function markdownFiles(): string[] {
   const docs = existsSync(join(ROOT, 'docs'))
@@ -77,7 +71,6 @@ describe('README and docs/', () => {
 
   it('resolves every relative link, to a file and to an anchor in it', () => {
     const broken: string[] = [];
-    const pending = new Set<string>();
     for (const file of files) {
       const markdown = readFileSync(file, 'utf8');
       for (const link of linksOf(markdown)) {
@@ -86,8 +79,7 @@ describe('README and docs/', () => {
         const target = path ? resolve(dirname(file), decodeURIComponent(path)) : file;
         const where = `${relative(ROOT, file)}: ${link}`;
         if (!existsSync(target)) {
-          if (ARRIVING_AT_MERGE.includes(relative(ROOT, target)) && !anchor) pending.add(relative(ROOT, target));
-          else broken.push(`${where} (no such file)`);
+          broken.push(`${where} (no such file)`);
           continue;
         }
         if (anchor && !(statSync(target).isFile() && target.endsWith('.md') && anchorsOf(readFileSync(target, 'utf8')).has(anchor))) {
@@ -95,7 +87,6 @@ describe('README and docs/', () => {
         }
       }
     }
-    if (pending.size) console.warn(`Linked, not yet on this branch (written by other workstreams): ${[...pending].join(', ')}`);
     expect(broken).toEqual([]);
   });
 
