@@ -69,7 +69,7 @@ describe('EuRepoC import: the real files, after the seed and the MISP/ATT&CK cat
     const files = await readEurepocFolder(eurepocDir());
     first = await new EurepocImportService(t.dataSource).import(files);
     second = await new EurepocImportService(t.dataSource).import(files);
-  }, 120_000);
+  }, 300_000);
   afterAll(() => t.close());
 
   it('keeps one dataset record per CSV row, each fact citing its record', async () => {
@@ -261,5 +261,5 @@ describe('EuRepoC import: the real files, after the seed and the MISP/ATT&CK cat
       await other.destroy();
       await database.drop();
     }
-  }, 120_000);
+  }, 300_000); // two whole imports into a second database: minutes on a busy 2-core machine
 });
