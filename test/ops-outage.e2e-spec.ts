@@ -1,4 +1,6 @@
 import { INestApplication } from '@nestjs/common';
+import { AccountService } from '../src/auth/account.service';
+import { Role } from '../src/auth/role';
 import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -42,6 +44,7 @@ describe('database outage', () => {
   let postgres: RunningPostgres;
   let app: INestApplication;
   let base: string;
+  let token: string;
   const logLines: { msg: string; level: number; event?: string }[] = [];
 
   beforeAll(async () => {
@@ -56,6 +59,7 @@ describe('database outage', () => {
       },
     });
     app = await createApp({ databaseUrl: postgres.url, log: pino({ level: 'info' }, sink) });
+    ({ token } = await app.get(AccountService).create('outage writer', Role.Contributor));
     await app.listen(0, '127.0.0.1');
     base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });
@@ -69,7 +73,7 @@ describe('database outage', () => {
   const gql = async (query: string, variables?: Record<string, unknown>) => {
     const response = await fetch(`${base}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables }),
     });
     return (await response.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };

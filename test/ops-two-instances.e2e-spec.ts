@@ -1,4 +1,6 @@
 import { INestApplication } from '@nestjs/common';
+import { AccountService } from '../src/auth/account.service';
+import { Role } from '../src/auth/role';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app';
 import { migrations } from '../src/database/data-source-options';
@@ -13,11 +15,15 @@ describe('two instances on one database', () => {
   let apps: INestApplication[] = [];
   let endpoints: string[] = [];
 
+  let token: string;
+
   beforeAll(async () => {
     database = await createScratchDatabase();
     apps = await Promise.all([0, 1].map(() => createApp({ databaseUrl: database.url, logger: ['error'] })));
     for (const app of apps) await app.listen(0, '127.0.0.1');
     endpoints = await Promise.all(apps.map(async (app) => `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/graphql`));
+    // One account, made through the first instance, writes through both: the API keeps no state of its own.
+    ({ token } = await apps[0].get(AccountService).create('two-instance writer', Role.Contributor));
   }, 120_000);
 
   afterAll(async () => {
@@ -26,7 +32,11 @@ describe('two instances on one database', () => {
   });
 
   const gql = async (endpoint: string, query: string, variables?: Record<string, unknown>) => {
-    const response = await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
     return (await response.json()) as { data?: any; errors?: { extensions?: { code?: string } }[] };
   };
 

@@ -79,8 +79,8 @@ describe('query limits, with the default settings', () => {
     for (const field of [...levels].reverse()) cost = 1 + (field === 'attributions' || field === 'incidents' ? 50 : 1) * cost;
     cost = 1 + (1 + cost);
     const refused = await t.gql(cycleQuery(12, 50));
-    expectRefused(refused, ErrorCode.QueryTooCostly, new RegExp(`^cost ${cost} exceeds the limit of 500000`));
-    expect(refused.errors![0].extensions).toMatchObject({ limit: 500_000, actual: cost });
+    expectRefused(refused, ErrorCode.QueryTooCostly, new RegExp(`^cost ${cost} exceeds the limit of 1000000`));
+    expect(refused.errors![0].extensions).toMatchObject({ limit: 1_000_000, actual: cost });
   });
 
   it('refuses 1,000 aliased search calls while parsing (token limit), and 31 by the alias limit', async () => {
@@ -121,11 +121,11 @@ describe('query limits, with the default settings', () => {
     // attributions(m) 1 + m(3 + 2m); nodes 2 + m(3 + 2m); incidents(n) 1 + n(2 + m(3 + 2m)).
     const cost = (n: number, m: number) => 1 + n * (2 + m * (3 + 2 * m));
     const refused = await t.gql(nested, { n: 200, m: 50 });
-    expectRefused(refused, ErrorCode.QueryTooCostly, new RegExp(`^cost ${cost(200, 50)} exceeds the limit of 500000`));
-    expect(refused.errors![0].extensions).toMatchObject({ limit: 500_000, actual: cost(200, 50) });
+    expectRefused(refused, ErrorCode.QueryTooCostly, new RegExp(`^cost ${cost(200, 50)} exceeds the limit of 1000000`));
+    expect(refused.errors![0].extensions).toMatchObject({ limit: 1_000_000, actual: cost(200, 50) });
     expect((await t.gql(nested, { n: 5, m: 50 })).errors).toBeUndefined();
     // Left out, `first` is the default page size (20): under the limit.
-    expect(cost(20, 20)).toBeLessThan(500_000);
+    expect(cost(20, 20)).toBeLessThan(1_000_000);
     expect((await t.gql(nested.replace('($n: Int, $m: Int)', '').replace(/\(first: \$[nm]\)/g, ''))).errors).toBeUndefined();
     expect((await t.gql(nested, { n: 200, m: 60 })).errors?.[0].extensions?.actual).toBe(cost(200, 60));
   });

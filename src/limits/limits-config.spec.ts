@@ -7,7 +7,7 @@ describe('limits configuration', () => {
       maxDepth: 12,
       maxAliases: 30,
       maxTokens: 3000,
-      maxCost: 500_000,
+      maxCost: 1_000_000,
       costListSize: 10,
       maxMutations: 10,
       requestTimeoutMs: 15_000,

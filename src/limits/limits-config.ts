@@ -63,7 +63,7 @@ export function loadLimitsConfig(env: NodeJS.ProcessEnv = process.env): LimitsCo
     maxDepth: integer(env, 'MAX_DEPTH', 12, 2, 1000),
     maxAliases: integer(env, 'MAX_ALIASES', 30, 0, 100_000),
     maxTokens: integer(env, 'MAX_TOKENS', 3000, 100, 1_000_000),
-    maxCost: integer(env, 'MAX_COST', 500_000, 10, 1_000_000_000),
+    maxCost: integer(env, 'MAX_COST', 1_000_000, 10, 1_000_000_000),
     costListSize: integer(env, 'COST_LIST_SIZE', 10, 1, 10_000),
     maxMutations: integer(env, 'MAX_MUTATIONS', 10, 1, 10_000),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 15_000, 0, 3_600_000),
