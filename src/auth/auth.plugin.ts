@@ -4,7 +4,7 @@ import { Inject } from '@nestjs/common';
 import { DocumentNode, FragmentDefinitionNode, GraphQLError, Kind, SelectionSetNode } from 'graphql';
 import { Request } from 'express';
 import { CallerAccount, ChangeContext, changeContext } from '../common/caller';
-import { ErrorCode } from '../common/errors';
+import { ErrorCode, isDatabaseUnavailable } from '../common/errors';
 import { AccountService, unauthenticated } from './account.service';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
 import { mutationRule } from './mutation-roles';
@@ -40,7 +40,14 @@ export class AuthPlugin implements ApolloServerPlugin<AuthContext> {
     let change: ChangeContext | undefined;
     return {
       async didResolveOperation({ contextValue, operation, document }) {
-        const account = await accounts.authenticate(contextValue.req.headers.authorization);
+        const account = await accounts.authenticate(contextValue.req.headers.authorization).catch((error: unknown) => {
+          // The token cannot be checked while the database is down: the request is unavailable, not a fault.
+          if (!isDatabaseUnavailable(error)) throw error;
+          throw new GraphQLError('The database is unavailable right now; try again shortly', {
+            originalError: error instanceof Error ? error : undefined,
+            extensions: { code: ErrorCode.ServiceUnavailable, http: { status: 503 } },
+          });
+        });
         contextValue.account = account;
         change = changeContext.getStore();
         if (change) change.account = account;

@@ -8,8 +8,8 @@ import { requestId } from '../common/request-id';
 /** Opens the request's change context (src/common/caller.ts) around everything that handles it. */
 @Injectable()
 export class ChangeContextMiddleware implements NestMiddleware {
-  use(req: Request, _res: Response, next: NextFunction): void {
-    changeContext.run({ requestId: requestId(req), account: null, operation: null }, next);
+  use(req: Request, res: Response, next: NextFunction): void {
+    changeContext.run({ requestId: requestId(req, res), account: null, operation: null }, next);
   }
 }
 

@@ -1,17 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { IncomingMessage } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 /**
  * The id of an HTTP request, the same in its log lines, its audit entries and its
- * response header: the one the logger assigned (req.id), else a well-formed one the
- * client sent, else a new one; remembered on the request so every caller sees one id.
+ * response header: a well-formed one the client sent, else a new one; remembered on the
+ * request so every caller sees one id, and echoed in the response by the first caller
+ * that has it (whichever of the logger and the change log sees the request first).
  */
-export function requestId(req: IncomingMessage & { id?: unknown }): string {
-  if (typeof req.id === 'string' && req.id) return req.id;
-  const sent = req.headers[REQUEST_ID_HEADER];
-  const id = typeof sent === 'string' && /^[\w.:-]{1,100}$/.test(sent) ? sent : randomUUID();
-  req.id = id;
+export function requestId(req: IncomingMessage & { id?: unknown }, res?: ServerResponse): string {
+  let id = typeof req.id === 'string' && req.id ? req.id : undefined;
+  if (!id) {
+    const sent = req.headers[REQUEST_ID_HEADER];
+    id = typeof sent === 'string' && /^[\w.:-]{1,100}$/.test(sent) ? sent : randomUUID();
+    req.id = id;
+  }
+  if (res && !res.headersSent && !res.hasHeader(REQUEST_ID_HEADER)) res.setHeader(REQUEST_ID_HEADER, id);
   return id;
 }

@@ -5,7 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { ErrorCode } from '../common/errors';
-import { REQUEST_ID_HEADER, requestId } from '../common/request-id';
+import { requestId } from '../common/request-id';
 import { graphqlOutcome } from './graphql-observer.plugin';
 import { PoolStats, observePool, registry } from './metrics';
 
@@ -49,16 +49,14 @@ export class ObservabilityModule {
         LoggerModule.forRoot({
           pinoHttp: {
             logger,
-            genReqId: (req, res) => {
-              const id = requestId(req);
-              res.setHeader(REQUEST_ID_HEADER, id);
-              return id;
-            },
+            // Called only when no earlier middleware gave the request its id (pino-http keeps req.id).
+            genReqId: (req, res) => requestId(req, res),
             autoLogging: { ignore: (req) => /^\/(health|metrics)\b/.test(req.url ?? '') },
             customLogLevel: (req, res: ServerResponse, error) => {
               const codes = graphqlOutcome(req)?.errorCodes ?? [];
-              if (error || res.statusCode >= 500 || codes.includes(ErrorCode.Internal)) return 'error';
+              // Refused during an outage (503 when the account could not be checked): the outage has its own log lines.
               if (codes.length && codes.every((c) => c === ErrorCode.ServiceUnavailable)) return 'debug';
+              if (error || res.statusCode >= 500 || codes.includes(ErrorCode.Internal)) return 'error';
               return 'info';
             },
             customSuccessObject: (req, _res, value: Record<string, unknown>) => {
