@@ -42,40 +42,14 @@ async function main(): Promise<void> {
   // Loaded only once the files are good, so that a bad file is reported at once (require:
   // this command runs as CommonJS, and these are the heavy modules: the ORM, pg, Nest's entities).
   require('reflect-metadata');
-  const { SingleBar } = require('cli-progress') as typeof import('cli-progress');
-  const { DataSource } = require('typeorm') as typeof import('typeorm');
-  const { checkConnection } = require('../database/check-connection') as typeof import('../database/check-connection');
-  const { dataSourceOptions } = require('../database/data-source-options') as typeof import('../database/data-source-options');
-  const { startEmbeddedPostgres } = require('../database/embedded-postgres') as typeof import('../database/embedded-postgres');
+  const { runImport } = require('../database/import-run') as typeof import('../database/import-run');
   const { CatalogueImportService } = require('./catalogue-import.service') as typeof import('./catalogue-import.service');
-  let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | null = null;
-  let dataSource: InstanceType<typeof DataSource> | null = null;
-  const bar = process.stderr.isTTY
-    ? new SingleBar({ format: 'Importing [{bar}] {percentage}% {value}/{total} {stage}', stream: process.stderr, hideCursor: true })
-    : null;
-  try {
-    if (!config.databaseUrl) embedded = await startEmbeddedPostgres(config.embeddedPostgres);
-    const url = config.databaseUrl ?? embedded!.url;
-    await checkConnection(url);
-    dataSource = await new DataSource(dataSourceOptions(url)).initialize();
-    const started = process.hrtime.bigint();
-    let barStarted = false;
-    const result = await new CatalogueImportService(dataSource).import(files, (done, total, stage) => {
-      if (!bar) return;
-      if (!barStarted) bar.start(total, 0, { stage });
-      barStarted = true;
-      bar.update(done, { stage });
-    });
-    bar?.stop();
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const kinds = files.map((f) => `${f.name} (${f.cluster.type}, ${f.cluster.values.length} entries)`).join(', ');
-    console.log(`Imported ${kinds}.`);
-    console.log(formatImportSummary(result, seconds));
-  } finally {
-    bar?.stop();
-    if (dataSource?.isInitialized) await dataSource.destroy();
-    await embedded?.stop();
-  }
+  const started = process.hrtime.bigint();
+  const result = await runImport(config, 'Importing', (dataSource, progress) => new CatalogueImportService(dataSource).import(files, progress));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const kinds = files.map((f) => `${f.name} (${f.cluster.type}, ${f.cluster.values.length} entries)`).join(', ');
+  console.log(`Imported ${kinds}.`);
+  console.log(formatImportSummary(result, seconds));
 }
 
 main().catch((error: unknown) => {

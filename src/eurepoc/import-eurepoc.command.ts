@@ -31,39 +31,13 @@ async function main(): Promise<void> {
 
   // The heavy modules only once the files are good (this command runs as CommonJS).
   require('reflect-metadata');
-  const { SingleBar } = require('cli-progress') as typeof import('cli-progress');
-  const { DataSource } = require('typeorm') as typeof import('typeorm');
-  const { checkConnection } = require('../database/check-connection') as typeof import('../database/check-connection');
-  const { dataSourceOptions } = require('../database/data-source-options') as typeof import('../database/data-source-options');
-  const { startEmbeddedPostgres } = require('../database/embedded-postgres') as typeof import('../database/embedded-postgres');
+  const { runImport } = require('../database/import-run') as typeof import('../database/import-run');
   const { EurepocImportService } = require('./eurepoc-import.service') as typeof import('./eurepoc-import.service');
-  let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | null = null;
-  let dataSource: InstanceType<typeof DataSource> | null = null;
-  const bar = process.stderr.isTTY
-    ? new SingleBar({ format: 'Importing EuRepoC [{bar}] {percentage}% {value}/{total} {stage}', stream: process.stderr, hideCursor: true })
-    : null;
-  try {
-    if (!config.databaseUrl) embedded = await startEmbeddedPostgres(config.embeddedPostgres);
-    const url = config.databaseUrl ?? embedded!.url;
-    await checkConnection(url);
-    dataSource = await new DataSource(dataSourceOptions(url)).initialize();
-    let barStarted = false;
-    const result = await new EurepocImportService(dataSource).import(files, (done, total, stage) => {
-      if (!bar) return;
-      if (!barStarted) bar.start(total, 0, { stage });
-      barStarted = true;
-      bar.update(done, { stage });
-    });
-    bar?.stop();
-    const reportPath = resolve(base, reportArg);
-    await writeFile(reportPath, formatReportFile(result), 'utf8');
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    console.log(formatEurepocSummary(result, seconds, reportPath));
-  } finally {
-    bar?.stop();
-    if (dataSource?.isInitialized) await dataSource.destroy();
-    await embedded?.stop();
-  }
+  const result = await runImport(config, 'Importing EuRepoC', (dataSource, progress) => new EurepocImportService(dataSource).import(files, progress));
+  const reportPath = resolve(base, reportArg);
+  await writeFile(reportPath, formatReportFile(result), 'utf8');
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  console.log(formatEurepocSummary(result, seconds, reportPath));
 }
 
 main().catch((error: unknown) => {

@@ -31,40 +31,18 @@ async function main(): Promise<void> {
   const text = await readFile(path);
 
   require('reflect-metadata');
-  const { SingleBar } = require('cli-progress') as typeof import('cli-progress');
-  const { DataSource } = require('typeorm') as typeof import('typeorm');
-  const { checkConnection } = require('../database/check-connection') as typeof import('../database/check-connection');
-  const { dataSourceOptions } = require('../database/data-source-options') as typeof import('../database/data-source-options');
-  const { startEmbeddedPostgres } = require('../database/embedded-postgres') as typeof import('../database/embedded-postgres');
+  const { runImport } = require('../database/import-run') as typeof import('../database/import-run');
   const { StixImportService } = require('./stix-import.service') as typeof import('./stix-import.service');
   const { StixSchemas } = require('./stix-schemas') as typeof import('./stix-schemas');
   const { formatStixSummary } = require('./stix-import-report') as typeof import('./stix-import-report');
   StixSchemas.load(); // the missing-schemas line, before the database starts
-  let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | null = null;
-  let dataSource: InstanceType<typeof DataSource> | null = null;
-  const bar = process.stderr.isTTY
-    ? new SingleBar({ format: 'Importing [{bar}] {percentage}% {value}/{total} objects', stream: process.stderr, hideCursor: true })
-    : null;
-  try {
-    if (!config.databaseUrl) embedded = await startEmbeddedPostgres(config.embeddedPostgres);
-    const url = config.databaseUrl ?? embedded!.url;
-    await checkConnection(url);
-    dataSource = await new DataSource(dataSourceOptions(url)).initialize();
-    const started = process.hrtime.bigint();
-    let barStarted = false;
-    const result = await new StixImportService(dataSource).import(text, (done, total) => {
-      if (!bar) return;
-      if (!barStarted) bar.start(total, 0);
-      barStarted = true;
-      if (done % 50 === 0 || done === total) bar.update(done);
-    });
-    bar?.stop();
-    console.log(formatStixSummary(result, Number(process.hrtime.bigint() - started) / 1e9));
-  } finally {
-    bar?.stop();
-    if (dataSource?.isInitialized) await dataSource.destroy();
-    await embedded?.stop();
-  }
+  const started = process.hrtime.bigint();
+  const result = await runImport(config, 'Importing', (dataSource, progress) =>
+    new StixImportService(dataSource).import(text, (done, total) => {
+      if (done % 50 === 0 || done === total) progress(done, total, 'objects');
+    }),
+  );
+  console.log(formatStixSummary(result, Number(process.hrtime.bigint() - started) / 1e9));
 }
 
 main().catch((error: unknown) => {
