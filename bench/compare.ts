@@ -74,9 +74,10 @@ async function questions(url: string, seed: number): Promise<Question[]> {
     {
       name: 'one incident with its statements, speakers and sources',
       question: 'One incident with its statements, each with speaker and sources (excerpt + article title)',
-      ours: `query ($id: ID!) { incident(id: $id) { title statements {
+      // Every statement, as PostGraphile gives them: one page of the most a page may hold.
+      ours: `query ($id: ID!) { incident(id: $id) { title statements(first: 200) { nodes {
         said { text } stance speakerPerson { name } speakerOrganization { name } quote summary
-        sources { excerpt article { title } } } } }`,
+        sources { excerpt article { title } } } } } }`,
       postgraphile: `query ($id: UUID!) { incidentById(id: $id) { title statementIncidentsByIncidentId { nodes { statementByStatementId {
         saidText stance personBySpeakerPersonId { name } organizationBySpeakerOrganizationId { name } quote summary
         statementSourcesByStatementId { nodes { excerpt sourceArticleBySourceArticleId { title } } } } } } } }`,
@@ -84,7 +85,7 @@ async function questions(url: string, seed: number): Promise<Question[]> {
       normalise: {
         ours: (d) => ({
           title: d.incident.title,
-          statements: sorted(d.incident.statements.map((s: any) => ({
+          statements: sorted(d.incident.statements.nodes.map((s: any) => ({
             said: s.said.text, stance: s.stance, person: name(s.speakerPerson), organization: name(s.speakerOrganization),
             quote: s.quote, summary: s.summary, sources: sorted(s.sources.map((x: any) => [x.excerpt, x.article.title])),
           }))),
@@ -104,7 +105,7 @@ async function questions(url: string, seed: number): Promise<Question[]> {
       question: 'Newest 20 incidents with totalCount, targets (organization, country) and attributions (actor, attributing organization)',
       ours: `{ incidents(first: 20) { totalCount nodes { id title
         targets { organization { name } country { name } }
-        attributions { actor { name } attributedByOrganization { name } } } } }`,
+        attributions(first: 200) { nodes { actor { name } attributedByOrganization { name } } } } } }`,
       postgraphile: `{ allIncidents(first: 20, orderBy: [STARTED_FROM_DESC, ID_DESC]) { totalCount nodes { id title
         incidentTargetsByIncidentId { nodes { organizationByOrganizationId { name } countryByCountryCode { name } } }
         attributionsByIncidentId { nodes { threatActorByActorId { name } organizationByAttributedByOrganizationId { name } } } } } }`,
@@ -115,7 +116,7 @@ async function questions(url: string, seed: number): Promise<Question[]> {
           nodes: d.incidents.nodes.map((i: any) => ({
             id: i.id, title: i.title,
             targets: sorted(i.targets.map((t: any) => [name(t.organization), name(t.country)])),
-            attributions: sorted(i.attributions.map((a: any) => [name(a.actor), name(a.attributedByOrganization)])),
+            attributions: sorted(i.attributions.nodes.map((a: any) => [name(a.actor), name(a.attributedByOrganization)])),
           })),
         }),
         postgraphile: (d) => ({
