@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify';
 import { Readable, Transform, pipeline } from 'node:stream';
 import { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ListOrder } from '../common/pagination';
+import { loadLimitsConfig } from '../limits/limits-config';
 import { ATTRIBUTION_ORDER, AttributionService } from '../attributions/attribution.service';
 import { AttributionFilter } from '../attributions/attribution.inputs';
 import { IncidentFilter, IncidentSort } from '../incidents/incident.inputs';
@@ -160,8 +161,19 @@ export class ExportService {
            ${joins.join('\n           ')}
      ORDER BY ${keys.map((_, i) => `matched.sort_${i} ${direction}`).join(', ')}`;
 
+    // One transaction, so that the export's own statement_timeout (EXPORT_TIMEOUT_MS) ends with it
+    // and never reaches the pooled connection's next user.
     const runner = this.dataSource.createQueryRunner();
-    const rows = (await runner.stream(sql, parameters)) as unknown as Readable;
+    const finish = () => runner.rollbackTransaction().catch(() => undefined).finally(() => runner.release().catch(() => undefined));
+    let rows: Readable;
+    try {
+      await runner.startTransaction();
+      await runner.query(`SELECT set_config('statement_timeout', $1, true)`, [String(loadLimitsConfig().exportTimeoutMs)]);
+      rows = (await runner.stream(sql, parameters)) as unknown as Readable;
+    } catch (error) {
+      await finish();
+      throw error;
+    }
     const toRecord = new Transform({
       objectMode: true,
       transform(row: Record<string, unknown>, _encoding, done) {
@@ -171,6 +183,6 @@ export class ExportService {
     // RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line break, quotes doubled.
     const csv = stringify({ header: true, columns: columns.map((c) => c.name), record_delimiter: 'windows' });
     // However it ends (done, failed, or the client went away), the cursor is closed and the connection returned.
-    return pipeline(rows, toRecord, csv, () => void runner.release().catch(() => undefined));
+    return pipeline(rows, toRecord, csv, () => void finish());
   }
 }

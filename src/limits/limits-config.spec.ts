@@ -12,6 +12,7 @@ describe('limits configuration', () => {
       maxMutations: 10,
       requestTimeoutMs: 15_000,
       statementTimeoutMs: 10_000,
+      exportTimeoutMs: 600_000,
       bodyLimitBytes: 1024 * 1024,
       corsOrigins: [],
       introspection: true,
@@ -21,11 +22,11 @@ describe('limits configuration', () => {
   it('reads every limit from its variable', () => {
     expect(loadLimitsConfig({
       MAX_DEPTH: '8', MAX_ALIASES: '5', MAX_TOKENS: '500', MAX_COST: '1000', COST_LIST_SIZE: '20', MAX_MUTATIONS: '1',
-      REQUEST_TIMEOUT_MS: '0', STATEMENT_TIMEOUT_MS: '2500', BODY_LIMIT: '2mb', INTROSPECTION: 'false',
+      REQUEST_TIMEOUT_MS: '0', STATEMENT_TIMEOUT_MS: '2500', EXPORT_TIMEOUT_MS: '0', BODY_LIMIT: '2mb', INTROSPECTION: 'false',
       CORS_ORIGINS: 'https://tracker.example.org, http://localhost:5173/',
     })).toEqual({
       maxDepth: 8, maxAliases: 5, maxTokens: 500, maxCost: 1000, costListSize: 20, maxMutations: 1,
-      requestTimeoutMs: 0, statementTimeoutMs: 2500, bodyLimitBytes: 2 * 1024 * 1024, introspection: false,
+      requestTimeoutMs: 0, statementTimeoutMs: 2500, exportTimeoutMs: 0, bodyLimitBytes: 2 * 1024 * 1024, introspection: false,
       corsOrigins: ['https://tracker.example.org', 'http://localhost:5173'],
     });
     expect(loadLimitsConfig({ BODY_LIMIT: '500kb' }).bodyLimitBytes).toBe(500 * 1024);

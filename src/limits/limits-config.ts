@@ -18,6 +18,11 @@ export interface LimitsConfig {
   requestTimeoutMs: number;
   /** PostgreSQL's statement_timeout on every connection of the API's pool; 0 turns it off (STATEMENT_TIMEOUT_MS). */
   statementTimeoutMs: number;
+  /**
+   * statement_timeout of a CSV export's one streamed statement instead (EXPORT_TIMEOUT_MS, 0: none):
+   * a whole table is one long read by design, which the per-query limit would cut off mid-file.
+   */
+  exportTimeoutMs: number;
   /** Largest request body (BODY_LIMIT, bytes or "1mb"/"500kb"). */
   bodyLimitBytes: number;
   /** Origins allowed to call the API from a browser (CORS_ORIGINS, comma-separated); empty: same origin only. */
@@ -68,6 +73,7 @@ export function loadLimitsConfig(env: NodeJS.ProcessEnv = process.env): LimitsCo
     maxMutations: integer(env, 'MAX_MUTATIONS', 10, 1, 10_000),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 15_000, 0, 3_600_000),
     statementTimeoutMs: integer(env, 'STATEMENT_TIMEOUT_MS', 10_000, 0, 3_600_000),
+    exportTimeoutMs: integer(env, 'EXPORT_TIMEOUT_MS', 600_000, 0, 86_400_000),
     bodyLimitBytes: byteSize(env, 'BODY_LIMIT', UNIT.mb),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     introspection: boolean(env, 'INTROSPECTION', true),
