@@ -199,6 +199,93 @@ describe('provenance: citations with exact excerpts', () => {
       expect((await t.data(`query ($id: ID!) { statement(id: $id) { citations { excerpt } } }`, { id: s2.id })).statement.citations).toHaveLength(1);
     });
 
+    /**
+     * An article cited in `citation` (two responses, an actor's tie to its parent) and listed by a dataset
+     * record, as the seed, the EuRepoC and the STIX importers write them: each policy accounts for all of it.
+     */
+    async function articleCitedByOtherFacts() {
+      const article = await createArticle(t, { body: 'The council met. The ministry spoke. Bear has ties to Eagle.' });
+      const other = await createArticle(t, { body: 'The ministry spoke.' });
+      const respond = (sources: unknown) => t.data(
+        `mutation ($input: CreateResponseInput!) { createResponse(input: $input) { id } }`,
+        { input: { responderOrganizationId: speaker.id, kind: 'STATEMENT', incidentId: incident.id, sources } },
+      ).then((d) => d.createResponse.id as string);
+      const alone = await respond([{ sourceArticleId: article.id, excerpt: 'The council met.' }]);
+      const shared = await respond([
+        { sourceArticleId: article.id, excerpt: 'The ministry spoke.' }, { sourceArticleId: other.id, excerpt: 'The ministry spoke.' },
+      ]);
+      const bear = await createActor(t, { name: `Tied Bear ${article.id.slice(0, 8)}` });
+      await t.dataSource.query(`INSERT INTO citation (actor_tie_actor_id, source_article_id, excerpt) VALUES ($1, $2, 'Bear has ties to Eagle.')`, [bear.id, article.id]);
+      const [{ id: dataset }] = await t.dataSource.query(
+        `INSERT INTO dataset (name, version) VALUES ($1, '1') RETURNING id::text`, [`Deletion test ${article.id}`],
+      );
+      const [{ id: record }] = await t.dataSource.query(
+        `INSERT INTO dataset_record (dataset_id, record_type, record_key, fields) VALUES ($1, 'incident', '1', '{}') RETURNING id::text`, [dataset],
+      );
+      await t.dataSource.query(`INSERT INTO dataset_record_article (dataset_record_id, source_article_id, field) VALUES ($1, $2, 'sources_url')`, [record, article.id]);
+      return { article, alone, shared, bear, record };
+    }
+    const OTHERS = `id onSupportedFacts otherFactsDetached { kind id outcome } datasetRecordsDetached`;
+    const removeOthers = (id: string, policy?: string) => gqlAs(
+      t,
+      'test admin',
+      `mutation ($id: ID!${policy ? ', $p: SupportedFactsPolicy!' : ''}) { deleteSourceArticle(id: $id${policy ? ', onSupportedFacts: $p' : ''}) { ${OTHERS} } }`,
+      { id, p: policy },
+    );
+
+    it('REFUSE counts responses, actor ties and dataset records too (a CONFLICT, never a server fault)', async () => {
+      const { article } = await articleCitedByOtherFacts();
+      const res = await removeOthers(article.id);
+      expectError(res, 'CONFLICT', /cited by responses \(2\), actor ties \(1\), dataset records \(1\); unlink them first/);
+      expect(res.errors![0].extensions).toMatchObject({ responses: 2, actorTies: 1, datasetRecords: 1, statements: 0 });
+      expect(await countRows(t, 'citation', 'source_article_id = $1', [article.id])).toBe(3);
+      expect(await countRows(t, 'source_article', 'id = $1', [article.id])).toBe(1);
+    });
+
+    it('DETACH_CITATIONS keeps every response, tie and record, and says which are left uncited', async () => {
+      const { article, alone, shared, bear, record } = await articleCitedByOtherFacts();
+      const res = await removeOthers(article.id, 'DETACH_CITATIONS');
+      expect(res.errors).toBeUndefined();
+      expect(res.data.deleteSourceArticle.datasetRecordsDetached).toEqual([record]);
+      expect(res.data.deleteSourceArticle.otherFactsDetached).toEqual(expect.arrayContaining([
+        { kind: 'response', id: alone, outcome: 'LEFT_UNCITED' },
+        { kind: 'response', id: shared, outcome: 'STILL_CITED' },
+        { kind: 'actorTie', id: bear.id, outcome: 'LEFT_UNCITED' },
+      ]));
+      expect(res.data.deleteSourceArticle.otherFactsDetached).toHaveLength(3);
+      expect(await countRows(t, 'response', 'id = ANY($1::uuid[])', [[alone, shared]])).toBe(2);
+      expect(await countRows(t, 'citation', 'response_id = $1', [shared])).toBe(1);
+      expect(await countRows(t, 'dataset_record', 'id = $1', [record])).toBe(1);
+      expect(await countRows(t, 'source_article', 'id = $1', [article.id])).toBe(0);
+    });
+
+    it('DELETE_UNSUPPORTED_FACTS deletes the response it alone supported, and keeps the actor and its tie', async () => {
+      const { article, alone, shared, bear } = await articleCitedByOtherFacts();
+      const res = await removeOthers(article.id, 'DELETE_UNSUPPORTED_FACTS');
+      expect(res.errors).toBeUndefined();
+      expect(res.data.deleteSourceArticle.otherFactsDetached).toEqual(expect.arrayContaining([
+        { kind: 'response', id: alone, outcome: 'DELETED' },
+        { kind: 'response', id: shared, outcome: 'STILL_CITED' },
+        { kind: 'actorTie', id: bear.id, outcome: 'LEFT_UNCITED' },
+      ]));
+      expect(await countRows(t, 'response', 'id = $1', [alone])).toBe(0);
+      expect(await countRows(t, 'response', 'id = $1', [shared])).toBe(1);
+      expect(await countRows(t, 'threat_actor', 'id = $1', [bear.id])).toBe(1);
+    });
+
+    it('deletes a seeded article (cited by statements, an attribution, a response and an actor tie) under each policy', async () => {
+      // The seed's France article supports a response and a parent tie through `citation`: the case the fuzzer found.
+      const [{ id }] = await t.dataSource.query(
+        `SELECT source_article_id::text AS id FROM citation WHERE source_article_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
+      );
+      expectError(await removeOthers(id), 'CONFLICT', /cited by/);
+      const res = await removeOthers(id, 'DELETE_UNSUPPORTED_FACTS');
+      expect(res.errors).toBeUndefined();
+      expect(res.data.deleteSourceArticle.otherFactsDetached.length).toBeGreaterThan(0);
+      expect(await countRows(t, 'citation', 'source_article_id = $1', [id])).toBe(0);
+      expect(await countRows(t, 'source_article', 'id = $1', [id])).toBe(0);
+    });
+
     it('refuses an unknown policy, an unknown article and a malformed id', async () => {
       const article = await createArticle(t);
       const bad = await t.gql(`mutation ($id: ID!) { deleteSourceArticle(id: $id, onSupportedFacts: FORGET) { id } }`, { id: article.id });

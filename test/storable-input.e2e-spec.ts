@@ -155,6 +155,10 @@ describe('database errors reach a client in the project\'s words only', () => {
     const party = await createOrganization(t);
     await t.dataSource.query(`INSERT INTO attribution (incident_id, actor_id, attributed_by_organization_id) VALUES ($1, $2, $3)`,
       [incident.id, actor.id, party.id]);
+    // An ON DELETE RESTRICT key (SQLSTATE 23001, not 23503): the responder of a response.
+    const responder = await createOrganization(t);
+    await t.dataSource.query(`INSERT INTO response (responder_organization_id, kind, incident_id) VALUES ($1, 'STATEMENT', $2)`,
+      [responder.id, incident.id]);
     const cases: [string, unknown[], string][] = [
       [`SELECT '0000-01-01'::date`, [], ErrorCode.BadUserInput],
       [`SELECT 'not-a-uuid'::uuid`, [], ErrorCode.BadUserInput],
@@ -162,6 +166,7 @@ describe('database errors reach a client in the project\'s words only', () => {
       [`SELECT convert_from('\\x00'::bytea, 'UTF8')`, [], ErrorCode.BadUserInput],
       [`INSERT INTO incident_target (incident_id, sector) VALUES (gen_random_uuid(), 'x')`, [], ErrorCode.NotFound],
       [`DELETE FROM threat_actor WHERE id = $1`, [actor.id], ErrorCode.Conflict],
+      [`DELETE FROM organization WHERE id = $1`, [responder.id], ErrorCode.Conflict],
       [`INSERT INTO campaign (id, name) SELECT id, name FROM campaign LIMIT 1`, [], ErrorCode.Conflict],
       [`INSERT INTO incident (title) VALUES (NULL)`, [], ErrorCode.BadUserInput],
     ];

@@ -61,6 +61,10 @@ const constraintMessages: Record<string, [ErrorCode, string]> = {
   attribution_campaign_fk: [ErrorCode.Conflict, 'This campaign has attributions; delete those first'],
   statement_source_article_fk: [ErrorCode.Conflict, 'This source article is cited by statements; unlink them first'],
   incident_source_article_fk: [ErrorCode.Conflict, 'This source article is cited by incidents; unlink them first'],
+  attribution_source_article_fk: [ErrorCode.Conflict, 'This source article is cited by attributions; unlink them first'],
+  citation_article_fk: [ErrorCode.Conflict, 'This source article is cited by facts; unlink them first'],
+  citation_dataset_record_fk: [ErrorCode.Conflict, 'This dataset record is cited by facts; unlink them first'],
+  dataset_record_article_article_fk: [ErrorCode.Conflict, 'This source article is listed by dataset records; unlink them first'],
   statement_speaker_person_fk: [ErrorCode.Conflict, 'This person is the speaker of statements; delete those first'],
   statement_speaker_organization_fk: [ErrorCode.Conflict, 'This organization is the speaker of statements; delete those first'],
   attribution_by_person_fk: [ErrorCode.Conflict, 'This person made attributions; delete those first'],
@@ -118,7 +122,8 @@ const valueProblems: Record<string, string> = {
 export function fromDatabaseError(error: QueryFailedError): GraphQLFormattedError | undefined {
   const driverError = error.driverError as { code?: string; constraint?: string; detail?: string; column?: string };
   const { code, constraint } = driverError;
-  if (code === '23503') return fromForeignKeyViolation(constraint, driverError.detail ?? '');
+  // 23503: NO ACTION foreign keys; 23001: ON DELETE RESTRICT ones (same detail text).
+  if (code === '23503' || code === '23001') return fromForeignKeyViolation(constraint, driverError.detail ?? '');
   const known = constraint ? constraintMessages[constraint] : undefined;
   if (known) return { message: known[1], extensions: { code: known[0], constraint } };
   switch (code) {

@@ -7,9 +7,26 @@ import { BadUserInputError, ConflictError, NotFoundError } from '../common/error
 import { assertId, assignDefined, cleanText, escapeLike, findOrFail } from '../common/lookups';
 import { Page, PageArgs, SortDirection, paginate } from '../common/pagination';
 import { excerptOccursIn } from './excerpt';
-import { SourceArticleDeletion, SupportedFactsPolicy } from './source-article-deletion';
+import { CitableFact, FACT_CITATIONS } from './citation.service';
+import { DetachedFactOutcome, SourceArticleDeletion, SupportedFactsPolicy } from './source-article-deletion';
 import { SourceArticle } from './source-article.entity';
 import { CreateSourceArticleInput, SourceArticleFilter, UpdateSourceArticleInput } from './source-article.inputs';
+
+interface SupportedFacts {
+  all: string[];
+  stillCited: string[];
+  onlySource: string[];
+}
+
+/** The facts that DELETE_UNSUPPORTED_FACTS deletes once an article was their only source; their tables are named as the kinds. */
+const DELETABLE_FACTS = new Set<CitableFact>(['attribution', 'statement', 'response']);
+
+/** The other citing facts, in the words of the REFUSE message. */
+const FACT_WORDS: Record<CitableFact, string> = {
+  incident: 'incidents', attribution: 'attributions', statement: 'statements', response: 'responses',
+  actorAlias: 'actor aliases', actorTie: 'actor ties', incidentTarget: 'incident targets', threatActor: 'threat actors',
+  campaign: 'campaigns', actorMember: 'actor members',
+};
 
 @Injectable()
 export class SourceArticleService {
@@ -97,65 +114,90 @@ export class SourceArticleService {
       const [locked] = await manager.query(`SELECT id FROM source_article WHERE id = $1 FOR UPDATE`, [id]);
       if (!locked) throw new NotFoundError('SourceArticle', id);
       await recordAs(manager, caller);
-      const statements = await this.supportedFacts(manager, 'statement_source', 'statement_id', id);
-      const attributions = await this.supportedFacts(manager, 'attribution_source', 'attribution_id', id);
-      const incidents: { id: string }[] = await manager.query(
-        `SELECT incident_id::text AS id FROM incident_source WHERE source_article_id = $1 ORDER BY 1`,
+      const cited = new Map<CitableFact, SupportedFacts>();
+      for (const kind of Object.keys(FACT_CITATIONS) as CitableFact[]) cited.set(kind, await this.supportedFacts(manager, kind, id));
+      const records: { id: string }[] = await manager.query(
+        `SELECT DISTINCT dataset_record_id::text AS id FROM dataset_record_article WHERE source_article_id = $1 ORDER BY 1`,
         [id],
       );
+      const statements = cited.get('statement')!;
+      const attributions = cited.get('attribution')!;
+      const incidents = cited.get('incident')!;
+      const others = [...cited].filter(([kind]) => !['statement', 'attribution', 'incident'].includes(kind));
+      const deletes = (kind: CitableFact) => policy === SupportedFactsPolicy.DELETE_UNSUPPORTED_FACTS && DELETABLE_FACTS.has(kind);
       const result: SourceArticleDeletion = {
         id,
         onSupportedFacts: policy,
         statementsStillCited: statements.stillCited,
         attributionsStillCited: attributions.stillCited,
-        statementsLeftUncited: [],
-        attributionsLeftUncited: [],
-        deletedStatements: [],
-        deletedAttributions: [],
-        incidentsDetached: incidents.map((i) => i.id),
+        statementsLeftUncited: deletes('statement') ? [] : statements.onlySource,
+        attributionsLeftUncited: deletes('attribution') ? [] : attributions.onlySource,
+        deletedStatements: deletes('statement') ? statements.onlySource : [],
+        deletedAttributions: deletes('attribution') ? attributions.onlySource : [],
+        incidentsDetached: incidents.all,
+        otherFactsDetached: others.flatMap(([kind, facts]) => [
+          ...facts.stillCited.map((factId) => ({ kind, id: factId, outcome: DetachedFactOutcome.STILL_CITED })),
+          ...facts.onlySource.map((factId) => ({
+            kind, id: factId, outcome: deletes(kind) ? DetachedFactOutcome.DELETED : DetachedFactOutcome.LEFT_UNCITED,
+          })),
+        ]),
+        datasetRecordsDetached: records.map((r) => r.id),
       };
       if (policy === SupportedFactsPolicy.REFUSE) {
-        const parts = [
+        const parts: [number, string][] = [
           [statements.all.length, 'statements'],
           [attributions.all.length, 'attributions'],
-          [incidents.length, 'incidents'],
-        ].filter(([n]) => n) as [number, string][];
-        if (parts.length) {
+          [incidents.all.length, 'incidents'],
+          ...others.map(([kind, facts]): [number, string] => [facts.all.length, FACT_WORDS[kind]]),
+          [records.length, 'dataset records'],
+        ];
+        const citing = parts.filter(([n]) => n);
+        if (citing.length) {
           throw new ConflictError(
-            `This source article is cited by ${parts.map(([n, what]) => `${what} (${n})`).join(', ')}; unlink them first, ` +
+            `This source article is cited by ${citing.map(([n, what]) => `${what} (${n})`).join(', ')}; unlink them first, ` +
               'or say what happens to them with onSupportedFacts: DETACH_CITATIONS or DELETE_UNSUPPORTED_FACTS',
-            { statements: statements.all.length, attributions: attributions.all.length, incidents: incidents.length },
+            Object.fromEntries(parts.map(([n, what]) => [what.replace(/ (\w)/g, (_, c: string) => c.toUpperCase()), n])),
           );
         }
       }
-      await manager.query(`DELETE FROM statement_source WHERE source_article_id = $1`, [id]);
-      await manager.query(`DELETE FROM attribution_source WHERE source_article_id = $1`, [id]);
-      await manager.query(`DELETE FROM incident_source WHERE source_article_id = $1`, [id]);
+      for (const { legacy } of Object.values(FACT_CITATIONS)) {
+        if (legacy) await manager.query(`DELETE FROM ${legacy.table} WHERE source_article_id = $1`, [id]);
+      }
+      await manager.query(`DELETE FROM citation WHERE source_article_id = $1`, [id]);
+      await manager.query(`DELETE FROM dataset_record_article WHERE source_article_id = $1`, [id]);
       if (policy === SupportedFactsPolicy.DELETE_UNSUPPORTED_FACTS) {
-        await manager.query(`DELETE FROM attribution WHERE id = ANY($1::uuid[])`, [attributions.onlySource]);
-        await manager.query(`DELETE FROM statement WHERE id = ANY($1::uuid[])`, [statements.onlySource]);
-        result.deletedStatements = statements.onlySource;
-        result.deletedAttributions = attributions.onlySource;
-      } else {
-        result.statementsLeftUncited = statements.onlySource;
-        result.attributionsLeftUncited = attributions.onlySource;
+        for (const kind of DELETABLE_FACTS) {
+          await manager.query(`DELETE FROM ${kind} WHERE id = ANY($1::uuid[])`, [cited.get(kind)!.onlySource]);
+        }
       }
       await manager.getRepository(SourceArticle).delete({ id });
       return result;
     });
   }
 
-  /** The facts citing an article, split by whether other articles cite them too. */
-  private async supportedFacts(manager: EntityManager, table: string, column: string, articleId: string) {
-    const rows: { id: string; citations: number }[] = await manager.query(
-      `SELECT c.${column}::text AS id, (SELECT count(*)::int FROM ${table} o WHERE o.${column} = c.${column}) AS citations
-         FROM ${table} c WHERE c.source_article_id = $1 ORDER BY 1`,
+  /**
+   * The facts of one kind citing an article (through `citation` or the older per-fact table),
+   * split by whether any other source (another article or a dataset record) cites them too.
+   */
+  private async supportedFacts(manager: EntityManager, kind: CitableFact, articleId: string): Promise<SupportedFacts> {
+    const { column, legacy } = FACT_CITATIONS[kind];
+    const all: string[] = [];
+    const stillCited: string[] = [];
+    const onlySource: string[] = [];
+    const rows: { id: string; others: number }[] = await manager.query(
+      `SELECT f.id::text AS id,
+              (SELECT count(*)::int FROM citation o WHERE o.${column} = f.id AND o.source_article_id IS DISTINCT FROM $1)
+              ${legacy ? `+ (SELECT count(*)::int FROM ${legacy.table} o WHERE o.${legacy.column} = f.id AND o.source_article_id <> $1)` : ''}
+                AS others
+         FROM (SELECT ${column} AS id FROM citation WHERE source_article_id = $1 AND ${column} IS NOT NULL
+               ${legacy ? `UNION SELECT ${legacy.column} FROM ${legacy.table} WHERE source_article_id = $1` : ''}) f
+        ORDER BY 1`,
       [articleId],
     );
-    return {
-      all: rows.map((r) => r.id),
-      stillCited: rows.filter((r) => r.citations > 1).map((r) => r.id),
-      onlySource: rows.filter((r) => r.citations === 1).map((r) => r.id),
-    };
+    for (const row of rows) {
+      all.push(row.id);
+      (row.others > 0 ? stillCited : onlySource).push(row.id);
+    }
+    return { all, stillCited, onlySource };
   }
 }
