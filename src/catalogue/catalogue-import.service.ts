@@ -4,6 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ThreatActorKind } from '../actors/threat-actor.entity';
 import { beginImport } from '../common/caller';
 import { countImportedRows } from '../observability/metrics';
+import { EurepocImportResult, EurepocImportService, eurepocOwnedActors } from '../eurepoc/eurepoc-import.service';
+import { EUREPOC_LABEL } from '../eurepoc/eurepoc-plan';
 import { CatalogueState, ImportReport, key, planMerge, CataloguePlan } from './actor-merge';
 import { ActorRecord, ActorRecordContent, TechniqueRecord, fromMispThreatActor, fromMitreAttackPattern, fromMitreIntrusionSet } from './catalogue-records';
 import { GalaxyCluster } from './galaxy-schema';
@@ -25,6 +27,8 @@ export interface TechniqueReport {
 export interface CatalogueImportResult {
   actors: ImportReport | null;
   techniques: TechniqueReport | null;
+  /** EuRepoC planned again on the new actors and techniques, when it was imported before (else null). */
+  eurepoc: EurepocImportResult | null;
 }
 
 /** Called as the import advances: `total` steps in all, `done` so far. */
@@ -61,7 +65,7 @@ export class CatalogueImportService {
       else techniqueValues.push({ file: file.name, records: cluster.values.map(fromMitreAttackPattern), values: cluster.values.map((v) => v.value) });
     }
     const writeSteps = 8;
-    const total = actorRecords.length + (actorRecords.length ? writeSteps : 0) + (techniqueValues.length ? 1 : 0);
+    const total = actorRecords.length + (actorRecords.length ? writeSteps : 0) + (techniqueValues.length ? 1 : 0) + 1;
     let done = 0;
     const step = (stage: string) => progress(++done, total, stage);
 
@@ -71,11 +75,22 @@ export class CatalogueImportService {
       await beginImport(manager, 'import:actors');
       const techniques = techniqueValues.length ? await this.importTechniques(manager, techniqueValues) : null;
       if (techniqueValues.length) step('techniques');
-      if (!actorRecords.length) return { actors: null, techniques };
-      const state = await this.loadState(manager);
-      const plan = planMerge(state, actorRecords, () => step('actors'));
-      await this.writePlan(manager, plan, step);
-      return { actors: plan.report, techniques };
+      let actors: ImportReport | null = null;
+      if (actorRecords.length) {
+        // The catalogues merge into the actors of every source but EuRepoC: EuRepoC's own actors and names are set
+        // aside here and EuRepoC is planned again below, on top, so that the graph is the one the catalogue-first
+        // order gives, whichever import ran first.
+        const eurepocActors = await eurepocOwnedActors(manager);
+        const state = await this.loadState(manager, eurepocActors);
+        const plan = planMerge(state, actorRecords, () => step('actors'));
+        await this.clearEurepocNames(manager, plan, eurepocActors);
+        await this.writePlan(manager, plan, step);
+        actors = plan.report;
+      }
+      // EuRepoC's strings and coded techniques, merged again into what is there now (a no-op when nothing changed).
+      const eurepoc = await new EurepocImportService(this.dataSource).reimportIn(manager);
+      step('EuRepoC');
+      return { actors, techniques, eurepoc };
     });
     // Counted once committed, so that a failed import counts nothing.
     const { actors, techniques } = result;
@@ -84,8 +99,25 @@ export class CatalogueImportService {
     return result;
   }
 
-  /** Everything the merge looks at, in one read per table. */
-  private async loadState(manager: EntityManager): Promise<CatalogueState> {
+  /**
+   * The names and ATT&CK ids EuRepoC holds that the plan gives to catalogue actors: removed before the plan is written
+   * (EuRepoC, planned again afterwards, finds them on the catalogue's actors, as when the catalogue came first).
+   */
+  private async clearEurepocNames(manager: EntityManager, plan: CataloguePlan, eurepocActors: Set<string>): Promise<void> {
+    if (plan.aliasInserts.length) {
+      await manager.query(`DELETE FROM actor_alias WHERE source = $1 AND normalized = ANY($2)`, [EUREPOC_LABEL, plan.aliasInserts.map((a) => a.normalized)]);
+    }
+    if (plan.externalIdInserts.length && eurepocActors.size) {
+      await manager.query(
+        `DELETE FROM actor_external_id e USING jsonb_to_recordset($1::jsonb) AS r(source text, external_id text)
+          WHERE e.source = r.source AND e.external_id = r.external_id AND e.actor_id = ANY($2::uuid[])`,
+        [JSON.stringify(plan.externalIdInserts.map((e) => ({ source: e.source, external_id: e.externalId }))), [...eurepocActors]],
+      );
+    }
+  }
+
+  /** Everything the merge looks at, in one read per table; EuRepoC's own actors and names left out. */
+  private async loadState(manager: EntityManager, eurepocActors: Set<string>): Promise<CatalogueState> {
     // One after the other: the transaction has one connection.
     const actors = await manager.query(`SELECT id::text, name, kind, country_code, sponsor_country_code, description FROM threat_actor`);
     const aliases = await manager.query(`SELECT actor_id::text, name, normalized, source FROM actor_alias`);
@@ -94,13 +126,14 @@ export class CatalogueImportService {
     const references = await manager.query(`SELECT actor_id::text, url, source FROM actor_reference`);
     const sectors = await manager.query(`SELECT actor_id::text, sector, source FROM actor_targeted_sector`);
     const victims = await manager.query(`SELECT actor_id::text, name, source FROM actor_suspected_victim`);
+    const notEurepoc = (a: Record<string, string>) => !eurepocActors.has(a.actor_id ?? a.id) && a.source !== EUREPOC_LABEL;
     const state: CatalogueState = {
-      actors: new Map(actors.map((a: Record<string, string | null>) => [a.id, {
+      actors: new Map(actors.filter(notEurepoc).map((a: Record<string, string | null>) => [a.id, {
         id: a.id, name: a.name, kind: a.kind as ThreatActorKind, countryCode: a.country_code,
         sponsorCountryCode: a.sponsor_country_code, description: a.description,
       }])),
-      aliases: new Map(aliases.map((a: Record<string, string>) => [a.normalized, { actorId: a.actor_id, name: a.name, source: a.source }])),
-      externalIds: new Map(externalIds.map((e: Record<string, string>) => [key(e.source, e.external_id), e.actor_id])),
+      aliases: new Map(aliases.filter(notEurepoc).map((a: Record<string, string>) => [a.normalized, { actorId: a.actor_id, name: a.name, source: a.source }])),
+      externalIds: new Map(externalIds.filter((e: Record<string, string>) => !eurepocActors.has(e.actor_id)).map((e: Record<string, string>) => [key(e.source, e.external_id), e.actor_id])),
       records: new Map(records.map((r: Record<string, unknown>) => [key(r.source as string, r.record_uuid as string), {
         actorId: r.actor_id as string, hash: r.content_hash as string, content: r.content as ActorRecordContent,
       }])),

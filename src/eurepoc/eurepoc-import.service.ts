@@ -5,8 +5,54 @@ import { ThreatActorKind, ActorTie } from '../actors/threat-actor.entity';
 import { beginImport } from '../common/caller';
 import { countImportedRows } from '../observability/metrics';
 import { MITRE_ATTACK_SCHEME } from '../catalogue/actor-catalogue.entity';
-import { EurepocFiles } from './eurepoc-files';
-import { ActorConflict, EUREPOC_DATASET, EUREPOC_LABEL, EurepocPlan, EurepocState, RecordIssue, planEurepocImport } from './eurepoc-plan';
+import { EurepocFiles, EurepocRow } from './eurepoc-files';
+import {
+  ActorConflict, EUREPOC_DATASET, EUREPOC_DATASET_ID, EUREPOC_LABEL, EurepocPlan, EurepocState, RecordIssue, compareRecordKeys, eurepocActorId,
+  planEurepocImport,
+} from './eurepoc-plan';
+
+/**
+ * The actors EuRepoC created and still alone holds: the id it derives from the actor's name (eurepocActorId), and no
+ * name, catalogue entry or STIX object from anywhere else. Their rows are EuRepoC's to re-plan; every other actor is
+ * another source's, which EuRepoC merges into and only fills in.
+ */
+export async function eurepocOwnedActors(manager: EntityManager): Promise<Set<string>> {
+  const rows: { id: string; name: string }[] = await manager.query(
+    `SELECT a.id::text, a.name FROM threat_actor a
+      WHERE NOT EXISTS (SELECT 1 FROM actor_alias al WHERE al.actor_id = a.id AND al.source IS DISTINCT FROM $1)
+        AND NOT EXISTS (SELECT 1 FROM actor_catalogue_record r WHERE r.actor_id = a.id)
+        AND NOT EXISTS (SELECT 1 FROM stix_object s WHERE s.row_table = 'threat_actor' AND s.row_id = a.id::text)`,
+    [EUREPOC_LABEL],
+  );
+  return new Set(rows.filter((r) => r.id === eurepocActorId(r.name)).map((r) => r.id));
+}
+
+/** The rows an UPDATE or DELETE … RETURNING gave back (TypeORM answers those as [rows, count]). */
+function returned<T>(result: unknown): T[] {
+  return (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number' ? result[0] : result) as T[];
+}
+
+/** Fact columns of the citations EuRepoC plans (eurepoc-plan.ts, Fact). */
+const FACTS = ['incident_id', 'attribution_id', 'response_id', 'actor_alias_id', 'actor_tie_actor_id', 'incident_target_id', 'threat_actor_id', 'actor_member_id'];
+
+/** What EuRepoC wrote last time, to write only the difference with the new plan. */
+interface Written {
+  owned: Set<string>;
+  ownedActors: Map<string, { name: string; kind: string; country_code: string | null; sponsor_country_code: string | null; parent_id: string | null; parent_tie: string | null }>;
+  /** Actors of other sources that EuRepoC placed under one of its own. */
+  underOwned: Set<string>;
+  /** Names EuRepoC gave (source EuRepoC 1.1): alias id → actor. */
+  aliases: Map<string, string>;
+  /** ATT&CK ids of EuRepoC's actors: id → actor. */
+  attackIds: Map<string, string>;
+  /** Attributions and memberships only EuRepoC's records cite. */
+  attributions: Set<string>;
+  members: Set<string>;
+  /** `${fact}|${factId}|${recordId}` → citation */
+  citations: Map<string, { id: string; fields: string[] }>;
+}
+
+const STEPS = ['read', 'plan', 'dataset', 'articles', 'parties', 'actors', 'incidents', 'attributions', 'responses', 'citations'];
 
 /** Called as the import advances: `done` of `total` steps. */
 export type ImportProgress = (done: number, total: number, stage: string) => void;
@@ -17,6 +63,8 @@ export interface EurepocImportResult {
   created: Record<string, number>;
   /** Rows the plan holds, per table, whether new or already there. */
   planned: Record<string, number>;
+  /** Rows of EuRepoC's actor layer removed because the new plan no longer has them (merged elsewhere since). */
+  deleted: Record<string, number>;
   updatedActors: number;
   updatedIncidents: number;
   issues: RecordIssue[];
@@ -33,33 +81,13 @@ export class EurepocImportService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async import(files: EurepocFiles, progress: ImportProgress = () => undefined): Promise<EurepocImportResult> {
-    const steps = ['read', 'plan', 'dataset', 'articles', 'parties', 'actors', 'incidents', 'attributions', 'responses', 'citations'];
     let done = 0;
-    const step = (stage: string) => progress(++done, steps.length, stage);
+    const step = (stage: string) => progress(++done, STEPS.length, stage);
     const result = await this.dataSource.transaction(async (manager): Promise<EurepocImportResult> => {
       await beginImport(manager, 'import:eurepoc');
       // The same lock as the catalogue import: both merge actors and must not plan on each other's half-written state.
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('attribution-tracker:catalogue-import'))`);
-      const state = await this.loadState(manager);
-      step('read');
-      const plan = planEurepocImport(files, state);
-      step('plan');
-      const created: Record<string, number> = {};
-      const { updatedActors, updatedIncidents } = await this.write(manager, plan, created, step);
-      return {
-        records: { incidents: files.incidents.length, attributions: files.attributions.length, receivers: files.receivers.length },
-        created,
-        planned: {
-          dataset_record: plan.records.length, source_article: plan.articles.length, organization: plan.organizations.length,
-          person: plan.people.length, threat_actor: plan.actors.length, actor_alias: plan.aliases.length, incident: plan.incidents.length,
-          incident_target: plan.targets.length, attribution: plan.attributions.length, response: plan.responses.length,
-          actor_member: plan.members.length, citation: plan.citations.length,
-        },
-        updatedActors,
-        updatedIncidents,
-        issues: plan.issues,
-        conflicts: plan.conflicts,
-      };
+      return this.importIn(manager, files, step);
     });
     // Counted once committed, so that a failed import counts nothing.
     for (const [kind, rows] of Object.entries(result.created)) countImportedRows('eurepoc', kind, rows);
@@ -68,9 +96,62 @@ export class EurepocImportService {
     return result;
   }
 
-  private async loadState(manager: EntityManager): Promise<EurepocState> {
-    const actors = await manager.query(`SELECT id::text, name, kind, country_code, sponsor_country_code, parent_id::text, parent_tie FROM threat_actor`);
-    const aliases = await manager.query(`SELECT id::text, actor_id::text, normalized FROM actor_alias`);
+  /**
+   * Plans EuRepoC again from its stored records (dataset_record keeps every row verbatim), in the caller's transaction:
+   * the catalogue import calls it once its actors and techniques are written, so that EuRepoC's strings are merged
+   * into them exactly as when the catalogue came first. Null when EuRepoC was never imported.
+   */
+  async reimportIn(manager: EntityManager): Promise<EurepocImportResult | null> {
+    const files = await this.storedFiles(manager);
+    return files ? this.importIn(manager, files, () => undefined) : null;
+  }
+
+  private async storedFiles(manager: EntityManager): Promise<EurepocFiles | null> {
+    const rows: { record_type: string; record_key: string; fields: EurepocRow }[] = await manager.query(
+      `SELECT record_type, record_key, fields FROM dataset_record WHERE dataset_id = $1`, [EUREPOC_DATASET_ID]);
+    if (!rows.length) return null;
+    // Keys are positions among rows of the same ID (attribution `8664/2`, receiver `712/3`): sorted by key, the
+    // planner numbers them again exactly so.
+    rows.sort((a, b) => compareRecordKeys(a.record_key, b.record_key));
+    const of = (type: string) => rows.filter((r) => r.record_type === type).map((r) => r.fields);
+    return { incidents: of('incident'), attributions: of('attribution'), receivers: of('receiver') };
+  }
+
+  private async importIn(manager: EntityManager, files: EurepocFiles, step: (stage: string) => void): Promise<EurepocImportResult> {
+    const { state, written } = await this.loadState(manager);
+    step('read');
+    const plan = planEurepocImport(files, state);
+    step('plan');
+    const created: Record<string, number> = {};
+    const deleted: Record<string, number> = {};
+    const { updatedActors, updatedIncidents } = await this.write(manager, plan, written, created, deleted, step);
+    return {
+      records: { incidents: files.incidents.length, attributions: files.attributions.length, receivers: files.receivers.length },
+      created,
+      planned: {
+        dataset_record: plan.records.length, source_article: plan.articles.length, organization: plan.organizations.length,
+        person: plan.people.length, threat_actor: plan.actors.length, actor_alias: plan.aliases.length, incident: plan.incidents.length,
+        incident_target: plan.targets.length, attribution: plan.attributions.length, response: plan.responses.length,
+        actor_member: plan.members.length, citation: plan.citations.length,
+      },
+      deleted,
+      updatedActors,
+      updatedIncidents,
+      issues: plan.issues,
+      conflicts: plan.conflicts,
+    };
+  }
+
+  /**
+   * The database as EuRepoC plans on it: every source's actors but its own (those it created and alone holds), and
+   * no name it gave, nor a tie to one of its actors. The plan is then the same whether EuRepoC ran before or not, and
+   * whatever ran in between; `written` is what it wrote last time, to write the difference only.
+   */
+  private async loadState(manager: EntityManager): Promise<{ state: EurepocState; written: Written }> {
+    const owned = await eurepocOwnedActors(manager);
+    // Ordered, so that "the first actor of a kind" (a state by its country) is the same in every database.
+    const actors = await manager.query(`SELECT id::text, name, kind, country_code, sponsor_country_code, parent_id::text, parent_tie FROM threat_actor ORDER BY name, id`);
+    const aliases = await manager.query(`SELECT id::text, actor_id::text, normalized, source FROM actor_alias`);
     const attackIds = await manager.query(`SELECT actor_id::text, external_id FROM actor_external_id WHERE source = $1`, [MITRE_ATTACK_SCHEME]);
     const organizations = await manager.query(`SELECT id::text, lower(name) || '|' || coalesce(country_code, '') AS k FROM organization`);
     // A name held by two people is ambiguous: neither is reused.
@@ -80,13 +161,43 @@ export class EurepocImportService {
     const articles = await manager.query(`SELECT id::text, url FROM source_article WHERE url IS NOT NULL`);
     const techniques = await manager.query(`SELECT id, lower(name) AS name FROM attack_technique WHERE NOT revoked ORDER BY id DESC`);
     const countries = await manager.query(`SELECT code, name FROM country`);
-    return {
-      actors: new Map(actors.map((a: Record<string, string | null>) => [a.id, {
-        id: a.id, name: a.name, kind: a.kind as ThreatActorKind, countryCode: a.country_code, sponsorCountryCode: a.sponsor_country_code,
-        parentId: a.parent_id, parentTie: a.parent_tie as ActorTie | null,
-      }])),
-      aliases: new Map(aliases.map((a: Record<string, string>) => [a.normalized, { id: a.id, actorId: a.actor_id }])),
-      attackIds: new Map(attackIds.map((e: Record<string, string>) => [e.external_id, e.actor_id])),
+    // What EuRepoC's records support: its citations, and the attributions and memberships only they cite.
+    const citations: Record<string, string | string[] | null>[] = await manager.query(
+      `SELECT c.id::text, c.dataset_record_id::text AS record_id, c.fields, ${FACTS.map((f) => `c.${f}::text`).join(', ')}
+         FROM citation c JOIN dataset_record r ON r.id = c.dataset_record_id WHERE r.dataset_id = $1`, [EUREPOC_DATASET_ID]);
+    const onlyEurepoc = (column: string) => `EXISTS (SELECT 1 FROM citation c JOIN dataset_record r ON r.id = c.dataset_record_id
+        WHERE c.${column} = f.id AND r.dataset_id = $1)
+      AND NOT EXISTS (SELECT 1 FROM citation c LEFT JOIN dataset_record r ON r.id = c.dataset_record_id
+        WHERE c.${column} = f.id AND r.dataset_id IS DISTINCT FROM $1)`;
+    const attributions = await manager.query(`SELECT f.id::text FROM attribution f WHERE ${onlyEurepoc('attribution_id')}
+      AND NOT EXISTS (SELECT 1 FROM response x WHERE x.attribution_id = f.id)`, [EUREPOC_DATASET_ID]);
+    const members = await manager.query(`SELECT f.id::text FROM actor_member f WHERE ${onlyEurepoc('actor_member_id')}`, [EUREPOC_DATASET_ID]);
+
+    type ActorRow = { id: string; name: string; kind: string; country_code: string | null; sponsor_country_code: string | null; parent_id: string | null; parent_tie: string | null };
+    const written: Written = {
+      owned,
+      ownedActors: new Map(actors.filter((a: ActorRow) => owned.has(a.id)).map((a: ActorRow) => [a.id, a])),
+      underOwned: new Set(actors.filter((a: ActorRow) => !owned.has(a.id) && a.parent_id && owned.has(a.parent_id)).map((a: ActorRow) => a.id)),
+      aliases: new Map(aliases.filter((a: Record<string, string>) => a.source === EUREPOC_LABEL).map((a: Record<string, string>) => [a.id, a.actor_id])),
+      attackIds: new Map(attackIds.filter((e: Record<string, string>) => owned.has(e.actor_id)).map((e: Record<string, string>) => [e.external_id, e.actor_id])),
+      attributions: new Set(attributions.map((a: { id: string }) => a.id)),
+      members: new Set(members.map((m: { id: string }) => m.id)),
+      citations: new Map(citations.map((c) => {
+        const fact = FACTS.find((f) => c[f] !== null)!;
+        return [`${fact}|${c[fact]}|${c.record_id}`, { id: c.id as string, fields: c.fields as string[] }];
+      })),
+    };
+    const state: EurepocState = {
+      actors: new Map(actors.filter((a: ActorRow) => !owned.has(a.id)).map((a: ActorRow) => {
+        const underOwn = a.parent_id !== null && owned.has(a.parent_id);
+        return [a.id, {
+          id: a.id, name: a.name, kind: a.kind as ThreatActorKind, countryCode: a.country_code, sponsorCountryCode: a.sponsor_country_code,
+          parentId: underOwn ? null : a.parent_id, parentTie: underOwn ? null : a.parent_tie as ActorTie | null,
+        }];
+      })),
+      aliases: new Map(aliases.filter((a: Record<string, string>) => a.source !== EUREPOC_LABEL && !owned.has(a.actor_id))
+        .map((a: Record<string, string>) => [a.normalized, { id: a.id, actorId: a.actor_id }])),
+      attackIds: new Map(attackIds.filter((e: Record<string, string>) => !owned.has(e.actor_id)).map((e: Record<string, string>) => [e.external_id, e.actor_id])),
       organizations: new Map(organizations.map((o: Record<string, string>) => [o.k, o.id])),
       people: new Map(people.map((p: Record<string, string>) => [p.k, p.id])),
       articles: new Map(articles.map((a: Record<string, string>) => [a.url, a.id])),
@@ -94,11 +205,19 @@ export class EurepocImportService {
       techniques: new Map(techniques.map((t: Record<string, string>) => [t.name, t.id])),
       countryNames: new Map(countries.map((c: Record<string, string>) => [c.code, c.name])),
     };
+    return { state, written };
   }
 
   private async write(
-    manager: EntityManager, plan: EurepocPlan, created: Record<string, number>, step: (stage: string) => void,
+    manager: EntityManager, plan: EurepocPlan, written: Written, created: Record<string, number>, deleted: Record<string, number>,
+    step: (stage: string) => void,
   ): Promise<{ updatedActors: number; updatedIncidents: number }> {
+    /** Deletes rows by id (one statement); counts those deleted. */
+    const remove = async (table: string, ids: string[], idColumn = 'id', type = 'uuid') => {
+      if (!ids.length) return;
+      const gone = returned(await manager.query(`DELETE FROM ${table} WHERE ${idColumn} = ANY($1::${type}[]) RETURNING 1`, [ids]));
+      if (gone.length) deleted[table] = (deleted[table] ?? 0) + gone.length;
+    };
     /** Inserts rows missing by id (or by any unique key), as one statement; counts those written. */
     const insert = async (table: string, columns: string, rows: Record<string, unknown>[], conflict = 'ON CONFLICT DO NOTHING') => {
       const names = columns.split(', ').map((c) => c.split(' ')[0]).join(', ');
@@ -125,17 +244,50 @@ export class EurepocImportService {
       plan.people.map((p) => ({ id: p.id, name: p.name, role: p.role, country_code: p.countryCode })));
     step('parties');
 
+    // EuRepoC's actor layer, as a difference with what it wrote last time. First what the plan no longer has: its
+    // attributions, memberships and names (their citations go with them), and its ATT&CK ids.
+    const plannedAttributions = new Set(plan.attributions.map((a) => a.id));
+    await remove('attribution', [...written.attributions].filter((id) => !plannedAttributions.has(id)));
+    const plannedMembers = new Set(plan.members.map((m) => m.id));
+    await remove('actor_member', [...written.members].filter((id) => !plannedMembers.has(id)));
+    const plannedAliases = new Map(plan.aliases.map((a) => [a.id, a.actorId]));
+    await remove('actor_alias', [...written.aliases].filter(([id, actorId]) => plannedAliases.get(id) !== actorId).map(([id]) => id));
+    const plannedIds = new Map(plan.attackIds.map((e) => [e.externalId, e.actorId]));
+    const staleIds = [...written.attackIds].filter(([externalId, actorId]) => plannedIds.get(externalId) !== actorId).map(([externalId]) => externalId);
+    if (staleIds.length) {
+      const gone = returned(await manager.query(`DELETE FROM actor_external_id WHERE source = $1 AND external_id = ANY($2) RETURNING 1`, [MITRE_ATTACK_SCHEME, staleIds]));
+      if (gone.length) deleted.actor_external_id = gone.length;
+    }
+
     // New actors first without parents (a parent may be created in the same batch), then every tie.
     await insert('threat_actor', 'id uuid, name text, kind text, country_code char(2), sponsor_country_code char(2)',
       plan.actors.map((a) => ({ id: a.id, name: a.name, kind: a.kind, country_code: a.countryCode, sponsor_country_code: a.sponsorCountryCode })));
-    const ties = [
-      ...plan.actors.filter((a) => a.parentId || a.sponsorCountryCode).map((a) => ({ ...a })),
-      ...[...plan.actorUpdates].map(([actorId, u]) => ({ id: actorId, ...u })),
-    ];
+    const freshActors = new Set(plan.actors.filter((a) => !written.ownedActors.has(a.id)).map((a) => a.id));
     let updatedActors = 0;
-    if (ties.length) {
-      // Only what an actor lacks is filled (coalesce keeps what is there): EuRepoC never overwrites.
-      const updated: unknown[] = await manager.query(
+    // EuRepoC's own actors are as the plan has them now (parent, sponsor, origin included).
+    const own = plan.actors.filter((a) => freshActors.has(a.id) || written.owned.has(a.id));
+    if (own.length) {
+      const updated = returned<{ id: string }>(await manager.query(
+        `UPDATE threat_actor a
+            SET name = r.name, kind = r.kind, country_code = r.country_code, sponsor_country_code = r.sponsor_country_code,
+                parent_id = r.parent_id, parent_tie = r.parent_tie, updated_at = clock_timestamp()
+           FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, name text, kind text, country_code char(2), sponsor_country_code char(2), parent_id uuid, parent_tie text)
+          WHERE a.id = r.id
+            AND (a.name, a.kind, a.country_code, a.sponsor_country_code, a.parent_id, a.parent_tie)
+                IS DISTINCT FROM (r.name, r.kind, r.country_code, r.sponsor_country_code, r.parent_id, r.parent_tie)
+          RETURNING a.id::text`,
+        [JSON.stringify(own.map((a) => ({
+          id: a.id, name: a.name, kind: a.kind, country_code: a.countryCode, sponsor_country_code: a.sponsorCountryCode,
+          parent_id: a.parentId, parent_tie: a.parentTie,
+        })))],
+      ));
+      updatedActors += updated.filter((u) => !freshActors.has(u.id)).length;
+    }
+    // Other sources' actors: only what they lack is filled (coalesce keeps what is there): EuRepoC never overwrites.
+    // A tie to one of EuRepoC's own actors is EuRepoC's, though: set as the plan has it now, or removed.
+    const others = [...plan.actorUpdates].map(([actorId, u]) => ({ id: actorId, ...u }));
+    if (others.length) {
+      const updated = returned(await manager.query(
         `UPDATE threat_actor a
             SET parent_id = coalesce(a.parent_id, r.parent_id), parent_tie = coalesce(a.parent_tie, r.parent_tie),
                 sponsor_country_code = coalesce(a.sponsor_country_code, r.sponsor_country_code),
@@ -146,12 +298,24 @@ export class EurepocImportService {
                 (coalesce(a.parent_id, r.parent_id), coalesce(a.parent_tie, r.parent_tie),
                  coalesce(a.sponsor_country_code, r.sponsor_country_code), coalesce(a.country_code, r.country_code))
           RETURNING 1`,
-        [JSON.stringify(ties.map((t) => ({
+        [JSON.stringify(others.map((t) => ({
           id: t.id, parent_id: t.parentId ?? null, parent_tie: t.parentTie ?? null,
           sponsor_country_code: t.sponsorCountryCode ?? null, country_code: t.countryCode ?? null,
         })))],
-      );
-      updatedActors = updated.length;
+      ));
+      updatedActors += updated.length;
+    }
+    if (written.underOwned.size) {
+      const updated = returned(await manager.query(
+        `UPDATE threat_actor a SET parent_id = r.parent_id, parent_tie = r.parent_tie, updated_at = clock_timestamp()
+           FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, parent_id uuid, parent_tie text)
+          WHERE a.id = r.id AND (a.parent_id, a.parent_tie) IS DISTINCT FROM (r.parent_id, r.parent_tie) RETURNING 1`,
+        [JSON.stringify([...written.underOwned].map((actorId) => {
+          const u = plan.actorUpdates.get(actorId);
+          return { id: actorId, parent_id: u?.parentId ?? null, parent_tie: u?.parentId ? u.parentTie ?? null : null };
+        }))],
+      ));
+      updatedActors += updated.length;
     }
     await insert('actor_alias', 'id uuid, actor_id uuid, name text, normalized text, source text',
       plan.aliases.map((a) => ({ id: a.id, actor_id: a.actorId, name: a.name, normalized: a.normalized, source: EUREPOC_LABEL })));
@@ -159,6 +323,19 @@ export class EurepocImportService {
       plan.attackIds.map((e) => ({ actor_id: e.actorId, source: MITRE_ATTACK_SCHEME, external_id: e.externalId })));
     await insert('actor_member', 'id uuid, actor_id uuid, person_id uuid',
       plan.members.map((m) => ({ id: m.id, actor_id: m.actorId, person_id: m.personId })));
+    // Its actors the plan no longer has (their strings now merge into another source's actor): removed, unless
+    // something else refers to them (an attribution, response or statement recorded by hand, an actor placed under them).
+    const plannedActors = new Set(plan.actors.map((a) => a.id));
+    const stale = [...written.owned].filter((id) => !plannedActors.has(id));
+    if (stale.length) {
+      await manager.query(`UPDATE threat_actor SET parent_id = NULL, parent_tie = NULL WHERE id = ANY($1::uuid[]) AND parent_id IS NOT NULL`, [stale]);
+      const gone = returned(await manager.query(
+        `DELETE FROM threat_actor a WHERE a.id = ANY($1::uuid[])
+            AND NOT EXISTS (SELECT 1 FROM attribution x WHERE x.actor_id = a.id) AND NOT EXISTS (SELECT 1 FROM response x WHERE x.actor_id = a.id)
+            AND NOT EXISTS (SELECT 1 FROM statement_actor x WHERE x.actor_id = a.id) AND NOT EXISTS (SELECT 1 FROM threat_actor x WHERE x.parent_id = a.id)
+          RETURNING 1`, [stale]));
+      if (gone.length) deleted.threat_actor = gone.length;
+    }
     step('actors');
 
     // Incidents: inserted, or updated where the mapping now gives more (techniques once the ATT&CK catalogue is in).
@@ -197,7 +374,18 @@ export class EurepocImportService {
         responded_to: r.respondedFrom, kind: r.kind, coded_type: r.codedType, coded_subtype: r.codedSubtype,
       })));
     step('responses');
-    // By fact column, so that each batch has the same columns; the partial unique indexes make a second run a no-op.
+    // Citations: those the plan no longer has removed, changed fields updated, new ones added. By fact column, so
+    // that each batch has the same columns; the partial unique indexes make a second run a no-op.
+    const plannedCitations = new Map(plan.citations.map((c) => [`${c.fact}|${c.factId}|${c.recordId}`, c]));
+    await remove('citation', [...written.citations].filter(([k]) => !plannedCitations.has(k)).map(([, c]) => c.id));
+    const changed = [...written.citations].flatMap(([k, c]) => {
+      const planned = plannedCitations.get(k);
+      return planned && planned.fields.join('\0') !== c.fields.join('\0') ? [{ id: c.id, fields: planned.fields }] : [];
+    });
+    if (changed.length) {
+      await manager.query(`UPDATE citation c SET fields = r.fields FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, fields text[]) WHERE c.id = r.id`,
+        [JSON.stringify(changed)]);
+    }
     const byFact = new Map<string, Record<string, unknown>[]>();
     for (const c of plan.citations) {
       const rows = byFact.get(c.fact) ?? [];
@@ -205,6 +393,7 @@ export class EurepocImportService {
       byFact.set(c.fact, rows);
     }
     for (const [fact, rows] of byFact) await insert('citation', `${fact} uuid, dataset_record_id uuid, fields text[]`, rows);
+    created.citation ??= 0;
     step('citations');
     return { updatedActors, updatedIncidents };
   }

@@ -29,6 +29,42 @@ export const EUREPOC_LABEL = 'EuRepoC 1.1';
 
 const id = (...parts: string[]) => seedId(`eurepoc-1.1:${parts.join(':')}`);
 
+/** The one dataset row of EuRepoC 1.1. */
+export const EUREPOC_DATASET_ID = id('dataset');
+
+/** The id EuRepoC gives an actor it creates (from its name): how its own actors are told from the others'. */
+export const eurepocActorId = (name: string) => id('actor', normalizeName(name));
+
+/** Numbers compared as numbers, other keys as text. */
+const compareKeys = (a: string, b: string) => {
+  const [x, y] = [Number(a), Number(b)];
+  return Number.isFinite(x) && Number.isFinite(y) ? x - y : a.localeCompare(b);
+};
+/** `8664/2` → ['8664', '2'], compared part by part. */
+export const compareRecordKeys = (a: string, b: string) => {
+  const [pa, pb] = [a.split('/'), b.split('/')];
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const c = compareKeys(pa[i] ?? '', pb[i] ?? '');
+    if (c) return c;
+  }
+  return 0;
+};
+
+/**
+ * The rows in one canonical order (incidents by ID; receivers and attributions by incident, then record key), so
+ * that the plan depends on what the files say, not on how their rows are ordered: the catalogue import re-plans
+ * EuRepoC from the stored records (dataset_record), which keep keys but no file order.
+ */
+export function canonicalRows(files: EurepocFiles): { incidents: EurepocRow[]; receivers: EurepocRow[]; attributions: { row: EurepocRow; key: string }[] } {
+  const keys = attributionRecordKeys(files.attributions);
+  return {
+    incidents: [...files.incidents].sort((a, b) => compareKeys(a.ID, b.ID)),
+    receivers: [...files.receivers].sort((a, b) => compareKeys(a.ID, b.ID)),
+    attributions: files.attributions.map((row, i) => ({ row, key: keys[i] }))
+      .sort((a, b) => compareKeys(a.row.incident_ID, b.row.incident_ID) || compareRecordKeys(a.key, b.key)),
+  };
+}
+
 export interface StateActor {
   id: string;
   name: string;
@@ -117,8 +153,10 @@ export interface EurepocPlan {
 const CATEGORY_STATE = 'state';
 const CATEGORY_AFFILIATED = 'non-state actor, state-affiliation suggested';
 
-export function planEurepocImport(files: EurepocFiles, state: EurepocState): EurepocPlan {
-  const datasetId = id('dataset');
+export function planEurepocImport(input: EurepocFiles, state: EurepocState): EurepocPlan {
+  const canonical = canonicalRows(input);
+  const files = { incidents: canonical.incidents, receivers: canonical.receivers, attributions: canonical.attributions.map((a) => a.row) };
+  const datasetId = EUREPOC_DATASET_ID;
   const plan: EurepocPlan = {
     datasetId, records: [], articles: [], recordArticles: [], organizations: [], people: [], actors: [], actorUpdates: new Map(),
     aliases: [], attackIds: [], members: [], incidents: [], targets: [], attributions: [], responses: [], citations: [], issues: [], conflicts: [],
@@ -294,7 +332,7 @@ export function planEurepocImport(files: EurepocFiles, state: EurepocState): Eur
   // ---- Actors ----
   const actorName = (actorId: string) => state.actors.get(actorId)?.name ?? actorId;
   const createActor = (name: string, kind: ThreatActorKind, countryCode: string | null): StateActor => {
-    const actor: StateActor = { id: id('actor', normalizeName(name)), name, kind, countryCode, sponsorCountryCode: null, parentId: null, parentTie: null };
+    const actor: StateActor = { id: eurepocActorId(name), name, kind, countryCode, sponsorCountryCode: null, parentId: null, parentTie: null };
     state.actors.set(actor.id, actor);
     plan.actors.push(actor);
     return actor;
@@ -392,7 +430,7 @@ export function planEurepocImport(files: EurepocFiles, state: EurepocState): Eur
   // "Molerats/Gaza Cybergang 1" makes one actor before "Molerats" alone finds it.
   const resolved = new Map<string, StateActor | null>();
   const firstRow = new Map<string, { parsed: ActorString; row: EurepocRow; key: string }>();
-  const keys = attributionRecordKeys(files.attributions);
+  const keys = canonical.attributions.map((a) => a.key);
   files.attributions.forEach((row, index) => {
     const indictment = parseIndictment(row.attributed_initiator);
     const parsed = parseActorString(indictment ? indictment.unit : row.attributed_initiator);
