@@ -51,6 +51,8 @@ async function graph(ds: DataSource): Promise<Record<string, string[]>> {
       FROM threat_actor a`),
     aliases: await q(`SELECT concat_ws(' | ', al.name, al.normalized, al.source) AS f FROM actor_alias al`),
     attributions: await q(`SELECT ${attribution('a')} AS f FROM attribution a`),
+    organizations: await q(`SELECT concat_ws(' | ', o.name, o.kind, o.country_code) AS f FROM organization o`),
+    people: await q(`SELECT concat_ws(' | ', p.name, p.role, p.country_code) AS f FROM person p`),
     members: await q(`SELECT concat_ws(' | ', ${actorKey.replace('%', 'm.actor_id')}, m.person_id) AS f FROM actor_member m`),
     incidents: await q(`SELECT concat_ws(' | ', i.id, i.title, array_to_string(i.types, ','), array_to_string(i.technique_ids, ',')) AS f FROM incident i`),
     citations: await q(`SELECT concat_ws(' | ', r.record_type, r.record_key, c.fields::text, coalesce(c.incident_id, c.response_id, c.incident_target_id)::text,

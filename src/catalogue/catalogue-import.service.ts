@@ -93,7 +93,8 @@ export class CatalogueImportService {
       return { actors, techniques, eurepoc };
     });
     // Counted once committed, so that a failed import counts nothing.
-    const { actors, techniques } = result;
+    const { actors, techniques, eurepoc } = result;
+    if (eurepoc) for (const [kind, rows] of Object.entries(eurepoc.created)) countImportedRows('eurepoc', kind, rows);
     if (actors) countImportedRows('catalogue', 'threat_actor', actors.created + actors.merged + actors.updated);
     if (techniques) countImportedRows('catalogue', 'attack_technique', techniques.created + techniques.updated);
     return result;

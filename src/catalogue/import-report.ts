@@ -46,6 +46,15 @@ export function formatImportSummary(result: CatalogueImportResult, seconds: numb
         (techniques.skipped.length ? ` (${countReasons(techniques.skipped)})` : '') + '.',
     );
   }
+  const eurepoc = result.eurepoc;
+  if (eurepoc) {
+    const count = (rows: Record<string, number>) => Object.entries(rows).filter(([, n]) => n > 0).map(([t, n]) => `${t} ${n}`).join(', ') || 'nothing';
+    lines.push(
+      `EuRepoC 1.1, imported before, merged again into these actors and techniques: written ${count(eurepoc.created)}; ` +
+        `removed ${count(eurepoc.deleted)}; ${eurepoc.updatedActors} actors and ${eurepoc.updatedIncidents} incidents updated; ` +
+        `${plural(eurepoc.conflicts.length, 'actor conflict')} (npm run import:eurepoc writes them to its report and changes nothing more).`,
+    );
+  }
   lines.push(`Done in ${seconds.toFixed(2)} s, in one transaction.`);
   return lines.join('\n');
 }

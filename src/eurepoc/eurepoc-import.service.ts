@@ -8,7 +8,7 @@ import { MITRE_ATTACK_SCHEME } from '../catalogue/actor-catalogue.entity';
 import { EurepocFiles, EurepocRow } from './eurepoc-files';
 import {
   ActorConflict, EUREPOC_DATASET, EUREPOC_DATASET_ID, EUREPOC_LABEL, EurepocPlan, EurepocState, RecordIssue, compareRecordKeys, eurepocActorId,
-  planEurepocImport,
+  eurepocPartyId, planEurepocImport,
 } from './eurepoc-plan';
 
 /**
@@ -208,6 +208,26 @@ export class EurepocImportService {
     return { state, written };
   }
 
+  /**
+   * Organizations and people EuRepoC created that its plan no longer names (a claim it recorded is skipped now, as a
+   * conflict): removed unless anything else refers to them.
+   */
+  private async removeUnusedParties(manager: EntityManager, plan: EurepocPlan, deleted: Record<string, number>): Promise<void> {
+    const used = new Set([...plan.attributions, ...plan.responses].flatMap((f) => [f.organizationId, f.personId]).concat(plan.members.map((m) => m.personId)));
+    const references: { child: string; column: string; parent: string }[] = await manager.query(
+      `SELECT c.conrelid::regclass::text AS child, a.attname AS column, c.confrelid::regclass::text AS parent
+         FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+        WHERE c.contype = 'f' AND c.confrelid IN ('organization'::regclass, 'person'::regclass)`);
+    for (const table of ['person', 'organization'] as const) {
+      const rows: { id: string; name: string; country_code: string | null }[] = await manager.query(`SELECT id::text, name, country_code FROM ${table}`);
+      const unused = rows.filter((r) => r.id === eurepocPartyId(table, r.name, r.country_code) && !used.has(r.id)).map((r) => r.id);
+      if (!unused.length) continue;
+      const free = references.filter((r) => r.parent === table).map((r) => `NOT EXISTS (SELECT 1 FROM ${r.child} x WHERE x.${r.column} = t.id)`);
+      const gone = returned(await manager.query(`DELETE FROM ${table} t WHERE t.id = ANY($1::uuid[]) AND ${free.join(' AND ')} RETURNING 1`, [unused]));
+      if (gone.length) deleted[table] = gone.length;
+    }
+  }
+
   private async write(
     manager: EntityManager, plan: EurepocPlan, written: Written, created: Record<string, number>, deleted: Record<string, number>,
     step: (stage: string) => void,
@@ -395,6 +415,7 @@ export class EurepocImportService {
     for (const [fact, rows] of byFact) await insert('citation', `${fact} uuid, dataset_record_id uuid, fields text[]`, rows);
     created.citation ??= 0;
     step('citations');
+    await this.removeUnusedParties(manager, plan, deleted);
     return { updatedActors, updatedIncidents };
   }
 }

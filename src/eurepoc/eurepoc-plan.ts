@@ -35,6 +35,10 @@ export const EUREPOC_DATASET_ID = id('dataset');
 /** The id EuRepoC gives an actor it creates (from its name): how its own actors are told from the others'. */
 export const eurepocActorId = (name: string) => id('actor', normalizeName(name));
 
+/** The id EuRepoC gives an organization or person it creates, from the name and country it found them by. */
+export const eurepocPartyId = (table: 'organization' | 'person', name: string, countryCode: string | null) =>
+  id(table, `${name.toLowerCase()}|${countryCode ?? ''}`);
+
 /** Numbers compared as numbers, other keys as text. */
 const compareKeys = (a: string, b: string) => {
   const [x, y] = [Number(a), Number(b)];
@@ -190,7 +194,7 @@ export function planEurepocImport(input: EurepocFiles, state: EurepocState): Eur
     const k = `${name.toLowerCase()}|${countryCode ?? ''}`;
     let orgId = state.organizations.get(k);
     if (!orgId) {
-      orgId = id('organization', k);
+      orgId = eurepocPartyId('organization', name, countryCode);
       state.organizations.set(k, orgId);
       plan.organizations.push({ id: orgId, name, kind, countryCode });
     }
@@ -200,7 +204,7 @@ export function planEurepocImport(input: EurepocFiles, state: EurepocState): Eur
     const k = `${name.toLowerCase()}|${countryCode ?? ''}`;
     let personId = state.people.get(k);
     if (!personId) {
-      personId = id('person', k);
+      personId = eurepocPartyId('person', name, countryCode);
       state.people.set(k, personId);
       plan.people.push({ id: personId, name, role, countryCode });
     }

@@ -30,6 +30,9 @@ export function formatEurepocSummary(result: EurepocImportResult, seconds: numbe
   const lines = [
     `EuRepoC 1.1: ${records.incidents} incidents, ${records.attributions} attributions, ${records.receivers} receivers read.`,
     `Written (new/planned): ${tables}; ${result.updatedActors} actors and ${result.updatedIncidents} incidents updated.`,
+    ...(Object.keys(result.deleted).length
+      ? [`Removed (no longer planned: their strings now join another source's actor): ${Object.entries(result.deleted).map(([t, n]) => `${t} ${n}`).join(', ')}.`]
+      : []),
     `Reported: ${skipped.length} skipped and ${changed.length} changed (${new Set(result.issues.map((i) => `${i.recordType}:${i.recordKey}`)).size} records), `
       + `${result.conflicts.length} actor conflicts${reportPath ? `; every one in ${reportPath}` : ''}.`,
   ];
