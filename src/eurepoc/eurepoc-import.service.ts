@@ -73,8 +73,11 @@ export interface EurepocImportResult {
 
 /**
  * Imports EuRepoC 1.1 in ONE transaction: the database is read once, the import is planned in
- * memory (eurepoc-plan.ts), and written in batched statements. Rows have stable ids and are
- * inserted only when missing, so a second run writes nothing; a failure writes nothing at all.
+ * memory (eurepoc-plan.ts) on every source's actors but EuRepoC's own, and written in batched
+ * statements. Rows have stable ids; records, incidents and the like are inserted when missing, and
+ * the actor layer (EuRepoC's actors, names, ids, attributions, citations) is written as the
+ * difference with what the last run wrote. So a second run writes nothing, a run after the
+ * catalogue import gives what the catalogue-first order gives, and a failure writes nothing at all.
  */
 @Injectable()
 export class EurepocImportService {
@@ -107,12 +110,13 @@ export class EurepocImportService {
   }
 
   private async storedFiles(manager: EntityManager): Promise<EurepocFiles | null> {
-    const rows: { record_type: string; record_key: string; fields: EurepocRow }[] = await manager.query(
-      `SELECT record_type, record_key, fields FROM dataset_record WHERE dataset_id = $1`, [EUREPOC_DATASET_ID]);
+    const rows: { record_type: string; record_key: string; position: number | null; fields: EurepocRow }[] = await manager.query(
+      `SELECT record_type, record_key, position, fields FROM dataset_record WHERE dataset_id = $1`, [EUREPOC_DATASET_ID]);
     if (!rows.length) return null;
-    // Keys are positions among rows of the same ID (attribution `8664/2`, receiver `712/3`): sorted by key, the
-    // planner numbers them again exactly so.
-    rows.sort((a, b) => compareRecordKeys(a.record_key, b.record_key));
+    // In the files' order (the first of two disagreeing rows wins). Records stored before positions were (null) go by
+    // key: keys number rows of the same ID in file order (attribution `8664/2`, receiver `712/3`), so the planner
+    // numbers them again exactly so.
+    rows.sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity) || compareRecordKeys(a.record_key, b.record_key));
     const of = (type: string) => rows.filter((r) => r.record_type === type).map((r) => r.fields);
     return { incidents: of('incident'), attributions: of('attribution'), receivers: of('receiver') };
   }
@@ -251,8 +255,14 @@ export class EurepocImportService {
     };
 
     await insert('dataset', 'id uuid, name text, version text, publisher text, url text, citation text, licence text', [{ id: plan.datasetId, ...EUREPOC_DATASET }]);
-    await insert('dataset_record', 'id uuid, dataset_id uuid, record_type text, record_key text, fields jsonb',
-      plan.records.map((r) => ({ id: r.id, dataset_id: plan.datasetId, record_type: r.recordType, record_key: r.recordKey, fields: r.fields })));
+    await insert('dataset_record', 'id uuid, dataset_id uuid, record_type text, record_key text, position int, fields jsonb',
+      plan.records.map((r) => ({ id: r.id, dataset_id: plan.datasetId, record_type: r.recordType, record_key: r.recordKey, position: r.position, fields: r.fields })));
+    // Records stored before positions were kept get theirs.
+    const [{ n: unplaced }] = await manager.query(`SELECT count(*)::int AS n FROM dataset_record WHERE dataset_id = $1 AND position IS NULL`, [plan.datasetId]);
+    if (unplaced) {
+      await manager.query(`UPDATE dataset_record d SET position = r.position FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, position int)
+        WHERE d.id = r.id AND d.position IS NULL`, [JSON.stringify(plan.records.map((r) => ({ id: r.id, position: r.position })))]);
+    }
     step('dataset');
     await insert('source_article', 'id uuid, url text', plan.articles);
     await insert('dataset_record_article', 'dataset_record_id uuid, source_article_id uuid, field text',

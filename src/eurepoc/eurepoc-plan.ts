@@ -54,21 +54,6 @@ export const compareRecordKeys = (a: string, b: string) => {
   return 0;
 };
 
-/**
- * The rows in one canonical order (incidents by ID; receivers and attributions by incident, then record key), so
- * that the plan depends on what the files say, not on how their rows are ordered: the catalogue import re-plans
- * EuRepoC from the stored records (dataset_record), which keep keys but no file order.
- */
-export function canonicalRows(files: EurepocFiles): { incidents: EurepocRow[]; receivers: EurepocRow[]; attributions: { row: EurepocRow; key: string }[] } {
-  const keys = attributionRecordKeys(files.attributions);
-  return {
-    incidents: [...files.incidents].sort((a, b) => compareKeys(a.ID, b.ID)),
-    receivers: [...files.receivers].sort((a, b) => compareKeys(a.ID, b.ID)),
-    attributions: files.attributions.map((row, i) => ({ row, key: keys[i] }))
-      .sort((a, b) => compareKeys(a.row.incident_ID, b.row.incident_ID) || compareRecordKeys(a.key, b.key)),
-  };
-}
-
 export interface StateActor {
   id: string;
   name: string;
@@ -123,7 +108,8 @@ export interface PlannedCitation {
 
 export interface EurepocPlan {
   datasetId: string;
-  records: { id: string; recordType: string; recordKey: string; fields: EurepocRow }[];
+  /** position: the row's place in its file (rows are planned in the files' order: the first of two disagreeing rows wins). */
+  records: { id: string; recordType: string; recordKey: string; position: number; fields: EurepocRow }[];
   articles: { id: string; url: string }[];
   recordArticles: { recordId: string; articleId: string; field: string }[];
   organizations: { id: string; name: string; kind: OrganizationKind; countryCode: string | null }[];
@@ -157,9 +143,7 @@ export interface EurepocPlan {
 const CATEGORY_STATE = 'state';
 const CATEGORY_AFFILIATED = 'non-state actor, state-affiliation suggested';
 
-export function planEurepocImport(input: EurepocFiles, state: EurepocState): EurepocPlan {
-  const canonical = canonicalRows(input);
-  const files = { incidents: canonical.incidents, receivers: canonical.receivers, attributions: canonical.attributions.map((a) => a.row) };
+export function planEurepocImport(files: EurepocFiles, state: EurepocState): EurepocPlan {
   const datasetId = EUREPOC_DATASET_ID;
   const plan: EurepocPlan = {
     datasetId, records: [], articles: [], recordArticles: [], organizations: [], people: [], actors: [], actorUpdates: new Map(),
@@ -169,9 +153,12 @@ export function planEurepocImport(input: EurepocFiles, state: EurepocState): Eur
     plan.issues.push({ recordType, recordKey, action, reason });
   const cite = (fact: Fact, factId: string, recordId: string, row: EurepocRow, fields: string[]) =>
     plan.citations.push({ fact, factId, recordId, fields: fields.filter((f) => (row[f] ?? '').trim() !== '') });
+  const rowsSeen = new Map<string, number>();
   const record = (recordType: string, recordKey: string, fields: EurepocRow) => {
     const recordId = id('record', recordType, recordKey);
-    plan.records.push({ id: recordId, recordType, recordKey, fields });
+    const position = rowsSeen.get(recordType) ?? 0;
+    rowsSeen.set(recordType, position + 1);
+    plan.records.push({ id: recordId, recordType, recordKey, position, fields });
     return recordId;
   };
   const articleFor = (url: string) => {
@@ -434,7 +421,7 @@ export function planEurepocImport(input: EurepocFiles, state: EurepocState): Eur
   // "Molerats/Gaza Cybergang 1" makes one actor before "Molerats" alone finds it.
   const resolved = new Map<string, StateActor | null>();
   const firstRow = new Map<string, { parsed: ActorString; row: EurepocRow; key: string }>();
-  const keys = canonical.attributions.map((a) => a.key);
+  const keys = attributionRecordKeys(files.attributions);
   files.attributions.forEach((row, index) => {
     const indictment = parseIndictment(row.attributed_initiator);
     const parsed = parseActorString(indictment ? indictment.unit : row.attributed_initiator);
