@@ -1,6 +1,6 @@
 /**
  * The EuRepoC 1.1 import on the real files (../shared/data/eurepoc), into the seeded graph with the
- * real MISP and ATT&CK catalogues. Expectations are read from the CSV files here, with csv-parse and
+ * real MISP and ATT&CK catalogues, imported before it and (last test) after it. Expectations are read from the CSV files here, with csv-parse and
  * plain code, not with the importer's own functions.
  */
 import { readFileSync } from 'node:fs';
@@ -288,6 +288,11 @@ describe('EuRepoC import: the real files, after the seed and the MISP/ATT&CK cat
       expect(Object.values(again.created).every((n) => n === 0)).toBe(true);
       expect(again.deleted).toEqual({});
       expect(again.updatedActors + again.updatedIncidents).toBe(0);
+      // Nor does the catalogue import run again, EuRepoC's re-plan included.
+      const catalogueAgain = await new CatalogueImportService(other).import(catalogue(ACTORS));
+      expect(catalogueAgain.actors).toMatchObject({ created: 0, merged: 0, updated: 0 });
+      expect(Object.values(catalogueAgain.eurepoc!.created).every((n) => n === 0)).toBe(true);
+      expect(catalogueAgain.eurepoc!.deleted).toEqual({});
     } finally {
       await other.destroy();
       await database.drop();
