@@ -339,9 +339,9 @@ describe('CSV exports for researchers', () => {
       )) as { pid: number; state: string; query: string }[];
     const sent: string[] = [];
     const query = t.dataSource.query.bind(t.dataSource);
-    const spy = jest.spyOn(t.dataSource, 'query').mockImplementation((sql: string, parameters?: unknown[]) => {
-      sent.push(sql);
-      return query(sql, parameters);
+    const spy = jest.spyOn(t.dataSource, 'query').mockImplementation((...args: Parameters<typeof query>) => {
+      sent.push(args[0]);
+      return query(...args);
     });
     try {
       const abort = new AbortController();

@@ -10,6 +10,7 @@ import { StixObjects1764600000000 } from '../../migrations/1764600000000-StixObj
 import { AccountsAudit1764700000000 } from '../../migrations/1764700000000-AccountsAudit';
 import { DashboardSummaries1764800000000 } from '../../migrations/1764800000000-DashboardSummaries';
 import { ListPaging1764900000000 } from '../../migrations/1764900000000-ListPaging';
+import { TimelineEntries1765000000003 } from '../../migrations/1765000000003-TimelineEntries';
 import { entities } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
@@ -27,6 +28,7 @@ export const migrations = [
   AccountsAudit1764700000000,
   DashboardSummaries1764800000000,
   ListPaging1764900000000,
+  TimelineEntries1765000000003,
 ];
 
 export function dataSourceOptions(url: string, logger?: Logger): DataSourceOptions {
