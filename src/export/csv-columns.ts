@@ -13,7 +13,11 @@ export interface CsvColumn {
 /**
  * A list per fact computed once for all the matched facts, set-based: a `GROUP BY` over the
  * link table joined to `matched` (the filtered ids), LEFT JOINed to the fact by `fact_id`.
- * PostgreSQL hashes or merges it with the facts instead of running a subquery per row.
+ * PostgreSQL hashes it with the facts instead of running a subquery per row. Each SELECT
+ * sorts its rows in a subquery (by fact, then the list's own order) and aggregates them
+ * without an ORDER BY of its own, so the aggregate reads them in that order: with one,
+ * PostgreSQL 15 sorts each fact's few rows apart, a small sort per fact (2.9 s of 11 for the
+ * 300k attributions, against 0.3 s so).
  */
 export interface CsvAggregate {
   /** The name of its CTE, which is also the alias the columns read it by. */
@@ -83,19 +87,19 @@ export function citationAggregate(fact: 'incident' | 'attribution' | 'statement'
       'fields', to_json(c.fields))`;
   return {
     alias: 'cited',
-    sql: `SELECT c.fact_id, count(*)::int AS n,
-                 json_agg(CASE WHEN r.id IS NULL THEN ${article} ELSE ${record} END
-                          ORDER BY r.id IS NOT NULL, coalesce(a.published_from, a.published_to, 'infinity'::date), a.created_at, a.id,
-                                   d.name, d.version, r.record_type, r.record_key)::text AS list
-            FROM (SELECT l.${legacy.column} AS fact_id, l.source_article_id, NULL::uuid AS dataset_record_id,
-                         ${legacy.excerpt ? 'l.excerpt' : 'NULL::text AS excerpt'}, NULL::text[] AS fields
-                    FROM ${legacy.table} l JOIN matched m ON m.id = l.${legacy.column}
-                  UNION ALL
-                  SELECT c.${factColumn}, c.source_article_id, c.dataset_record_id, c.excerpt, c.fields
-                    FROM citation c JOIN matched m ON m.id = c.${factColumn}) c
-            LEFT JOIN source_article a ON a.id = c.source_article_id
-            LEFT JOIN dataset_record r ON r.id = c.dataset_record_id
-            LEFT JOIN dataset d ON d.id = r.dataset_id
+    sql: `SELECT c.fact_id, count(*)::int AS n, json_agg(c.item)::text AS list
+            FROM (SELECT c.fact_id, CASE WHEN r.id IS NULL THEN ${article} ELSE ${record} END AS item
+                    FROM (SELECT l.${legacy.column} AS fact_id, l.source_article_id, NULL::uuid AS dataset_record_id,
+                                 ${legacy.excerpt ? 'l.excerpt' : 'NULL::text AS excerpt'}, NULL::text[] AS fields
+                            FROM ${legacy.table} l JOIN matched m ON m.id = l.${legacy.column}
+                          UNION ALL
+                          SELECT c.${factColumn}, c.source_article_id, c.dataset_record_id, c.excerpt, c.fields
+                            FROM citation c JOIN matched m ON m.id = c.${factColumn}) c
+                    LEFT JOIN source_article a ON a.id = c.source_article_id
+                    LEFT JOIN dataset_record r ON r.id = c.dataset_record_id
+                    LEFT JOIN dataset d ON d.id = r.dataset_id
+                   ORDER BY c.fact_id, r.id IS NOT NULL, coalesce(a.published_from, a.published_to, 'infinity'::date), a.created_at, a.id,
+                            d.name, d.version, r.record_type, r.record_key) c
            GROUP BY c.fact_id`,
   };
 }

@@ -22,7 +22,7 @@ import { inlineParameters } from './inline-parameters';
  * `fact_id`), and its columns in order (documented in docs/csv-export.md; a test keeps the two
  * in step). A full export is a few hash joins and grouped aggregates, never a subquery per row.
  */
-interface CsvExport {
+export interface CsvExport {
   table: string;
   aggregates: CsvAggregate[];
   joins: string[];
@@ -89,32 +89,35 @@ export const STATEMENT_COLUMNS: CsvColumn[] = [
 function statementLinks(alias: string, table: string, value: string): CsvAggregate {
   return {
     alias,
-    sql: `SELECT l.statement_id AS fact_id, array_agg(l.${value} ORDER BY l.${value}) AS ids
-            FROM ${table} l JOIN matched m ON m.id = l.statement_id
-           GROUP BY l.statement_id`,
+    sql: `SELECT l.fact_id, array_agg(l.value) AS ids
+            FROM (SELECT l.statement_id AS fact_id, l.${value} AS value FROM ${table} l JOIN matched m ON m.id = l.statement_id
+                   ORDER BY l.statement_id, l.${value}) l
+           GROUP BY l.fact_id`,
   };
 }
 
-const INCIDENTS: CsvExport = {
+export const INCIDENTS: CsvExport = {
   table: 'incident',
   aggregates: [
     {
       alias: 'targets',
-      sql: `SELECT t.incident_id AS fact_id,
-                   json_agg(json_build_object(
-                     'role', t.role, 'organization_id', t.organization_id, 'organization', o.name, 'person_id', t.person_id,
-                     'person', p.name, 'country', t.country_code, 'sector', t.sector) ORDER BY t.id)::text AS list
-              FROM incident_target t JOIN matched m ON m.id = t.incident_id
-              LEFT JOIN organization o ON o.id = t.organization_id
-              LEFT JOIN person p ON p.id = t.person_id
-             GROUP BY t.incident_id`,
+      sql: `SELECT t.fact_id, json_agg(t.item)::text AS list
+              FROM (SELECT t.incident_id AS fact_id,
+                           json_build_object(
+                             'role', t.role, 'organization_id', t.organization_id, 'organization', o.name, 'person_id', t.person_id,
+                             'person', p.name, 'country', t.country_code, 'sector', t.sector) AS item
+                      FROM incident_target t JOIN matched m ON m.id = t.incident_id
+                      LEFT JOIN organization o ON o.id = t.organization_id
+                      LEFT JOIN person p ON p.id = t.person_id
+                     ORDER BY t.incident_id, t.id) t
+             GROUP BY t.fact_id`,
     },
     citationAggregate('incident'),
   ],
   joins: ['LEFT JOIN campaign campaign ON campaign.id = f.campaign_id'],
   columns: INCIDENT_COLUMNS,
 };
-const ATTRIBUTIONS: CsvExport = {
+export const ATTRIBUTIONS: CsvExport = {
   table: 'attribution',
   aggregates: [citationAggregate('attribution')],
   joins: [
@@ -126,7 +129,7 @@ const ATTRIBUTIONS: CsvExport = {
   ],
   columns: ATTRIBUTION_COLUMNS,
 };
-const STATEMENTS: CsvExport = {
+export const STATEMENTS: CsvExport = {
   table: 'statement',
   aggregates: [
     statementLinks('about_incidents', 'statement_incident', 'incident_id'),
