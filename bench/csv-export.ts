@@ -62,14 +62,16 @@ async function main(): Promise<void> {
       { name: 'all incidents', path: '/export/incidents.csv', expectedRowsSql: 'SELECT count(*)::int AS n FROM incident' },
     ];
     api = await ApiProcess.start(db.url);
+    // A server given by URL on this machine: its backends' CPU is read from /proc (the embedded one's from its postmaster).
+    const ownServer = !postgresCpuSeconds() && ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(new URL(db.url).hostname);
     const origin = api.endpoint.replace(/\/graphql$/, '');
     log(`API process ${api.pid} at ${origin}`);
     // Warm-up: a small export, so that start-up costs (first connections, plans) are not measured.
-    await download(api, `${origin}/export/attributions.csv?minConfidence=100`);
+    await download(api, `${origin}/export/attributions.csv?minConfidence=100`, ownServer ? db.url : undefined);
     const results: Result[] = [];
     for (const run of runs) {
       const expected = await one<{ n: number }>(db.url, run.expectedRowsSql, run.expectedRowsParams);
-      const measured = await download(api, `${origin}${run.path}`);
+      const measured = await download(api, `${origin}${run.path}`, ownServer ? db.url : undefined);
       const result = { name: run.name, path: run.path, expectedRows: expected.n, ...measured };
       results.push(result);
       log(
@@ -91,12 +93,16 @@ async function main(): Promise<void> {
 }
 
 /** Reads a whole export as it streams, counting records and bytes, sampling the API's RSS every 50 ms. */
-async function download(api: ApiProcess, url: string): Promise<Omit<Result, 'name' | 'path' | 'expectedRows'>> {
+async function download(api: ApiProcess, url: string, databaseUrl?: string): Promise<Omit<Result, 'name' | 'path' | 'expectedRows'>> {
   const rssBeforeMiB = api.memory()?.rssMiB ?? 0;
   const apiCpuBefore = cpuSeconds(api.pid);
   const postgresCpuBefore = postgresCpuSeconds();
+  const backends = databaseUrl ? await BackendCpu.start(databaseUrl) : null;
   let rssPeakMiB = rssBeforeMiB;
-  const timer = setInterval(() => (rssPeakMiB = Math.max(rssPeakMiB, api.memory()?.rssMiB ?? 0)), 50);
+  const timer = setInterval(() => {
+    rssPeakMiB = Math.max(rssPeakMiB, api.memory()?.rssMiB ?? 0);
+    backends?.sample();
+  }, 50);
   const started = performance.now();
   try {
     const response = await fetch(url);
@@ -118,10 +124,73 @@ async function download(api: ApiProcess, url: string): Promise<Omit<Result, 'nam
     return {
       rows: records - 1, bytes, firstByteMs, totalMs, rssBeforeMiB, rssPeakMiB, rssAfterMiB: api.memory()?.rssMiB ?? 0,
       apiCpuS: cpuSeconds(api.pid) - apiCpuBefore,
-      postgresCpuS: postgresCpuSeconds() - postgresCpuBefore,
+      postgresCpuS: backends ? await backends.stop() : postgresCpuSeconds() - postgresCpuBefore,
     };
   } finally {
     clearInterval(timer);
+    await backends?.close();
+  }
+}
+
+/**
+ * CPU time spent by the backends of one database on a server that runs on this machine but is
+ * not the embedded one (BENCH_DATABASE_URL or DATABASE_URL on localhost): the processes
+ * pg_stat_activity lists for the database (the API's pooled connections, parallel workers
+ * included while they live), read from /proc at the start, every 50 ms and at the end.
+ * Nothing (0) when /proc does not show them (another machine, another user's processes).
+ */
+class BackendCpu {
+  private readonly first = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  private refreshing = false;
+  private lastRefresh = 0;
+
+  private constructor(private readonly client: Client) {}
+
+  static async start(url: string): Promise<BackendCpu> {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    const tracker = new BackendCpu(client);
+    await tracker.refresh();
+    return tracker;
+  }
+
+  private async refresh(): Promise<void> {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    try {
+      const { rows } = await this.client.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+      for (const { pid } of rows) {
+        if (this.first.has(pid)) continue;
+        const cpu = cpuSeconds(pid);
+        this.first.set(pid, cpu);
+        this.last.set(pid, cpu);
+      }
+      this.lastRefresh = performance.now();
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  sample(): void {
+    for (const pid of this.first.keys()) {
+      const cpu = cpuSeconds(pid);
+      if (cpu > 0) this.last.set(pid, Math.max(cpu, this.last.get(pid) ?? 0));
+    }
+    if (performance.now() - this.lastRefresh > 250) void this.refresh().catch(() => undefined);
+  }
+
+  async stop(): Promise<number> {
+    this.sample();
+    let total = 0;
+    for (const [pid, cpu] of this.last) total += cpu - (this.first.get(pid) ?? cpu);
+    return total;
+  }
+
+  close(): Promise<void> {
+    return this.client.end();
   }
 }
 

@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals';
 import { parse } from 'csv-parse/sync';
+import { Role } from '../src/auth/role';
 import { TestApp, startTestApp } from './support/test-app';
 
 /** The CSV exports, parsed with a CSV library, against the GraphQL lists for the same filter, on the founding articles. */
@@ -211,5 +213,188 @@ describe('CSV exports for researchers', () => {
       expect(body.error.message).toMatch(message);
       expect(body.error.code).toBe(status === 404 ? 'NOT_FOUND' : 'BAD_USER_INPUT');
     }
+  });
+  /** The bytes as records: split at CRLF outside quoted fields (the one place a record may end). */
+  function records(text: string): string[] {
+    const out: string[] = [];
+    let quoted = false;
+    let from = 0;
+    for (let i = 0; i < text.length; i++) {
+      if (text[i] === '"') quoted = !quoted;
+      else if (text[i] === '\n' && !quoted) {
+        expect(text[i - 1]).toBe('\r');
+        out.push(text.slice(from, i - 1));
+        from = i + 1;
+      }
+    }
+    expect(from).toBe(text.length);
+    return out;
+  }
+
+  it('is RFC 4180 as PostgreSQL writes it: CRLF record ends, quoted line breaks kept as they are, NULL empty, "" an empty text', async () => {
+    const [{ id: campaignId }] = await t.dataSource.query(`INSERT INTO campaign (name) VALUES ('CSV format check') RETURNING id::text`);
+    const texts = [
+      'He said "no", then left',
+      'first line\nsecond line\r\nthird line',
+      'Søreide — 東京 🛰️, naïve',
+      'C:\\temp\\"x"',
+    ];
+    const spans: [string, string | null, string | null][] = [
+      ['day', '2020-08-24', '2020-08-24'],
+      ['month (leap February)', '2020-02-01', '2020-02-29'],
+      ['year', '2019-01-01', '2019-12-31'],
+      ['range', '2020-08-24', '2020-10-31'],
+      ['open end', '2019-01-01', null],
+      ['open start', null, '2021-06-30'],
+      ['unknown', null, null],
+      ['a month long but not a calendar month', '2020-01-15', '2020-02-14'],
+    ];
+    for (const [index, [label, from, to]] of spans.entries()) {
+      await t.dataSource.query(
+        `INSERT INTO incident (title, summary, started_from, started_to, started_text, types, campaign_id)
+         VALUES ($1, $2, $3, $4, $5, '{INTRUSION}', $6)`,
+        [`Format check: ${label}`, texts[index % texts.length], from, to, index === 0 ? '' : null, campaignId],
+      );
+    }
+
+    const file = await download(`/export/incidents.csv?campaignId=${campaignId}`);
+    expect(file.status).toBe(200);
+    const lines = records(file.text);
+    expect(lines[0]).toBe(
+      'id,title,summary,started_from,started_to,started_precision,started_display,started_text,ended_from,ended_to,ended_precision,' +
+        'ended_display,ended_text,disclosed_from,disclosed_to,disclosed_precision,disclosed_display,disclosed_text,types,technique_ids,' +
+        'campaign_id,campaign,targets,citation_count,citations',
+    );
+    expect(lines).toHaveLength(1 + spans.length);
+    // Quotes doubled inside a quoted field; the line breaks of the text exactly as stored (LF stays LF, CRLF stays CRLF).
+    expect(file.text).toContain('"He said ""no"", then left"');
+    expect(file.text).toContain('"first line\nsecond line\r\nthird line"');
+    expect(file.text).toContain('"C:\\temp\\""x"""');
+    expect(file.bytes.includes(Buffer.from('Søreide — 東京 🛰️, naïve', 'utf8'))).toBe(true);
+    // NULL is an empty field; an empty text (the day's started_text) is "", so the two stay apart.
+    const day = lines.find((line) => line.includes('Format check: day'))!;
+    expect(day).toContain(',2020-08-24,2020-08-24,DAY,2020-08-24,"",,,UNKNOWN,,,,,UNKNOWN,,,"[""INTRUSION""]",[],');
+
+    // Parsed, every value is what GraphQL says, the computed precision and display included.
+    const csv = parse(file.text, { columns: true, record_delimiter: '\r\n', relax_quotes: false }) as Record<string, string>[];
+    const { incidents } = await t.data(
+      `query($id: ID) { incidents(filter: { campaignId: $id }, first: 50) { nodes { id title summary started { ${DATE_SPAN} } } } }`,
+      { id: campaignId },
+    );
+    expect(csv.map((row) => ({ id: row.id, title: row.title, summary: row.summary, started: span(row, 'started') }))).toEqual(
+      incidents.nodes.map((n: { started: { text: string | null } }) => ({ ...n, started: { ...n.started, text: n.started.text || null } })),
+    );
+    expect(csv.map((row) => `${row.started_precision} ${row.started_display}`).sort()).toEqual(
+      [
+        'DAY 2020-08-24', 'MONTH 2020-02', 'YEAR 2019', 'RANGE 2020-08-24/2020-10-31', 'RANGE 2019-01-01/..',
+        'RANGE ../2021-06-30', 'UNKNOWN ', 'RANGE 2020-01-15/2020-02-14',
+      ].sort(),
+    );
+  });
+
+  it('writes filter values into the COPY statement as escaped literals: quotes and backslashes are data, not SQL', async () => {
+    const hostile = `foreign minister' OR true; --\\`;
+    const { statements } = await t.data(`query($r: String) { statements(filter: { speakerRole: $r }) { totalCount } }`, { r: hostile });
+    const csv = await rows(`/export/statements.csv?speakerRole=${encodeURIComponent(hostile)}`);
+    expect(statements.totalCount).toBe(0);
+    expect(csv).toHaveLength(0);
+    const search = `Storting's \\ "email"`;
+    const searched = await rows(`/export/incidents.csv?search=${encodeURIComponent(search)}`);
+    const { incidents } = await t.data(`query($s: String) { incidents(filter: { search: $s }) { nodes { id } } }`, { s: search });
+    expect(incidents.nodes.length).toBeGreaterThan(0);
+    expect(searched.map((r) => r.id)).toEqual(incidents.nodes.map((n: { id: string }) => n.id));
+    const nul = await download(`/export/statements.csv?speakerRole=${encodeURIComponent('minister\0')}`);
+    expect(nul.status).toBe(400);
+    expect(JSON.parse(nul.text).error.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers an export that runs past EXPORT_TIMEOUT_MS before its first row with QUERY_TIMEOUT, never PostgreSQL\'s text', async () => {
+    const saved = process.env.EXPORT_TIMEOUT_MS;
+    process.env.EXPORT_TIMEOUT_MS = '1';
+    try {
+      // 1 ms is less than sorting the statements and aggregating their citations and links takes.
+      const response = await download('/export/statements.csv');
+      expect(response.status).toBe(503);
+      expect(JSON.parse(response.text)).toEqual({ error: { message: 'A database query ran past the statement time limit', code: 'QUERY_TIMEOUT' } });
+    } finally {
+      if (saved === undefined) delete process.env.EXPORT_TIMEOUT_MS;
+      else process.env.EXPORT_TIMEOUT_MS = saved;
+    }
+    // The connection went back to the pool without that limit: the next export runs whole.
+    expect((await rows('/export/statements.csv')).length).toBeGreaterThan(0);
+  });
+
+  it('cancels the statement when the client goes away, and the connection goes back to the pool idle', async () => {
+    // Enough rows (about 24 MB of CSV) that PostgreSQL is still writing when the client stops reading.
+    for (let batch = 0; batch < 6; batch++) {
+      await t.dataSource.query(
+        `INSERT INTO incident (title, summary) SELECT 'Bulk ' || n, repeat('x', 8000) FROM generate_series($1::int * 500 + 1, $1::int * 500 + 500) AS n`,
+        [batch],
+      );
+    }
+    const backend = async (condition: string, value: unknown) =>
+      (await t.dataSource.query(
+        `SELECT pid, state, query FROM pg_stat_activity WHERE datname = current_database() AND ${condition} AND pid <> pg_backend_pid()`,
+        [value],
+      )) as { pid: number; state: string; query: string }[];
+    const sent: string[] = [];
+    const query = t.dataSource.query.bind(t.dataSource);
+    const spy = jest.spyOn(t.dataSource, 'query').mockImplementation((...args: Parameters<typeof query>) => {
+      sent.push(args[0]);
+      return query(...args);
+    });
+    try {
+      const abort = new AbortController();
+      const response = await fetch(`${origin}/export/incidents.csv`, { signal: abort.signal });
+      expect(response.status).toBe(200);
+      const reader = response.body!.getReader();
+      await reader.read();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // PostgreSQL is blocked writing to the API, which waits for the client.
+      const [running, ...others] = await backend(`query LIKE 'COPY (%' AND state = $1`, 'active');
+      expect({ running: Boolean(running), others }).toEqual({ running: true, others: [] });
+      abort.abort();
+      let after = await backend('pid = $1', running.pid);
+      for (let tries = 0; tries < 50 && !(after[0]?.state === 'idle' && after[0].query === 'ROLLBACK'); tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        after = await backend('pid = $1', running.pid);
+      }
+      // The statement was cancelled, its transaction rolled back, and the connection is idle in the pool.
+      expect(sent.filter((sql) => sql.includes('pg_cancel_backend'))).toHaveLength(1);
+      expect(after.map((b) => [b.state, b.query])).toEqual([['idle', 'ROLLBACK']]);
+    } finally {
+      spy.mockRestore();
+    }
+    await t.dataSource.query(`DELETE FROM incident WHERE title LIKE 'Bulk %'`);
+    expect((await rows('/export/incidents.csv?targetCountry=Norway')).map((r) => r.title)).toEqual(["Brute-force intrusion into the Storting's email"]);
+  });
+
+  describe('with PUBLIC_READ off', () => {
+    let closed: TestApp;
+    let closedOrigin: string;
+    beforeAll(async () => {
+      closed = await startTestApp({ publicRead: false });
+      closedOrigin = (await closed.app.getUrl()).replace('[::1]', '127.0.0.1');
+    });
+    afterAll(async () => closed?.close());
+
+    it('needs a valid token, as a GraphQL read does', async () => {
+      const get = (headers: Record<string, string> = {}) => fetch(`${closedOrigin}/export/attributions.csv`, { headers });
+      const anonymous = await get();
+      expect(anonymous.status).toBe(401);
+      expect((await anonymous.json()).error).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/PUBLIC_READ is off/) });
+      const forged = await get({ authorization: 'Bearer not-a-token' });
+      expect(forged.status).toBe(401);
+      expect((await forged.json()).error.code).toBe('UNAUTHENTICATED');
+      const reader = await closed.as(Role.Reader);
+      const allowed = await get({ authorization: `Bearer ${reader.token}` });
+      expect(allowed.status).toBe(200);
+      // An empty database: the header line only.
+      expect(await allowed.text()).toBe(
+        'id,incident_id,incident,campaign_id,campaign,actor_id,actor,attributed_by_organization_id,attributed_by_organization,' +
+          'attributed_by_person_id,attributed_by_person,attributed_from,attributed_to,attributed_precision,attributed_display,' +
+          'attributed_text,status,confidence,confidence_words,bases,notes,recorded_at,citation_count,citations\r\n',
+      );
+    });
   });
 });

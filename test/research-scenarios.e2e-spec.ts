@@ -83,12 +83,12 @@ describe('generated scenarios with many claims', () => {
 
   it('incident.timeline over every incident: in date order, equally vague dates in recording order, no day made up', async () => {
     const { incidents } = await t.data(`{ incidents(first: 200, filter: { search: "S7 attack" }) { nodes { id
-      timeline { kind date { from to precision display } statement { id } attribution { id } citations { excerpt } } } } }`);
+      timeline { nodes { kind date { from to precision display } statement { id } attribution { id } citations { excerpt } } } } } }`);
     const order = new Map<string, number>();
     scenario.statements.forEach((s, i) => order.set(seedId(s.key), i));
     scenario.attributions.forEach((a, i) => order.set(seedId(a.key), 10_000 + i));
     for (const node of incidents.nodes) {
-      const timeline = node.timeline;
+      const timeline = node.timeline.nodes;
       expect(timeline.filter((e: any) => e.kind === 'ATTRIBUTION')).toHaveLength(6);
       expect(timeline.filter((e: any) => e.kind === 'STATEMENT')).toHaveLength(6);
       // Claims may predate the start the sources give; the start is there once, in its place.
@@ -110,7 +110,7 @@ describe('generated scenarios with many claims', () => {
 
   it('a timeline and claims over many incidents cost the same SQL statements as over a few (batched)', async () => {
     const query = (n: number) => `{ incidents(first: ${n}, filter: { search: "S7 attack" }) { nodes {
-      timeline { kind date { display } speaker role stance status actor { name } confidence citations { excerpt article { title } } incident { title } }
+      timeline { nodes { kind date { display } speaker role stance status actor { name } confidence citations { excerpt article { title } } incident { title } } }
       ${CLAIMS}
     } } }`;
     const cost = async (n: number) => {
@@ -124,8 +124,8 @@ describe('generated scenarios with many claims', () => {
     expect(many).toBe(few);
     expect(few).toBeLessThan(30);
 
-    const actors = `{ threatActors(first: 50, filter: { search: "S7" }) { nodes { timeline(includeSubordinates: true) { kind speaker citations { excerpt } } } } }`;
-    const countries = `{ countries(first: 50, search: "o") { nodes { timeline { kind speaker actor { name } } } } }`;
+    const actors = `{ threatActors(first: 50, filter: { search: "S7" }) { nodes { timeline(includeSubordinates: true) { nodes { kind speaker citations { excerpt } } } } } }`;
+    const countries = `{ countries(first: 50, search: "o") { nodes { timeline { nodes { kind speaker actor { name } } } } } }`;
     for (const q of [actors, countries]) {
       const before = counter.count;
       await t.data(q);

@@ -3,7 +3,7 @@
  * Storting intrusion, how confidently, who denies it, in what order it all happened,
  * where each fact comes from, and which incidents an unlinked statement may be about.
  */
-import { TestApp, startTestApp } from './support/test-app';
+import { TestApp, errorCodes, startTestApp } from './support/test-app';
 
 const STORTING = `incidents(filter: { search: "Storting" }) { nodes { id`;
 
@@ -57,9 +57,9 @@ describe('research views on the seeded Storting intrusion', () => {
 
   it('incident.timeline: its own dates, then what was said and claimed, in date order at the sources\' precision', async () => {
     const { incidents } = await t.data(`{ ${STORTING}
-      timeline { kind date { display precision text } speaker role stance status actor { name } confidence confidenceWords
-                 citations { excerpt article { title } } } } } }`);
-    const timeline = incidents.nodes[0].timeline;
+      timeline { nodes { kind date { display precision text } speaker role stance status actor { name } confidence confidenceWords
+                 citations { excerpt article { title } } } } } } }`);
+    const timeline = incidents.nodes[0].timeline.nodes;
     expect(timeline.map((e: any) => [e.kind, e.date.display, e.speaker, e.stance ?? e.status, e.actor?.name ?? null])).toEqual([
       ['INCIDENT_STARTED', '2020-08-24', null, null, null],
       ['INCIDENT_DISCLOSED', '2020-08-24/..', null, null, null],
@@ -91,22 +91,22 @@ describe('research views on the seeded Storting intrusion', () => {
 
   it('actor.timeline: only the actor itself by default; with includeSubordinates, every actor below it', async () => {
     const { threatActorByName: gru } = await t.data(`{ threatActorByName(name: "GRU") {
-      own: timeline { kind date { display } speaker }
-      all: timeline(includeSubordinates: true) { kind date { display } speaker actor { name } incident { title } }
+      own: timeline { nodes { kind date { display } speaker } }
+      all: timeline(includeSubordinates: true) { nodes { kind date { display } speaker actor { name } incident { title } } }
     } }`);
     // PST's statement names GRU; the attribution is to APT28, a GRU unit, not to GRU.
-    expect(gru.own).toEqual([{ kind: 'STATEMENT', date: { display: '2020-10-01/2020-12-31' }, speaker: 'PST' }]);
-    expect(gru.all.map((e: any) => [e.kind, e.speaker, e.actor?.name ?? null])).toEqual([
+    expect(gru.own.nodes).toEqual([{ kind: 'STATEMENT', date: { display: '2020-10-01/2020-12-31' }, speaker: 'PST' }]);
+    expect(gru.all.nodes.map((e: any) => [e.kind, e.speaker, e.actor?.name ?? null])).toEqual([
       ['INCIDENT_STARTED', null, null],
       ['INCIDENT_DISCLOSED', null, null],
       ['STATEMENT', 'PST', null],
       ['ATTRIBUTION', 'PST', 'APT28'],
     ]);
-    expect(gru.all[0].incident).toEqual({ title: "Brute-force intrusion into the Storting's email" });
+    expect(gru.all.nodes[0].incident).toEqual({ title: "Brute-force intrusion into the Storting's email" });
 
     const { threatActorByName: russia } = await t.data(`{ threatActorByName(name: "Moscow") {
-      timeline { kind date { display } speaker status } } }`);
-    expect(russia.timeline.map((e: any) => [e.kind, e.date.display, e.speaker, e.status])).toEqual([
+      timeline { nodes { kind date { display } speaker status } } } }`);
+    expect(russia.timeline.nodes.map((e: any) => [e.kind, e.date.display, e.speaker, e.status])).toEqual([
       ['INCIDENT_STARTED', '2017', null, null],
       ['STATEMENT', '2017', "Emmanuel Macron's presidential campaign", null],
       ['STATEMENT', '2017', 'Government of France', null],
@@ -123,17 +123,67 @@ describe('research views on the seeded Storting intrusion', () => {
     ]);
   });
 
+  it('timelines are connections: pages both ways in the documented order, pageInfo, totalCount, foreign cursors refused', async () => {
+    const all = async () =>
+      (await t.data(`{ threatActorByName(name: "Moscow") { timeline(first: 50) { totalCount nodes { kind speaker date { display } } } } }`))
+        .threatActorByName.timeline;
+    const whole = await all();
+    expect(whole.totalCount).toBe(12);
+    expect(whole.nodes).toHaveLength(12);
+    const PAGE = `totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { kind speaker date { display } } }`;
+    const page = async (args: string) =>
+      (await t.data(`{ threatActorByName(name: "Moscow") { timeline(${args}) { ${PAGE} } } }`)).threatActorByName.timeline;
+    // Forward in pages of 5: the same entries in the same order as the whole list, without gaps or repeats.
+    const forward: any[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const p: any = await page(after ? `first: 5, after: "${after}"` : 'first: 5');
+      pages++;
+      expect(p.totalCount).toBe(12);
+      expect(p.pageInfo.hasPreviousPage).toBe(after !== null);
+      forward.push(...p.edges.map((e: any) => e.node));
+      if (!p.pageInfo.hasNextPage) break;
+      after = p.pageInfo.endCursor;
+    }
+    expect(pages).toBe(3);
+    expect(forward).toEqual(whole.nodes);
+    // Backward from the end: the last 5, then the 5 before them.
+    const last = await page('last: 5');
+    expect(last.edges.map((e: any) => e.node)).toEqual(whole.nodes.slice(7));
+    expect(last.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    const before = await page(`last: 5, before: "${last.pageInfo.startCursor}"`);
+    expect(before.edges.map((e: any) => e.node)).toEqual(whole.nodes.slice(2, 7));
+    expect(before.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: true });
+    // Undated entries stay last on the last page; the incident's own date stays before what was said that year.
+    expect(last.edges.at(-1).node).toMatchObject({ kind: 'STATEMENT', speaker: 'Angela Merkel', date: { display: null } });
+    expect(forward[0].kind).toBe('INCIDENT_STARTED');
+
+    // A cursor of another list (the actor's attributions), of another timeline (the incident's) or no cursor at all is refused.
+    const { threatActorByName: moscow } = await t.data(`{ threatActorByName(name: "Moscow") { attributions(first: 1) { pageInfo { endCursor } } } }`);
+    const { incidents } = await t.data(`{ ${STORTING} timeline(first: 1) { pageInfo { endCursor } } } } }`);
+    const incidentCursor = incidents.nodes[0].timeline.pageInfo.endCursor;
+    for (const cursor of [moscow.attributions.pageInfo.endCursor, 'not-a-cursor']) {
+      const response = await t.gql(`{ threatActorByName(name: "Moscow") { timeline(first: 5, after: "${cursor}") { totalCount } } }`);
+      expect(errorCodes(response)).toEqual(['BAD_USER_INPUT']);
+    }
+    const foreign = await t.gql(`{ country(nameOrCode: "Norway") { timeline(first: 5, after: "${incidentCursor}") { totalCount } } }`);
+    expect(errorCodes(foreign)).toEqual(['BAD_USER_INPUT']);
+    const both = await t.gql(`{ threatActorByName(name: "Moscow") { timeline(first: 5, last: 5) { totalCount } } }`);
+    expect(errorCodes(both)).toEqual(['BAD_USER_INPUT']);
+  });
+
   it('country.timeline: incidents targeting the country, statements about it, claims', async () => {
-    const { country } = await t.data(`{ country(nameOrCode: "Norway") { timeline { kind speaker } } }`);
-    expect(country.timeline.map((e: any) => `${e.kind} ${e.speaker ?? ''}`.trim())).toEqual([
+    const { country } = await t.data(`{ country(nameOrCode: "Norway") { timeline { nodes { kind speaker } } } }`);
+    expect(country.timeline.nodes.map((e: any) => `${e.kind} ${e.speaker ?? ''}`.trim())).toEqual([
       'INCIDENT_STARTED', 'INCIDENT_DISCLOSED',
       'STATEMENT Storting', 'STATEMENT Ine Eriksen Søreide', 'ATTRIBUTION Ine Eriksen Søreide',
       'STATEMENT Embassy of Russia in Norway', 'STATEMENT PST', 'ATTRIBUTION Embassy of Russia in Norway', 'ATTRIBUTION PST',
     ]);
-    const { country: us } = await t.data(`{ country(nameOrCode: "US") { timeline { kind date { display } speaker actor { name } } } }`);
+    const { country: us } = await t.data(`{ country(nameOrCode: "US") { timeline { nodes { kind date { display } speaker actor { name } } } } }`);
     // Ayrault's remark to parliament about the US is dated 2017; the US agencies' accusation is undated, so last,
     // the statement before the attribution drawn from it, in the order they were recorded.
-    expect(us.timeline).toEqual([
+    expect(us.timeline.nodes).toEqual([
       { kind: 'INCIDENT_STARTED', date: { display: '2016' }, speaker: null, actor: null },
       { kind: 'STATEMENT', date: { display: '2017' }, speaker: 'Jean-Marc Ayrault', actor: null },
       { kind: 'STATEMENT', date: { display: null }, speaker: 'US intelligence agencies', actor: null },

@@ -20,7 +20,7 @@ describe('responses and citations', () => {
   it('the founding seed records the French Defense Council\'s planned special meeting, citing its excerpt', async () => {
     const { incident } = await t.data(`query($id: ID!) { incident(id: $id) {
       responses { totalCount nodes { ${RESPONSE_FIELDS} } }
-      timeline { kind response { kind } citations { excerpt } } } }`, { id: MACRON });
+      timeline { nodes { kind response { kind } citations { excerpt } } } } }`, { id: MACRON });
     expect(incident.responses.totalCount).toBe(1);
     const [response] = incident.responses.nodes;
     expect(response).toMatchObject({
@@ -31,7 +31,7 @@ describe('responses and citations', () => {
         excerpt: 'A special meeting of the French Defense Council is planned next week to strengthen measures to protect against this kind of threat.',
       }],
     });
-    const entries = incident.timeline.filter((e: { kind: string }) => e.kind === 'RESPONSE');
+    const entries = incident.timeline.nodes.filter((e: { kind: string }) => e.kind === 'RESPONSE');
     expect(entries).toEqual([{ kind: 'RESPONSE', response: { kind: 'EXECUTIVE_OR_LEGISLATIVE' }, citations: [response.citations[0] && { excerpt: response.citations[0].excerpt }] }]);
 
     const { country } = await t.data(`{ country(nameOrCode: "France") { responses { nodes { id } } } }`);

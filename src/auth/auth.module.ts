@@ -19,7 +19,7 @@ export class AuthModule implements NestModule {
         ChangeRecorderSubscriber,
         RequiresRoleGuard,
       ],
-      exports: [AccountService, RequiresRoleGuard],
+      exports: [AccountService, RequiresRoleGuard, AUTH_OPTIONS],
     };
   }
 

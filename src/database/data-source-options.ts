@@ -11,6 +11,7 @@ import { AccountsAudit1764700000000 } from '../../migrations/1764700000000-Accou
 import { DashboardSummaries1764800000000 } from '../../migrations/1764800000000-DashboardSummaries';
 import { ListPaging1764900000000 } from '../../migrations/1764900000000-ListPaging';
 import { DatasetRecordPosition1765000000001 } from '../../migrations/1765000000001-DatasetRecordPosition';
+import { TimelineEntries1765000000003 } from '../../migrations/1765000000003-TimelineEntries';
 import { entities } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
@@ -29,6 +30,7 @@ export const migrations = [
   DashboardSummaries1764800000000,
   ListPaging1764900000000,
   DatasetRecordPosition1765000000001,
+  TimelineEntries1765000000003,
 ];
 
 export function dataSourceOptions(url: string, logger?: Logger): DataSourceOptions {

@@ -22,6 +22,7 @@ import { FactCitation } from '../sources/fact-citation.entity';
 import { SourceArticle } from '../sources/source-article.entity';
 import { StatementLinkEvent } from '../statements/statement-link.entity';
 import { Statement, StatementSource } from '../statements/statement.entity';
+import { TimelineEntry } from '../timeline/timeline.types';
 
 /** Every mapped table; the schema itself comes from migrations/. */
 export const entities = [
@@ -54,4 +55,5 @@ export const entities = [
   ActorMember,
   Account,
   ChangeLogEntry,
+  TimelineEntry,
 ];

@@ -1,199 +1,137 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { subtreeCte } from '../actors/threat-actor.service';
-import { sortDay } from '../attributions/attribution-order';
-import { Attribution } from '../attributions/attribution.entity';
-import { Incident } from '../incidents/incident.entity';
-import { Response } from '../responses/response.entity';
-import { Statement } from '../statements/statement.entity';
+import { ListOrder, Page, PageArgs, SortDirection, paginateEach } from '../common/pagination';
 import { TimelineEntry, TimelineEntryKind } from './timeline.types';
 
-type Pair = { key: string; id: string };
+/**
+ * The order of every timeline, and so its cursor: by earliest possible day, undated last
+ * ('infinity'); on the same day an incident's own dates first (started, disclosed, ended:
+ * rank 0–2, anything else 3); then in recording order (microseconds, as the other lists'
+ * cursors keep them), statements among themselves by their sequence number; the entry's id last.
+ * The keys are the columns each timeline's membership query computes, under an alias of its
+ * own (incident_timeline, actor_timeline, country_timeline), so that a cursor of one kind of
+ * timeline is refused by another.
+ */
+export function timelineOrder(alias: string): ListOrder {
+  return { expressions: ['day', 'rank', 'recorded_us', 'seq'].map((key) => `${alias}.${key}`), direction: SortDirection.ASC };
+}
+
+/** The membership columns of one kind of entry read from `alias`: entry id and the sort keys of timelineOrder. */
+function keys(alias: string, id: string, from: string, to: string, rank: number, seq = '0::bigint'): string {
+  return `${id} AS entry_id, coalesce(${alias}.${from}, ${alias}.${to}, 'infinity'::date) AS day, ${rank} AS rank,
+          (extract(epoch FROM ${alias}.created_at) * 1000000)::bigint AS recorded_us, ${seq} AS seq`;
+}
+
+const statementKeys = (s: string) => keys(s, `${s}.id`, 'said_from', 'said_to', 3, `${s}.seq`);
+const attributionKeys = (a: string) => keys(a, `${a}.id`, 'attributed_from', 'attributed_to', 3);
+const responseKeys = (r: string) => keys(r, `${r}.id`, 'responded_from', 'responded_to', 3);
+
+/** An incident's own dates that are known at all (an unknown end is no event), each an entry (see the view). */
+const INCIDENT_DATES: [kind: TimelineEntryKind, prefix: string, rank: number][] = [
+  [TimelineEntryKind.INCIDENT_STARTED, 'started', 0],
+  [TimelineEntryKind.INCIDENT_DISCLOSED, 'disclosed', 1],
+  [TimelineEntryKind.INCIDENT_ENDED, 'ended', 2],
+];
+
+/** `SELECT <parent>, <keys> FROM <from>` for each of an incident's dates, `i` being the incident in `from`. */
+function incidentDates(parent: string, from: string, setOperator: 'UNION ALL' | 'UNION', where = 'true'): string {
+  return INCIDENT_DATES.map(
+    ([kind, prefix, rank]) =>
+      `SELECT ${parent} AS parent_id, ${keys('i', `timeline_date_entry_id(i.id, '${kind}')`, `${prefix}_from`, `${prefix}_to`, rank)}
+         FROM ${from} WHERE ${where} AND (i.${prefix}_from IS NOT NULL OR i.${prefix}_to IS NOT NULL)`,
+  ).join(`\n       ${setOperator} `);
+}
 
 /**
- * Timelines of incidents, actors and countries. Each method takes a batch of keys and
- * costs a fixed number of queries whatever their number (it backs a per-request
- * DataLoader), so a timeline over a page of incidents is not a query per incident.
+ * Timelines of incidents, actors and countries, each a connection (Relay, paginateEach): one
+ * query per page for all the parents asked for, with the entries of each parent (its
+ * membership query, with the sort keys) joined to the `timeline_entry` view (the TimelineEntry
+ * entity) by id. The parameter `:timelineOf` holds the parents' ids (country codes for countries).
  */
 @Injectable()
 export class TimelineService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** The incident's own dates, every statement linked to it and every attribution of it. */
-  async forIncidents(ids: readonly string[]): Promise<TimelineEntry[][]> {
-    const incidentIds = [...ids];
-    const [incidents, links, attributions, responses] = await Promise.all([
-      this.dataSource.getRepository(Incident).findBy({ id: In(incidentIds) }),
-      this.pairs(`SELECT incident_id::text AS key, statement_id::text AS id FROM statement_incident WHERE incident_id = ANY($1::uuid[])`, [incidentIds]),
-      this.dataSource.getRepository(Attribution).findBy({ incidentId: In(incidentIds) }),
-      this.dataSource.getRepository(Response).findBy({ incidentId: In(incidentIds) }),
-    ]);
-    const statements = await this.statements(links);
-    return ids.map((id) =>
-      sorted([
-        ...incidents.filter((i) => i.id === id).flatMap(incidentDates),
-        ...links.filter((l) => l.key === id).map((l) => statementEntry(statements.get(l.id)!)),
-        ...attributions.filter((a) => a.incidentId === id).map(attributionEntry),
-        ...responses.filter((r) => r.incidentId === id).map(responseEntry),
-      ]),
-    );
+  /** The incident's own dates, every statement linked to it, every attribution of it and every response to it. */
+  incidentPagesOf(ids: readonly string[], page: PageArgs): Promise<Page<TimelineEntry>[]> {
+    const members = `
+      ${incidentDates('i.id', 'incident i', 'UNION ALL', 'i.id = ANY(CAST(:timelineOf AS uuid[]))')}
+      UNION ALL
+      SELECT l.incident_id, ${statementKeys('s')}
+        FROM statement_incident l JOIN statement s ON s.id = l.statement_id WHERE l.incident_id = ANY(CAST(:timelineOf AS uuid[]))
+      UNION ALL
+      SELECT a.incident_id, ${attributionKeys('a')} FROM attribution a WHERE a.incident_id = ANY(CAST(:timelineOf AS uuid[]))
+      UNION ALL
+      SELECT r.incident_id, ${responseKeys('r')} FROM response r WHERE r.incident_id = ANY(CAST(:timelineOf AS uuid[]))`;
+    return this.pages('incident_timeline', members, ids, page, 'uuid');
   }
 
   /**
-   * What was said and claimed about an actor, and the dates of the incidents it was
-   * accused of (or denied having carried out). With `includeSubordinates`, also about
-   * every actor below it (GRU → APT28); without, only this actor: a claim against
-   * APT28 is not a claim against the Russian state, and keeping them apart keeps the
-   * sources' hedging.
+   * What was said and claimed about an actor, and the dates of the incidents it was named for
+   * (by any claim, denials too), and the responses aimed at it or at a claim naming it. With
+   * `includeSubordinates`, also about every actor below it (GRU → APT28); without, only this
+   * actor: a claim against APT28 is not a claim against the Russian state, and keeping them
+   * apart keeps the sources' hedging. An entry reached through several actors is listed once.
    */
-  async forActors(ids: readonly string[], includeSubordinates: boolean): Promise<TimelineEntry[][]> {
-    const members: Pair[] = includeSubordinates
-      ? await this.pairs(`${subtreeCte('$1::uuid[]')} SELECT root_id::text AS key, id::text AS id FROM subtree`, [[...ids]])
-      : ids.map((id) => ({ key: id, id }));
-    const actorIds = [...new Set(members.map((m) => m.id))];
-    const [links, attributions] = await Promise.all([
-      this.pairs(`SELECT actor_id::text AS key, statement_id::text AS id FROM statement_actor WHERE actor_id = ANY($1::uuid[])`, [actorIds]),
-      this.dataSource.getRepository(Attribution).findBy({ actorId: In(actorIds) }),
-    ]);
-    const incidentIds = [...new Set(attributions.map((a) => a.incidentId).filter((id): id is string => Boolean(id)))];
-    const attributionIds = attributions.map((a) => a.id);
-    const [statements, incidents, responses] = await Promise.all([
-      this.statements(links),
-      incidentIds.length ? this.dataSource.getRepository(Incident).findBy({ id: In(incidentIds) }) : Promise.resolve([]),
-      // Responses aimed at the actor or at a claim naming it.
-      this.dataSource.getRepository(Response).find({
-        where: [{ actorId: In(actorIds) }, ...(attributionIds.length ? [{ attributionId: In(attributionIds) }] : [])],
-      }),
-    ]);
-    return ids.map((root) => {
-      const own = new Set(members.filter((m) => m.key === root).map((m) => m.id));
-      const claims = attributions.filter((a) => own.has(a.actorId));
-      const accusedIn = new Set(claims.map((a) => a.incidentId));
-      const statementIds = new Set(links.filter((l) => own.has(l.key)).map((l) => l.id));
-      return sorted([
-        ...incidents.filter((i) => accusedIn.has(i.id)).flatMap(incidentDates),
-        ...[...statementIds].map((id) => statementEntry(statements.get(id)!)),
-        ...claims.map(attributionEntry),
-        ...responses.filter((r) => own.has(r.actorId ?? '') || claims.some((a) => a.id === r.attributionId)).map(responseEntry),
-      ]);
-    });
+  actorPagesOf(ids: readonly string[], includeSubordinates: boolean, page: PageArgs): Promise<Page<TimelineEntry>[]> {
+    // Each actor asked for (root_id) with the actors whose entries count for it (id).
+    const actors = includeSubordinates
+      ? `${subtreeCte('CAST(:timelineOf AS uuid[])')}, actors AS (SELECT root_id, id FROM subtree)`
+      : `WITH actors AS (SELECT id AS root_id, id FROM unnest(CAST(:timelineOf AS uuid[])) AS id)`;
+    const members = `${actors}, named AS (
+        SELECT DISTINCT actors.root_id, a.incident_id FROM actors JOIN attribution a ON a.actor_id = actors.id WHERE a.incident_id IS NOT NULL)
+      ${incidentDates('named.root_id', 'named JOIN incident i ON i.id = named.incident_id', 'UNION')}
+      UNION
+      SELECT actors.root_id, ${statementKeys('s')}
+        FROM actors JOIN statement_actor l ON l.actor_id = actors.id JOIN statement s ON s.id = l.statement_id
+      UNION
+      SELECT actors.root_id, ${attributionKeys('a')} FROM actors JOIN attribution a ON a.actor_id = actors.id
+      UNION
+      SELECT actors.root_id, ${responseKeys('r')} FROM actors JOIN response r ON r.actor_id = actors.id
+      UNION
+      SELECT actors.root_id, ${responseKeys('r')}
+        FROM actors JOIN attribution a ON a.actor_id = actors.id JOIN response r ON r.attribution_id = a.id`;
+    return this.pages('actor_timeline', members, ids, page, 'uuid');
   }
 
   /**
    * A country's timeline: incidents with a target in it (a country target, or a targeted
    * organization or person of that country) with their dates and attributions; statements
-   * about the country; and attributions naming an actor from, or sponsored by, the country.
+   * about the country; attributions naming an actor from, or sponsored by, the country; and
+   * the responses the country made. An entry that belongs for several reasons is listed once.
    */
-  async forCountries(codes: readonly string[]): Promise<TimelineEntry[][]> {
-    const list = [...codes];
-    const [targeted, links, actors] = await Promise.all([
-      this.pairs(
-        `SELECT DISTINCT coalesce(it.country_code, o.country_code, p.country_code) AS key, it.incident_id::text AS id
-           FROM incident_target it
-           LEFT JOIN organization o ON o.id = it.organization_id
-           LEFT JOIN person p ON p.id = it.person_id
-          WHERE coalesce(it.country_code, o.country_code, p.country_code) = ANY($1::text[])`,
-        [list],
-      ),
-      this.pairs(`SELECT country_code AS key, statement_id::text AS id FROM statement_country WHERE country_code = ANY($1::text[])`, [list]),
-      this.pairs(
-        `SELECT country_code AS key, id::text AS id FROM threat_actor WHERE country_code = ANY($1::text[])
-         UNION SELECT sponsor_country_code, id::text FROM threat_actor WHERE sponsor_country_code = ANY($1::text[])`,
-        [list],
-      ),
-    ]);
-    const incidentIds = [...new Set(targeted.map((t) => t.id))];
-    const actorIds = [...new Set(actors.map((a) => a.id))];
-    const [statements, incidents, attributions, responses] = await Promise.all([
-      this.statements(links),
-      incidentIds.length ? this.dataSource.getRepository(Incident).findBy({ id: In(incidentIds) }) : Promise.resolve([]),
-      this.attributionsOf(incidentIds, actorIds),
-      // Responses the country made.
-      this.dataSource.getRepository(Response).findBy({ responderCountryCode: In(list) }),
-    ]);
-    return codes.map((code) => {
-      const ownIncidents = new Set(targeted.filter((t) => t.key === code).map((t) => t.id));
-      const ownActors = new Set(actors.filter((a) => a.key === code).map((a) => a.id));
-      return sorted([
-        ...incidents.filter((i) => ownIncidents.has(i.id)).flatMap(incidentDates),
-        ...links.filter((l) => l.key === code).map((l) => statementEntry(statements.get(l.id)!)),
-        ...attributions.filter((a) => ownIncidents.has(a.incidentId ?? '') || ownActors.has(a.actorId)).map(attributionEntry),
-        ...responses.filter((r) => r.responderCountryCode === code).map(responseEntry),
-      ]);
-    });
+  countryPagesOf(codes: readonly string[], page: PageArgs): Promise<Page<TimelineEntry>[]> {
+    const members = `
+      WITH targeted AS (
+        SELECT DISTINCT coalesce(it.country_code, o.country_code, p.country_code) AS code, it.incident_id
+          FROM incident_target it
+          LEFT JOIN organization o ON o.id = it.organization_id
+          LEFT JOIN person p ON p.id = it.person_id
+         WHERE coalesce(it.country_code, o.country_code, p.country_code) = ANY(CAST(:timelineOf AS text[]))),
+      actors AS (
+        SELECT country_code AS code, id FROM threat_actor WHERE country_code = ANY(CAST(:timelineOf AS text[]))
+        UNION SELECT sponsor_country_code, id FROM threat_actor WHERE sponsor_country_code = ANY(CAST(:timelineOf AS text[])))
+      ${incidentDates('targeted.code', 'targeted JOIN incident i ON i.id = targeted.incident_id', 'UNION')}
+      UNION
+      SELECT l.country_code, ${statementKeys('s')}
+        FROM statement_country l JOIN statement s ON s.id = l.statement_id WHERE l.country_code = ANY(CAST(:timelineOf AS text[]))
+      UNION
+      SELECT targeted.code, ${attributionKeys('a')} FROM targeted JOIN attribution a ON a.incident_id = targeted.incident_id
+      UNION
+      SELECT actors.code, ${attributionKeys('a')} FROM actors JOIN attribution a ON a.actor_id = actors.id
+      UNION
+      SELECT r.responder_country_code, ${responseKeys('r')} FROM response r WHERE r.responder_country_code = ANY(CAST(:timelineOf AS text[]))`;
+    return this.pages('country_timeline', members, codes, page, 'text');
   }
 
-  /** Attributions of any of the incidents or naming any of the actors. */
-  private attributionsOf(incidentIds: string[], actorIds: string[]): Promise<Attribution[]> {
-    const where = [
-      ...(incidentIds.length ? [{ incidentId: In(incidentIds) }] : []),
-      ...(actorIds.length ? [{ actorId: In(actorIds) }] : []),
-    ];
-    return where.length ? this.dataSource.getRepository(Attribution).find({ where }) : Promise.resolve([]);
+  private pages(
+    alias: string, members: string, parents: readonly string[], page: PageArgs, parentType: 'uuid' | 'text',
+  ): Promise<Page<TimelineEntry>[]> {
+    const query = this.dataSource.getRepository(TimelineEntry).createQueryBuilder('entry')
+      .innerJoin(`(${members})`, alias, `${alias}.entry_id = entry.id`)
+      .setParameter('timelineOf', [...parents]);
+    return paginateEach(query, `${alias}.parent_id`, parents, timelineOrder(alias), page, parentType);
   }
-
-  private pairs(sql: string, params: unknown[]): Promise<Pair[]> {
-    return this.dataSource.query(sql, params);
-  }
-
-  private async statements(links: Pair[]): Promise<Map<string, Statement>> {
-    const ids = [...new Set(links.map((l) => l.id))];
-    const rows = ids.length ? await this.dataSource.getRepository(Statement).findBy({ id: In(ids) }) : [];
-    return new Map(rows.map((s) => [s.id, s]));
-  }
-}
-
-const INCIDENT_DATES = [
-  ['started', TimelineEntryKind.INCIDENT_STARTED],
-  ['disclosed', TimelineEntryKind.INCIDENT_DISCLOSED],
-  ['ended', TimelineEntryKind.INCIDENT_ENDED],
-] as const;
-
-/** The incident's own dates that are known at all (an unknown end is no event). */
-function incidentDates(incident: Incident): TimelineEntry[] {
-  return INCIDENT_DATES.filter(([field]) => incident[field].from || incident[field].to).map(([field, kind], i) => ({
-    kind, dateColumns: incident[field], incidentId: incident.id, statement: null, attribution: null,
-    rank: i, recordedAt: incident.createdAt, seq: 0n,
-  }));
-}
-
-function statementEntry(statement: Statement): TimelineEntry {
-  return {
-    kind: TimelineEntryKind.STATEMENT, dateColumns: statement.said, incidentId: null, statement, attribution: null,
-    rank: INCIDENT_DATES.length, recordedAt: statement.createdAt, seq: BigInt(statement.seq),
-  };
-}
-
-function attributionEntry(attribution: Attribution): TimelineEntry {
-  return {
-    kind: TimelineEntryKind.ATTRIBUTION, dateColumns: attribution.attributed, incidentId: attribution.incidentId, statement: null,
-    attribution, rank: INCIDENT_DATES.length, recordedAt: attribution.createdAt, seq: 0n,
-  };
-}
-
-function responseEntry(response: Response): TimelineEntry {
-  return {
-    kind: TimelineEntryKind.RESPONSE, dateColumns: response.responded, incidentId: response.incidentId, statement: null,
-    attribution: null, response, rank: INCIDENT_DATES.length, recordedAt: response.createdAt, seq: 0n,
-  };
-}
-
-/**
- * Date order by earliest possible day, undated last; on the same day an incident's own
- * dates first; then recording order, so equally vague dates ("2020-10") keep the order
- * in which they were entered (statement.seq among statements).
- */
-export function compareEntries(a: TimelineEntry, b: TimelineEntry): number {
-  const x = sortDay(a.dateColumns);
-  const y = sortDay(b.dateColumns);
-  if (x !== y) return x < y ? -1 : 1;
-  if (a.rank !== b.rank) return a.rank - b.rank;
-  const time = a.recordedAt.getTime() - b.recordedAt.getTime();
-  if (time !== 0) return time;
-  return a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0;
-}
-
-function sorted(entries: TimelineEntry[]): TimelineEntry[] {
-  return entries.sort(compareEntries);
 }

@@ -1,8 +1,7 @@
 import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Attribution } from '../attributions/attribution.entity';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { DateSpanColumns } from '../common/date-span';
-import { Response } from '../responses/response.entity';
-import { Statement } from '../statements/statement.entity';
+import { Connection } from '../common/pagination';
 
 export enum TimelineEntryKind {
   INCIDENT_STARTED = 'INCIDENT_STARTED',
@@ -22,26 +21,32 @@ registerEnumType(TimelineEntryKind, {
     + 'an incident\'s own dates come before what was said on the same day; entries whose dates are equally vague keep the order '
     + 'in which they were recorded.',
 })
+@Entity({ name: 'timeline_entry', synchronize: false })
 export class TimelineEntry {
+  /** The id of its statement, attribution or response; for an incident's own date, timeline_date_entry_id(incident, kind). */
+  @PrimaryColumn('uuid')
+  id: string;
+
   @Field(() => TimelineEntryKind)
+  @Column({ type: 'text' })
   kind: TimelineEntryKind;
 
+  @Column(() => DateSpanColumns, { prefix: 'date' })
   dateColumns: DateSpanColumns;
 
-  /** The incident this entry is about (its own date, or the subject of an attribution), when there is one. */
+  /** The incident this entry is about (its own date, or the subject of an attribution or response), when there is one. */
+  @Column({ type: 'uuid', nullable: true })
   incidentId: string | null;
 
-  @Field(() => Statement, { nullable: true, description: 'For STATEMENT entries.' })
-  statement: Statement | null;
+  @Column({ type: 'uuid', nullable: true })
+  statementId: string | null;
 
-  @Field(() => Attribution, { nullable: true, description: 'For ATTRIBUTION entries.' })
-  attribution: Attribution | null;
+  @Column({ type: 'uuid', nullable: true })
+  attributionId: string | null;
 
-  @Field(() => Response, { nullable: true, description: 'For RESPONSE entries.' })
-  response?: Response | null;
-
-  /** Sort keys: same-day rank (incident dates first) and recording order. */
-  rank: number;
-  recordedAt: Date;
-  seq: bigint;
+  @Column({ type: 'uuid', nullable: true })
+  responseId: string | null;
 }
+
+@ObjectType()
+export class TimelineConnection extends Connection(TimelineEntry) {}
