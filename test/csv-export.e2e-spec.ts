@@ -1,5 +1,6 @@
 import { jest } from '@jest/globals';
 import { parse } from 'csv-parse/sync';
+import { Client } from 'pg';
 import { Role } from '../src/auth/role';
 import { TestApp, startTestApp } from './support/test-app';
 
@@ -332,11 +333,15 @@ describe('CSV exports for researchers', () => {
         [batch],
       );
     }
+    // Watched from a connection of its own: a query through the app's pool could be given the very
+    // connection the export has just returned, and would then see itself instead of an idle backend.
+    const observer = new Client({ connectionString: t.databaseUrl });
+    await observer.connect();
     const backend = async (condition: string, value: unknown) =>
-      (await t.dataSource.query(
+      (await observer.query(
         `SELECT pid, state, query FROM pg_stat_activity WHERE datname = current_database() AND ${condition} AND pid <> pg_backend_pid()`,
         [value],
-      )) as { pid: number; state: string; query: string }[];
+      )).rows as { pid: number; state: string; query: string }[];
     const sent: string[] = [];
     const query = t.dataSource.query.bind(t.dataSource);
     const spy = jest.spyOn(t.dataSource, 'query').mockImplementation((...args: Parameters<typeof query>) => {
@@ -364,6 +369,7 @@ describe('CSV exports for researchers', () => {
       expect(after.map((b) => [b.state, b.query])).toEqual([['idle', 'ROLLBACK']]);
     } finally {
       spy.mockRestore();
+      await observer.end();
     }
     await t.dataSource.query(`DELETE FROM incident WHERE title LIKE 'Bulk %'`);
     expect((await rows('/export/incidents.csv?targetCountry=Norway')).map((r) => r.title)).toEqual(["Brute-force intrusion into the Storting's email"]);
