@@ -42,7 +42,7 @@ export interface ComparisonReport {
   rawSql: { question: string; sql: string; c1: SideStats; c16: SideStats };
 }
 
-interface Question {
+export interface Question {
   name: string;
   question: string;
   ours: string;
@@ -56,7 +56,7 @@ const STORTING_INCIDENT = 'ba82c0d4-6b94-55c4-b305-41e4d2f22ec5';
 const name = (node: { name: string } | null) => node?.name ?? null;
 const sorted = <T>(list: T[]) => [...list].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 
-async function questions(url: string, seed: number): Promise<Question[]> {
+export async function questions(url: string, seed: number): Promise<Question[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   let busyActors: string[];

@@ -1,4 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { BelongsTo, HasMany } from '../common/lookahead';
 import { Connection, PageArgs, pageKey } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
@@ -74,30 +75,20 @@ export class ActorsResolver {
     return this.actorService.removeAlias(actorId, name);
   }
 
-  @ResolveField(() => [ActorAlias], { description: 'Every name, the primary name included.' })
-  aliases(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(ActorAlias, 'actorId', { name: 'ASC' }).load(actor.id);
-  }
+  @HasMany(() => ActorAlias, 'actorId', { order: { name: 'ASC' }, description: 'Every name, the primary name included.' })
+  aliases() {}
 
-  @ResolveField(() => Country, { nullable: true, description: 'Country of origin.' })
-  country(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
-    return actor.countryCode ? loaders.one(Country, 'code').load(actor.countryCode) : null;
-  }
+  @BelongsTo(() => Country, 'countryCode', { key: 'code', nullable: true, description: 'Country of origin.' })
+  country() {}
 
-  @ResolveField(() => Country, { nullable: true, description: 'Suspected state sponsor.' })
-  sponsorCountry(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
-    return actor.sponsorCountryCode ? loaders.one(Country, 'code').load(actor.sponsorCountryCode) : null;
-  }
+  @BelongsTo(() => Country, 'sponsorCountryCode', { key: 'code', nullable: true, description: 'Suspected state sponsor.' })
+  sponsorCountry() {}
 
-  @ResolveField(() => ThreatActor, { nullable: true })
-  parent(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
-    return actor.parentId ? loaders.one(ThreatActor).load(actor.parentId) : null;
-  }
+  @BelongsTo(() => ThreatActor, 'parentId', { nullable: true })
+  parent() {}
 
-  @ResolveField(() => [ThreatActor])
-  children(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(ThreatActor, 'parentId', { name: 'ASC' }).load(actor.id);
-  }
+  @HasMany(() => ThreatActor, 'parentId', { order: { name: 'ASC' } })
+  children() {}
 
   @ResolveField(() => [ThreatActor], { description: 'From the direct parent up to the root (APT28 → GRU → Russian Federation).' })
   ancestors(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {

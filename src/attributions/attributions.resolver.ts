@@ -1,4 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { BelongsTo, Through } from '../common/lookahead';
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { Caller } from '../common/caller';
@@ -52,8 +53,9 @@ export class AttributionsResolver {
     @Args('filter', { type: () => AttributionFilter, nullable: true }) filter: AttributionFilter,
     @Args('asOf', AS_OF_ARG) asOf: string | undefined,
     @Args() page: PageArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ) {
-    return this.attributionService.list(filter, page, parseAsOf(asOf));
+    return this.attributionService.list(filter, page, parseAsOf(asOf), loaders);
   }
 
   @Query(() => [EstimativeBandType], {
@@ -94,42 +96,26 @@ export class AttributionsResolver {
     return toDateSpan(attribution.attributed);
   }
 
-  @ResolveField(() => Incident, { nullable: true })
-  incident(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
-    return attribution.incidentId ? loaders.one(Incident).load(attribution.incidentId) : null;
-  }
+  @BelongsTo(() => Incident, 'incidentId', { nullable: true })
+  incident() {}
 
-  @ResolveField(() => Campaign, { nullable: true })
-  campaign(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
-    return attribution.campaignId ? loaders.one(Campaign).load(attribution.campaignId) : null;
-  }
+  @BelongsTo(() => Campaign, 'campaignId', { nullable: true })
+  campaign() {}
 
-  @ResolveField(() => ThreatActor, { description: 'The accused actor.' })
-  actor(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.one(ThreatActor).load(attribution.actorId);
-  }
+  @BelongsTo(() => ThreatActor, 'actorId', { description: 'The accused actor.' })
+  actor() {}
 
-  @ResolveField(() => Organization, { nullable: true })
-  attributedByOrganization(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
-    return attribution.attributedByOrganizationId ? loaders.one(Organization).load(attribution.attributedByOrganizationId) : null;
-  }
+  @BelongsTo(() => Organization, 'attributedByOrganizationId', { nullable: true })
+  attributedByOrganization() {}
 
-  @ResolveField(() => Person, { nullable: true })
-  attributedByPerson(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
-    return attribution.attributedByPersonId ? loaders.one(Person).load(attribution.attributedByPersonId) : null;
-  }
+  @BelongsTo(() => Person, 'attributedByPersonId', { nullable: true })
+  attributedByPerson() {}
 
-  @ResolveField(() => Country, { nullable: true, description: 'The attributing country, as a dataset codes it.' })
-  attributingCountry(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
-    return attribution.attributingCountryCode ? loaders.one(Country, 'code').load(attribution.attributingCountryCode) : null;
-  }
+  @BelongsTo(() => Country, 'attributingCountryCode', { key: 'code', nullable: true, description: 'The attributing country, as a dataset codes it.' })
+  attributingCountry() {}
 
-  @ResolveField(() => [Statement], { description: 'Statements in which the claim was made or denied.' })
-  statements(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(Statement, { table: 'attribution_statement', fromColumn: 'attribution_id', toColumn: 'statement_id' }, byDateSaid)
-      .load(attribution.id);
-  }
+  @Through(() => Statement, { table: 'attribution_statement', fromColumn: 'attribution_id', toColumn: 'statement_id' }, { sort: byDateSaid, description: 'Statements in which the claim was made or denied.' })
+  statements() {}
 
   @ResolveField(() => [Citation], { description: 'The articles that report the claim, each with the exact passage that does.' })
   citations(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
@@ -156,25 +142,17 @@ export class AttributionRevisionsResolver {
     return toDateSpan(revision.attributed);
   }
 
-  @ResolveField(() => ThreatActor, { nullable: true, description: 'Null when the actor has since been deleted.' })
-  actor(@Parent() revision: AttributionRevision, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.one(ThreatActor).load(revision.actorId);
-  }
+  @BelongsTo(() => ThreatActor, 'actorId', { nullable: true, description: 'Null when the actor has since been deleted.' })
+  actor() {}
 
-  @ResolveField(() => Incident, { nullable: true })
-  incident(@Parent() revision: AttributionRevision, @Context('loaders') loaders: RequestLoaders) {
-    return revision.incidentId ? loaders.one(Incident).load(revision.incidentId) : null;
-  }
+  @BelongsTo(() => Incident, 'incidentId', { nullable: true })
+  incident() {}
 
-  @ResolveField(() => Organization, { nullable: true })
-  attributedByOrganization(@Parent() revision: AttributionRevision, @Context('loaders') loaders: RequestLoaders) {
-    return revision.attributedByOrganizationId ? loaders.one(Organization).load(revision.attributedByOrganizationId) : null;
-  }
+  @BelongsTo(() => Organization, 'attributedByOrganizationId', { nullable: true })
+  attributedByOrganization() {}
 
-  @ResolveField(() => Person, { nullable: true })
-  attributedByPerson(@Parent() revision: AttributionRevision, @Context('loaders') loaders: RequestLoaders) {
-    return revision.attributedByPersonId ? loaders.one(Person).load(revision.attributedByPersonId) : null;
-  }
+  @BelongsTo(() => Person, 'attributedByPersonId', { nullable: true })
+  attributedByPerson() {}
 }
 
 /** Incident.claims: the attributions of an incident grouped by accused actor. */
@@ -201,10 +179,8 @@ export class IncidentClaimsResolver {
 
 @Resolver(() => Claim)
 export class ClaimsResolver {
-  @ResolveField(() => ThreatActor, { description: 'The accused actor.' })
-  actor(@Parent() claim: Claim, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.one(ThreatActor).load(claim.actorId);
-  }
+  @BelongsTo(() => ThreatActor, 'actorId', { description: 'The accused actor.' })
+  actor() {}
 
   @ResolveField(() => DateSpan, { description: 'When it was first claimed, denied or disputed (UNKNOWN when no attribution is dated).' })
   firstDate(@Parent() claim: Claim) {

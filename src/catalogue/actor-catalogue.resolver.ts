@@ -1,4 +1,5 @@
 import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { BelongsTo, HasMany } from '../common/lookahead';
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
@@ -9,10 +10,8 @@ import {
 /** What the actor catalogues (MISP, MITRE ATT&CK) say about an actor; each field one batched query per request. */
 @Resolver(() => ThreatActor)
 export class ActorCatalogueResolver {
-  @ResolveField(() => [ActorExternalId], { description: 'Ids in outside schemes, e.g. MITRE ATT&CK G0007.' })
-  externalIds(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(ActorExternalId, 'actorId', { source: 'ASC', externalId: 'ASC' }).load(actor.id);
-  }
+  @HasMany(() => ActorExternalId, 'actorId', { order: { source: 'ASC', externalId: 'ASC' }, description: 'Ids in outside schemes, e.g. MITRE ATT&CK G0007.' })
+  externalIds() {}
 
   @ResolveField(() => [String], { description: 'URLs of reports about the actor, as the catalogues cite them.' })
   async references(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders): Promise<string[]> {
@@ -26,21 +25,15 @@ export class ActorCatalogueResolver {
     return rows.map((r) => r.sector);
   }
 
-  @ResolveField(() => [ActorSuspectedVictim], { description: 'Suspected victims the catalogues name: countries, organisations, regions.' })
-  suspectedVictims(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(ActorSuspectedVictim, 'actorId', { name: 'ASC' }).load(actor.id);
-  }
+  @HasMany(() => ActorSuspectedVictim, 'actorId', { order: { name: 'ASC' }, description: 'Suspected victims the catalogues name: countries, organisations, regions.' })
+  suspectedVictims() {}
 
-  @ResolveField(() => [ActorCatalogueRecord], { description: 'The catalogue entries imported into this actor.' })
-  catalogueEntries(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(ActorCatalogueRecord, 'actorId', { source: 'ASC', recordUuid: 'ASC' }).load(actor.id);
-  }
+  @HasMany(() => ActorCatalogueRecord, 'actorId', { order: { source: 'ASC', recordUuid: 'ASC' }, description: 'The catalogue entries imported into this actor.' })
+  catalogueEntries() {}
 }
 
 @Resolver(() => ActorSuspectedVictim)
 export class SuspectedVictimResolver {
-  @ResolveField(() => Country, { nullable: true, description: 'Set when the victim is a country.' })
-  country(@Parent() victim: ActorSuspectedVictim, @Context('loaders') loaders: RequestLoaders) {
-    return victim.countryCode ? loaders.one(Country, 'code').load(victim.countryCode) : null;
-  }
+  @BelongsTo(() => Country, 'countryCode', { key: 'code', nullable: true, description: 'Set when the victim is a country.' })
+  country() {}
 }

@@ -1,4 +1,5 @@
 import { Args, ArgsType, Context, Field, ID, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { BelongsTo, HasMany } from '../common/lookahead';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
@@ -33,15 +34,11 @@ export class AttackTechniquesResolver {
     return this.techniqueService.list(args.search, args);
   }
 
-  @ResolveField(() => AttackTechnique, { nullable: true, description: 'For a sub-technique (T1110.001), its technique (T1110).' })
-  parent(@Parent() technique: AttackTechnique, @Context('loaders') loaders: RequestLoaders) {
-    return technique.parentId ? loaders.one(AttackTechnique).load(technique.parentId) : null;
-  }
+  @BelongsTo(() => AttackTechnique, 'parentId', { nullable: true, description: 'For a sub-technique (T1110.001), its technique (T1110).' })
+  parent() {}
 
-  @ResolveField(() => [AttackTechnique])
-  subTechniques(@Parent() technique: AttackTechnique, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(AttackTechnique, 'parentId', { id: 'ASC' }).load(technique.id);
-  }
+  @HasMany(() => AttackTechnique, 'parentId', { order: { id: 'ASC' } })
+  subTechniques() {}
 }
 
 @Resolver(() => Incident)

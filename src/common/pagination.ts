@@ -4,6 +4,7 @@ import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { createHash } from 'node:crypto';
 import { ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
 import { BadUserInputError } from './errors';
+import type { RequestLoaders } from './request-loaders';
 
 /**
  * Relay cursor connections (https://relay.dev/graphql/connections.htm) for every list of
@@ -260,17 +261,21 @@ function once<T>(compute: () => Promise<T>): () => Promise<T> {
  * `after`, or `last` rows before `before` (read in the reverse order, then flipped back).
  * Keyset rather than OFFSET so that pages stay stable while rows are added and deep pages
  * stay cheap. totalCount and the flag for the other direction cost a query each, sent only
- * when the client selects them.
+ * when the client selects them. With the request's `loaders`, the page's rows are read with the
+ * relations the operation selects on them (look-ahead, lookahead.ts), priming their loaders.
  */
 export async function paginate<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
   order: ListOrder,
   page: PageArgs,
+  loaders?: RequestLoaders,
 ): Promise<Page<T>> {
   const wanted = readPage(page);
   const keyset = new Keyset(query, order);
   const pageQuery = query.clone();
   keyset.selectKeys(pageQuery);
+  const entity = query.expressionMap.mainAlias!.metadata.target;
+  loaders?.lookAheadColumns(entity, query.alias).forEach((sql, j) => pageQuery.addSelect(sql, `la_${j}`));
   const bounds = [
     wanted.after ? keyset.condition('after', wanted.after, 'after') : null,
     wanted.before ? keyset.condition('before', wanted.before, 'before') : null,
@@ -280,6 +285,7 @@ export async function paginate<T extends ObjectLiteral>(
   pageQuery.limit(wanted.size + 1);
 
   const { entities, raw } = await readRows(() => pageQuery.getRawAndEntities(), page);
+  loaders?.primeFrom(entity, entities, raw);
   const more = entities.length > wanted.size;
   const rows = entities.slice(0, wanted.size).map((node, i) => ({ node, cursor: keyset.cursorOf(raw[i]) }));
   if (!wanted.forward) rows.reverse();
@@ -316,7 +322,8 @@ export async function paginate<T extends ObjectLiteral>(
  * (a country's code is 'text'). `query` selects the related rows of any
  * parent; `parentKey` is the SQL of the parent's id in it (a column of the rows, or of a
  * link table joined in). totalCount and the other direction's flag are each one grouped
- * query for all parents, sent when the first parent's field is resolved.
+ * query for all parents, sent when the first parent's field is resolved. With the request's
+ * `loaders`, the rows come with the relations the operation selects on them (as `paginate`).
  */
 export async function paginateEach<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
@@ -325,6 +332,7 @@ export async function paginateEach<T extends ObjectLiteral>(
   order: ListOrder,
   page: PageArgs,
   parentType: 'uuid' | 'text' = 'uuid',
+  loaders?: RequestLoaders,
 ): Promise<Page<T>[]> {
   const wanted = readPage(page);
   const keyset = new Keyset(query, order, parentKey);
@@ -366,6 +374,8 @@ export async function paginateEach<T extends ObjectLiteral>(
     .orderBy('page_ranked.page_parent')
     .addOrderBy('page_ranked.page_row');
   keyset.selectKeys(pageQuery, 'page_ranked');
+  const lookAhead = loaders?.lookAheadColumns(metadata.target, alias) ?? [];
+  lookAhead.forEach((sql, j) => pageQuery.addSelect(sql, `la_${j}`));
   const { entities, raw } = await readRows(() => pageQuery.getRawAndEntities(), page);
 
   // The same row may belong to several parents (a statement about two incidents): by id.
@@ -374,6 +384,7 @@ export async function paginateEach<T extends ObjectLiteral>(
   for (const row of raw) {
     const node = byId.get(String(row[`${alias}_${metadata.primaryColumns[0].databaseName}`]));
     if (!node) continue;
+    if (lookAhead.length) loaders!.primeFrom(metadata.target, [node], [row]);
     const list = rowsOf.get(row.page_parent) ?? [];
     list.push({ node, cursor: keyset.cursorOf(row) });
     rowsOf.set(row.page_parent, list);

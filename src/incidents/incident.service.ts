@@ -6,6 +6,7 @@ import { DateSpanColumns, expandPartialDate, toDateSpanColumns, updatedDateSpan 
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { assertAllExist, assertId, assignDefined, cleanText, findOrFail } from '../common/lookups';
 import { ListOrder, Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
+import type { RequestLoaders } from '../common/request-loaders';
 import { containsPatternSql, rankSql, textQuery } from '../common/text-search';
 import { requireCountryCode } from '../countries/country.service';
 import { STARTED_ORDER } from './incident-order';
@@ -26,9 +27,9 @@ export class IncidentService {
     return findOrFail(this.dataSource.manager, Incident, id, 'Incident');
   }
 
-  async list(filter: IncidentFilter | undefined, sort: IncidentSort | undefined, page: PageArgs): Promise<Page<Incident>> {
+  async list(filter: IncidentFilter | undefined, sort: IncidentSort | undefined, page: PageArgs, loaders?: RequestLoaders): Promise<Page<Incident>> {
     const query = await this.filtered(filter);
-    return paginate(query, this.order(filter, sort), page);
+    return paginate(query, this.order(filter, sort), page, loaders);
   }
 
   /** The order of the incident list (latest start first, or by relevance to a search); the CSV export uses it too. */

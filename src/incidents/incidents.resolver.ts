@@ -1,4 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { BelongsTo, HasMany, Through } from '../common/lookahead';
 import { Campaign } from '../campaigns/campaign.entity';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { Connection, PageArgs, pageKey } from '../common/pagination';
@@ -34,8 +35,9 @@ export class IncidentsResolver {
     @Args('filter', { type: () => IncidentFilter, nullable: true }) filter: IncidentFilter,
     @Args('sort', { type: () => IncidentSort, nullable: true }) sort: IncidentSort,
     @Args() page: PageArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ) {
-    return this.incidentService.list(filter, sort, page);
+    return this.incidentService.list(filter, sort, page, loaders);
   }
 
   @Mutation(() => Incident, { description: 'Creates the incident with its targets and sources, all or nothing.' })
@@ -78,45 +80,29 @@ export class IncidentsResolver {
     return toDateSpan(incident.disclosed);
   }
 
-  @ResolveField(() => Campaign, { nullable: true })
-  campaign(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders) {
-    return incident.campaignId ? loaders.one(Campaign).load(incident.campaignId) : null;
-  }
+  @BelongsTo(() => Campaign, 'campaignId', { nullable: true })
+  campaign() {}
 
-  @ResolveField(() => [IncidentTarget])
-  targets(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(IncidentTarget, 'incidentId').load(incident.id);
-  }
+  @HasMany(() => IncidentTarget, 'incidentId')
+  targets() {}
 
-  @ResolveField(() => [SourceArticle], { description: 'Articles that report it.' })
-  sources(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(SourceArticle, { table: 'incident_source', fromColumn: 'incident_id', toColumn: 'source_article_id' })
-      .load(incident.id);
-  }
+  @Through(() => SourceArticle, { table: 'incident_source', fromColumn: 'incident_id', toColumn: 'source_article_id' }, { description: 'Articles that report it.' })
+  sources() {}
 }
 
 @Resolver(() => IncidentTarget)
 export class IncidentTargetsResolver {
-  @ResolveField(() => Incident)
-  incident(@Parent() target: IncidentTarget, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.one(Incident).load(target.incidentId);
-  }
+  @BelongsTo(() => Incident, 'incidentId')
+  incident() {}
 
-  @ResolveField(() => Organization, { nullable: true })
-  organization(@Parent() target: IncidentTarget, @Context('loaders') loaders: RequestLoaders) {
-    return target.organizationId ? loaders.one(Organization).load(target.organizationId) : null;
-  }
+  @BelongsTo(() => Organization, 'organizationId', { nullable: true })
+  organization() {}
 
-  @ResolveField(() => Person, { nullable: true })
-  person(@Parent() target: IncidentTarget, @Context('loaders') loaders: RequestLoaders) {
-    return target.personId ? loaders.one(Person).load(target.personId) : null;
-  }
+  @BelongsTo(() => Person, 'personId', { nullable: true })
+  person() {}
 
-  @ResolveField(() => Country, { nullable: true, description: 'The targeted country, when the target is a country.' })
-  country(@Parent() target: IncidentTarget, @Context('loaders') loaders: RequestLoaders) {
-    return target.countryCode ? loaders.one(Country, 'code').load(target.countryCode) : null;
-  }
+  @BelongsTo(() => Country, 'countryCode', { key: 'code', nullable: true, description: 'The targeted country, when the target is a country.' })
+  country() {}
 }
 
 /** The incident lists of other types, paged: a campaign's incidents, an organization's targetings. */

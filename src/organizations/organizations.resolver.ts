@@ -1,4 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { BelongsTo } from '../common/lookahead';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
@@ -42,8 +43,6 @@ export class OrganizationsResolver {
     return this.organizationService.delete(id);
   }
 
-  @ResolveField(() => Country, { nullable: true })
-  country(@Parent() organization: Organization, @Context('loaders') loaders: RequestLoaders) {
-    return organization.countryCode ? loaders.one(Country, 'code').load(organization.countryCode) : null;
-  }
+  @BelongsTo(() => Country, 'countryCode', { key: 'code', nullable: true })
+  country() {}
 }

@@ -1,4 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { BelongsTo } from '../common/lookahead';
 import { Connection, PageArgs, pageKey } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
@@ -43,15 +44,11 @@ export class PeopleResolver {
     return this.personService.delete(id);
   }
 
-  @ResolveField(() => Organization, { nullable: true })
-  organization(@Parent() person: Person, @Context('loaders') loaders: RequestLoaders) {
-    return person.organizationId ? loaders.one(Organization).load(person.organizationId) : null;
-  }
+  @BelongsTo(() => Organization, 'organizationId', { nullable: true })
+  organization() {}
 
-  @ResolveField(() => Country, { nullable: true })
-  country(@Parent() person: Person, @Context('loaders') loaders: RequestLoaders) {
-    return person.countryCode ? loaders.one(Country, 'code').load(person.countryCode) : null;
-  }
+  @BelongsTo(() => Country, 'countryCode', { key: 'code', nullable: true })
+  country() {}
 }
 
 /** Organization.people, paged (here, beside the service that reads people). */

@@ -1,4 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { BelongsTo } from '../common/lookahead';
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { Attribution } from '../attributions/attribution.entity';
 import { Caller } from '../common/caller';
@@ -56,35 +57,23 @@ export class ResponsesResolver {
     return toDateSpan(response.responded);
   }
 
-  @ResolveField(() => Organization, { nullable: true })
-  responderOrganization(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
-    return response.responderOrganizationId ? loaders.one(Organization).load(response.responderOrganizationId) : null;
-  }
+  @BelongsTo(() => Organization, 'responderOrganizationId', { nullable: true })
+  responderOrganization() {}
 
-  @ResolveField(() => Person, { nullable: true })
-  responderPerson(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
-    return response.responderPersonId ? loaders.one(Person).load(response.responderPersonId) : null;
-  }
+  @BelongsTo(() => Person, 'responderPersonId', { nullable: true })
+  responderPerson() {}
 
-  @ResolveField(() => Country, { nullable: true })
-  responderCountry(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
-    return response.responderCountryCode ? loaders.one(Country, 'code').load(response.responderCountryCode) : null;
-  }
+  @BelongsTo(() => Country, 'responderCountryCode', { key: 'code', nullable: true })
+  responderCountry() {}
 
-  @ResolveField(() => Incident, { nullable: true, description: 'The incident it responds to.' })
-  incident(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
-    return response.incidentId ? loaders.one(Incident).load(response.incidentId) : null;
-  }
+  @BelongsTo(() => Incident, 'incidentId', { nullable: true, description: 'The incident it responds to.' })
+  incident() {}
 
-  @ResolveField(() => Attribution, { nullable: true, description: 'The attribution it responds to.' })
-  attribution(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
-    return response.attributionId ? loaders.one(Attribution).load(response.attributionId) : null;
-  }
+  @BelongsTo(() => Attribution, 'attributionId', { nullable: true, description: 'The attribution it responds to.' })
+  attribution() {}
 
-  @ResolveField(() => ThreatActor, { nullable: true, description: 'The actor it is aimed at.' })
-  actor(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
-    return response.actorId ? loaders.one(ThreatActor).load(response.actorId) : null;
-  }
+  @BelongsTo(() => ThreatActor, 'actorId', { nullable: true, description: 'The actor it is aimed at.' })
+  actor() {}
 
   @ResolveField(() => [Citation], { description: 'The articles and dataset records that report the response.' })
   citations(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {

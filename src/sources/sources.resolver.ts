@@ -1,4 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { BelongsTo, Through } from '../common/lookahead';
 import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { Connection, PageArgs } from '../common/pagination';
@@ -79,19 +80,11 @@ export class SourcesResolver {
     return toDateSpan(article.published);
   }
 
-  @ResolveField(() => [Statement], { description: 'Statements this article reports, in date order.' })
-  statements(@Parent() article: SourceArticle, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(Statement, { table: 'statement_source', fromColumn: 'source_article_id', toColumn: 'statement_id' }, byDateSaid)
-      .load(article.id);
-  }
+  @Through(() => Statement, { table: 'statement_source', fromColumn: 'source_article_id', toColumn: 'statement_id' }, { sort: byDateSaid, description: 'Statements this article reports, in date order.' })
+  statements() {}
 
-  @ResolveField(() => [Incident], { description: 'Incidents this article reports.' })
-  incidents(@Parent() article: SourceArticle, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(Incident, { table: 'incident_source', fromColumn: 'source_article_id', toColumn: 'incident_id' })
-      .load(article.id);
-  }
+  @Through(() => Incident, { table: 'incident_source', fromColumn: 'source_article_id', toColumn: 'incident_id' }, { description: 'Incidents this article reports.' })
+  incidents() {}
 }
 
 @Resolver(() => Citation)
@@ -101,23 +94,17 @@ export class CitationsResolver {
     return citation.datasetRecordId ? CitationKind.DATASET_RECORD : CitationKind.ARTICLE;
   }
 
-  @ResolveField(() => SourceArticle, { nullable: true, description: 'The article cited; null when a dataset record is.' })
-  article(@Parent() citation: Citation, @Context('loaders') loaders: RequestLoaders) {
-    return citation.sourceArticleId ? loaders.one(SourceArticle).load(citation.sourceArticleId) : null;
-  }
+  @BelongsTo(() => SourceArticle, 'sourceArticleId', { nullable: true, description: 'The article cited; null when a dataset record is.' })
+  article() {}
 
-  @ResolveField(() => DatasetRecord, { nullable: true, description: 'The dataset record cited; null when an article is.' })
-  record(@Parent() citation: Citation, @Context('loaders') loaders: RequestLoaders) {
-    return citation.datasetRecordId ? loaders.one(DatasetRecord).load(citation.datasetRecordId) : null;
-  }
+  @BelongsTo(() => DatasetRecord, 'datasetRecordId', { nullable: true, description: 'The dataset record cited; null when an article is.' })
+  record() {}
 }
 
 @Resolver(() => DatasetRecord)
 export class DatasetRecordsResolver {
-  @ResolveField(() => Dataset)
-  dataset(@Parent() record: DatasetRecord, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.one(Dataset).load(record.datasetId);
-  }
+  @BelongsTo(() => Dataset, 'datasetId')
+  dataset() {}
 
   @ResolveField(() => [DatasetRecordField], {
     description: 'The record\'s fields verbatim, as the dataset coded them, by name; `only` picks some.',
@@ -126,12 +113,8 @@ export class DatasetRecordsResolver {
     return recordFields(record, only);
   }
 
-  @ResolveField(() => [SourceArticle], { description: 'The article references the record lists (by URL; not retrieved unless a body is held).' })
-  articles(@Parent() record: DatasetRecord, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(SourceArticle, { table: 'dataset_record_article', fromColumn: 'dataset_record_id', toColumn: 'source_article_id' }, byUrl)
-      .load(record.id);
-  }
+  @Through(() => SourceArticle, { table: 'dataset_record_article', fromColumn: 'dataset_record_id', toColumn: 'source_article_id' }, { sort: byUrl, description: 'The article references the record lists (by URL; not retrieved unless a body is held).' })
+  articles() {}
 }
 
 function byUrl(a: SourceArticle, b: SourceArticle): number {

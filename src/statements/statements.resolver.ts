@@ -3,6 +3,7 @@ import { ThreatActor } from '../actors/threat-actor.entity';
 import { Attribution } from '../attributions/attribution.entity';
 import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
+import { BelongsTo, HasMany, Through } from '../common/lookahead';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
@@ -48,8 +49,9 @@ export class StatementsResolver {
   statements(
     @Args('filter', { type: () => StatementFilter, nullable: true }) filter: StatementFilter,
     @Args() page: PageArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ) {
-    return this.statementService.list(filter, page);
+    return this.statementService.list(filter, page, loaders);
   }
 
   @Mutation(() => Statement, { description: 'Creates the statement with its links and sources, all or nothing.' })
@@ -148,41 +150,25 @@ export class StatementsResolver {
     return toDateSpan(statement.said);
   }
 
-  @ResolveField(() => Person, { nullable: true })
-  speakerPerson(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
-    return statement.speakerPersonId ? loaders.one(Person).load(statement.speakerPersonId) : null;
-  }
+  @BelongsTo(() => Person, 'speakerPersonId', { nullable: true })
+  speakerPerson() {}
 
-  @ResolveField(() => Organization, { nullable: true })
-  speakerOrganization(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
-    return statement.speakerOrganizationId ? loaders.one(Organization).load(statement.speakerOrganizationId) : null;
-  }
+  @BelongsTo(() => Organization, 'speakerOrganizationId', { nullable: true })
+  speakerOrganization() {}
 
-  @ResolveField(() => [Incident], { description: 'Incidents it is about.' })
-  incidents(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(Incident, { table: 'statement_incident', fromColumn: 'statement_id', toColumn: 'incident_id' })
-      .load(statement.id);
-  }
+  @Through(() => Incident, { table: 'statement_incident', fromColumn: 'statement_id', toColumn: 'incident_id' }, { description: 'Incidents it is about.' })
+  incidents() {}
 
-  @ResolveField(() => [ThreatActor], { description: 'Threat actors it is about.' })
-  actors(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(ThreatActor, { table: 'statement_actor', fromColumn: 'statement_id', toColumn: 'actor_id' })
-      .load(statement.id);
-  }
+  @Through(() => ThreatActor, { table: 'statement_actor', fromColumn: 'statement_id', toColumn: 'actor_id' }, { description: 'Threat actors it is about.' })
+  actors() {}
 
-  @ResolveField(() => [Country], { description: 'Countries it is about.' })
-  countries(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(Country, { table: 'statement_country', fromColumn: 'statement_id', toColumn: 'country_code', targetProperty: 'code' })
-      .load(statement.id);
-  }
+  @Through(() => Country, { table: 'statement_country', fromColumn: 'statement_id', toColumn: 'country_code', targetProperty: 'code' }, {
+    description: 'Countries it is about.',
+  })
+  countries() {}
 
-  @ResolveField(() => [StatementSource], { description: 'Articles that report it, with the excerpt.' })
-  sources(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(StatementSource, 'statementId', { sourceArticleId: 'ASC' }).load(statement.id);
-  }
+  @HasMany(() => StatementSource, 'statementId', { order: { sourceArticleId: 'ASC' }, description: 'Articles that report it, with the excerpt.' })
+  sources() {}
 
   @ResolveField(() => [Citation], { description: 'The articles that report it, each with the exact passage that does.' })
   citations(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
@@ -194,25 +180,19 @@ export class StatementsResolver {
     return loaders.custom('statement.links', (ids) => this.linkService.currentLinks(ids)).load(statement.id);
   }
 
-  @ResolveField(() => [StatementLinkEvent], { description: 'Every change to its links, oldest first.' })
-  linkHistory(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(StatementLinkEvent, 'statementId', { id: 'ASC' }).load(statement.id);
-  }
+  @HasMany(() => StatementLinkEvent, 'statementId', { order: { id: 'ASC' }, description: 'Every change to its links, oldest first.' })
+  linkHistory() {}
 
-  @ResolveField(() => [Attribution], { description: 'Attributions made or denied in this statement.' })
-  attributions(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(Attribution, { table: 'attribution_statement', fromColumn: 'statement_id', toColumn: 'attribution_id' })
-      .load(statement.id);
-  }
+  @Through(() => Attribution, { table: 'attribution_statement', fromColumn: 'statement_id', toColumn: 'attribution_id' }, {
+    description: 'Attributions made or denied in this statement.',
+  })
+  attributions() {}
 }
 
 @Resolver(() => StatementSource)
 export class StatementSourcesResolver {
-  @ResolveField(() => SourceArticle)
-  article(@Parent() source: StatementSource, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.one(SourceArticle).load(source.sourceArticleId);
-  }
+  @BelongsTo(() => SourceArticle, 'sourceArticleId')
+  article() {}
 }
 
 /** The incident, actor or attribution a link or link event points at (null when it has since been deleted). */
@@ -245,10 +225,8 @@ export class StatementLinksResolver {
 
 @Resolver(() => StatementLinkEvent)
 export class StatementLinkEventsResolver {
-  @ResolveField(() => Statement)
-  statement(@Parent() event: StatementLinkEvent, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.one(Statement).load(event.statementId);
-  }
+  @BelongsTo(() => Statement, 'statementId')
+  statement() {}
 
   @ResolveField(() => Incident, { nullable: true })
   incident(@Parent() event: StatementLinkEvent, @Context('loaders') loaders: RequestLoaders) {
@@ -268,8 +246,6 @@ export class StatementLinkEventsResolver {
 
 @Resolver(() => LinkSuggestion)
 export class LinkSuggestionsResolver {
-  @ResolveField(() => Incident)
-  incident(@Parent() suggestion: LinkSuggestion, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.one(Incident).load(suggestion.incidentId);
-  }
+  @BelongsTo(() => Incident, 'incidentId')
+  incident() {}
 }
