@@ -15,6 +15,8 @@ import { BenchQuery } from './queries';
  *
  *   PROFILE_QUESTION=1 PROFILE_REQUESTS=1500 node -r ts-node/register/transpile-only bench/profile.ts
  *
+ * PROFILE_MAIN=/path/to/other/dist/src/main.js profiles another build (a checkout of the commit before).
+ *
  * Needs the dataset (`npm run bench:generate`) and a build (`nest build`).
  */
 interface ProfileNode {
@@ -90,7 +92,8 @@ async function main(): Promise<void> {
     const dir = join(PROJECT_ROOT, 'bench', 'report', '.profile');
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    const api = await ApiProcess.start(db.url, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
+    // PROFILE_MAIN: another build's dist/src/main.js (a "before" checkout), else this one's.
+    const api = await ApiProcess.start(db.url, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200'], process.env.PROFILE_MAIN || undefined);
     const sampler = new MemorySampler(api);
     const query: BenchQuery = { name: q.name, kind: 'analyst', question: q.question, query: q.ours, variables: q.variables.map((v) => v.ours) };
     // Warm-up (JIT, prepared statements), then the measured load.

@@ -1,4 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { loadOrFail } from '../common/lookups';
 import { BelongsTo, HasMany } from '../common/lookahead';
 import { Connection, PageArgs, pageKey } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
@@ -21,8 +22,8 @@ export class ActorsResolver {
   constructor(private readonly actorService: ThreatActorService) {}
 
   @Query(() => ThreatActor, { nullable: true, description: nullWhenAbsent() })
-  threatActor(@Args('id', { type: () => ID }) id: string) {
-    return this.actorService.get(id);
+  threatActor(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, ThreatActor, id, 'ThreatActor');
   }
 
   @Query(() => ThreatActor, {

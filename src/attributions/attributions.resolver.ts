@@ -1,4 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { loadOrFail } from '../common/lookups';
 import { BelongsTo, Through } from '../common/lookahead';
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { Campaign } from '../campaigns/campaign.entity';
@@ -44,8 +45,8 @@ export class AttributionsResolver {
   ) {}
 
   @Query(() => Attribution, { nullable: true, description: nullWhenAbsent() })
-  attribution(@Args('id', ID_ARG) id: string) {
-    return this.attributionService.get(id);
+  attribution(@Args('id', ID_ARG) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, Attribution, id, 'Attribution');
   }
 
   @Query(() => AttributionConnection, { description: 'Attribution claims in date order (undated last); with asOf, as they were on record then.' })

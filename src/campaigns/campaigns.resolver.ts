@@ -1,4 +1,6 @@
-import { Args, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Context } from '@nestjs/graphql';
+import { RequestLoaders } from '../common/request-loaders';
+import { loadOrFail } from '../common/lookups';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
@@ -14,8 +16,8 @@ export class CampaignsResolver {
   constructor(private readonly campaignService: CampaignService) {}
 
   @Query(() => Campaign, { nullable: true, description: nullWhenAbsent() })
-  campaign(@Args('id', { type: () => ID }) id: string) {
-    return this.campaignService.get(id);
+  campaign(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, Campaign, id, 'Campaign');
   }
 
   @Query(() => CampaignConnection)

@@ -1,4 +1,5 @@
 import { Args, ArgsType, Context, Field, ID, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { loadOrFail } from '../common/lookups';
 import { BelongsTo, HasMany } from '../common/lookahead';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Connection, PageArgs } from '../common/pagination';
@@ -25,8 +26,8 @@ export class AttackTechniquesResolver {
   constructor(private readonly techniqueService: AttackTechniqueService) {}
 
   @Query(() => AttackTechnique, { nullable: true, description: nullWhenAbsent('An ATT&CK technique by id ("T1110").') })
-  attackTechnique(@Args('id', { type: () => ID }) id: string) {
-    return this.techniqueService.get(id);
+  attackTechnique(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, AttackTechnique, id, 'AttackTechnique');
   }
 
   @Query(() => AttackTechniqueConnection, { description: 'ATT&CK techniques in id order.' })

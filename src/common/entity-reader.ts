@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import { Pool } from 'pg';
+import { DataSource, EntityMetadata, EntityTarget, ObjectLiteral, QueryFailedError } from 'typeorm';
+import { DriverUtils } from 'typeorm/driver/DriverUtils';
 import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
 /**
@@ -19,6 +21,27 @@ export interface EntityReader {
   hydrate: (row: Record<string, unknown>) => ObjectLiteral;
   /** The entity of `json_build_array(values(alias))`, as `hydrate` makes it of the raw row. */
   hydrateArray: (values: unknown[]) => ObjectLiteral;
+  /** The entity of a row that TypeORM's query builder selected under `alias` (columns named `alias_column`). */
+  hydrateAs: (alias: string) => (row: Record<string, unknown>) => ObjectLiteral;
+}
+
+/**
+ * Runs `text` on the pool TypeORM opened, logged as TypeORM logs its own statements (the N+1
+ * tests and the benchmark's plan capture see it); `prepared`: as a named statement, parsed and
+ * planned once per connection (only for texts of a bounded set of shapes). A database error
+ * comes back as TypeORM's QueryFailedError, which formatGraphQLError maps (timeouts, bad input).
+ */
+export async function runSql(dataSource: DataSource, text: string, values: unknown[], prepared: boolean): Promise<Record<string, unknown>[]> {
+  dataSource.logger.logQuery(text, values);
+  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  try {
+    const result = await pool.query(prepared ? { name: statementName(text), text, values } : { text, values });
+    return result.rows;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) throw new QueryFailedError(text, values, error as Error);
+    throw error;
+  }
 }
 
 const readers = new WeakMap<EntityMetadata, EntityReader>();
@@ -49,6 +72,7 @@ export function readerOf(dataSource: DataSource, entity: EntityTarget<ObjectLite
     if (!found) throw new Error(`${metadata.name} has no column for "${property}"`);
     return found;
   };
+  const aliased = new Map<string, (row: Record<string, unknown>) => ObjectLiteral>();
   // As TypeORM's own hydration does (RawSqlResultsToEntityTransformer): an instance without its
   // constructor, each value through the driver's conversions (dates, transformers), embedded
   // columns (date spans) into their objects; without the query builder around it.
@@ -71,6 +95,14 @@ export function readerOf(dataSource: DataSource, entity: EntityTarget<ObjectLite
     column,
     hydrate: (row) => build((i) => row[`c${i}`]),
     hydrateArray: (values) => build((i) => values[i]),
+    hydrateAs: (alias) => {
+      let hydrate = aliased.get(alias);
+      if (!hydrate) {
+        const names = columns.map((c) => DriverUtils.buildAlias(driver, undefined, alias, c.databaseName));
+        aliased.set(alias, (hydrate = (row) => build((i) => row[names[i]])));
+      }
+      return hydrate;
+    },
   };
   readers.set(metadata, reader);
   return reader;

@@ -3,6 +3,7 @@ import { ArgsType, Field, FieldMiddleware, Int, ObjectType, registerEnumType } f
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { createHash } from 'node:crypto';
 import { ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
+import { readerOf, runSql } from './entity-reader';
 import { BadUserInputError } from './errors';
 import type { RequestLoaders } from './request-loaders';
 
@@ -250,6 +251,18 @@ async function readRows<R>(run: () => Promise<R>, page: PageArgs): Promise<R> {
   }
 }
 
+/**
+ * A page query's rows and their entities (raw[i] is entities[i]'s row), mapped from TypeORM's
+ * metadata as the loaders do, without its result transformer. `prepared`: a named statement, for
+ * the relation pages, whose SQL has one shape per list and page arguments.
+ */
+async function readEntities<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, prepared: boolean): Promise<{ entities: T[]; raw: Record<string, unknown>[] }> {
+  const [sql, params] = query.getQueryAndParameters();
+  const raw = await runSql(query.dataSource, sql, params, prepared);
+  const hydrate = readerOf(query.dataSource, query.expressionMap.mainAlias!.metadata.target).hydrateAs(query.alias);
+  return { entities: raw.map((row) => hydrate(row) as T), raw };
+}
+
 /** Computes once, on first call: shared by every field (and alias) that asks. */
 function once<T>(compute: () => Promise<T>): () => Promise<T> {
   let result: Promise<T> | undefined;
@@ -284,7 +297,7 @@ export async function paginate<T extends ObjectLiteral>(
   keyset.orderBy(pageQuery, wanted.forward ? order.direction : flip(order.direction));
   pageQuery.limit(wanted.size + 1);
 
-  const { entities, raw } = await readRows(() => pageQuery.getRawAndEntities(), page);
+  const { entities, raw } = await readRows(() => readEntities(pageQuery, false), page);
   loaders?.primeFrom(entity, entities, raw);
   const more = entities.length > wanted.size;
   const rows = entities.slice(0, wanted.size).map((node, i) => ({ node, cursor: keyset.cursorOf(raw[i]) }));
@@ -376,7 +389,7 @@ export async function paginateEach<T extends ObjectLiteral>(
   keyset.selectKeys(pageQuery, 'page_ranked');
   const lookAhead = loaders?.lookAheadColumns(metadata.target, alias) ?? [];
   lookAhead.forEach((sql, j) => pageQuery.addSelect(sql, `la_${j}`));
-  const { entities, raw } = await readRows(() => pageQuery.getRawAndEntities(), page);
+  const { entities, raw } = await readRows(() => readEntities(pageQuery, true), page);
 
   // The same row may belong to several parents (a statement about two incidents): by id.
   const byId = new Map(entities.map((e) => [String(e[primaryKey]), e as T]));
@@ -385,9 +398,10 @@ export async function paginateEach<T extends ObjectLiteral>(
     const node = byId.get(String(row[`${alias}_${metadata.primaryColumns[0].databaseName}`]));
     if (!node) continue;
     if (lookAhead.length) loaders!.primeFrom(metadata.target, [node], [row]);
-    const list = rowsOf.get(row.page_parent) ?? [];
+    const parent = row.page_parent as string;
+    const list = rowsOf.get(parent) ?? [];
     list.push({ node, cursor: keyset.cursorOf(row) });
-    rowsOf.set(row.page_parent, list);
+    rowsOf.set(parent, list);
   }
 
   const counts = once(async () => {

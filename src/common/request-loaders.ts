@@ -1,7 +1,6 @@
 import DataLoader from 'dataloader';
-import { Pool } from 'pg';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
-import { EntityReader, readerOf, statementName } from './entity-reader';
+import { EntityReader, readerOf, runSql } from './entity-reader';
 import { Link, Prefetch, Selection, columnsFor, flattenOrder, planFor, planKey, prime } from './lookahead';
 
 type Key = string;
@@ -83,12 +82,8 @@ export class RequestLoaders {
   }
 
   /** Runs `text` as a named prepared statement on the pool TypeORM opened, logged as TypeORM logs its own. */
-  private async rows(text: string, keys: readonly Key[]): Promise<Record<string, unknown>[]> {
-    const values = [[...keys]];
-    this.dataSource.logger.logQuery(text, values);
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    const result = await pool.query({ name: statementName(text), text, values });
-    return result.rows;
+  private rows(text: string, keys: readonly Key[]): Promise<Record<string, unknown>[]> {
+    return runSql(this.dataSource, text, [[...keys]], true);
   }
 
   /** One row by a unique property (the primary key by default); null when absent. */

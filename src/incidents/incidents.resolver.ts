@@ -1,4 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { loadOrFail } from '../common/lookups';
 import { BelongsTo, HasMany, Through } from '../common/lookahead';
 import { Campaign } from '../campaigns/campaign.entity';
 import { DateSpan, toDateSpan } from '../common/date-span';
@@ -25,8 +26,8 @@ export class IncidentsResolver {
   constructor(private readonly incidentService: IncidentService) {}
 
   @Query(() => Incident, { nullable: true, description: nullWhenAbsent() })
-  incident(@Args('id', { type: () => ID }) id: string) {
-    return this.incidentService.get(id);
+  incident(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, Incident, id, 'Incident');
   }
 
   @Query(() => IncidentConnection, { description: 'Incidents matching every given filter; latest start first by default.' })

@@ -1,4 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { loadOrFail } from '../common/lookups';
 import { BelongsTo } from '../common/lookahead';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
@@ -16,8 +17,8 @@ export class OrganizationsResolver {
   constructor(private readonly organizationService: OrganizationService) {}
 
   @Query(() => Organization, { nullable: true, description: nullWhenAbsent() })
-  organization(@Args('id', { type: () => ID }) id: string) {
-    return this.organizationService.get(id);
+  organization(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, Organization, id, 'Organization');
   }
 
   @Query(() => OrganizationConnection)

@@ -1,4 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { loadOrFail } from '../common/lookups';
 import { BelongsTo } from '../common/lookahead';
 import { Connection, PageArgs, pageKey } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
@@ -17,8 +18,8 @@ export class PeopleResolver {
   constructor(private readonly personService: PersonService) {}
 
   @Query(() => Person, { nullable: true, description: nullWhenAbsent() })
-  person(@Args('id', { type: () => ID }) id: string) {
-    return this.personService.get(id);
+  person(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, Person, id, 'Person');
   }
 
   @Query(() => PersonConnection)

@@ -1,4 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { loadOrFail } from '../common/lookups';
 import { BelongsTo } from '../common/lookahead';
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { Attribution } from '../attributions/attribution.entity';
@@ -25,8 +26,8 @@ export class ResponsesResolver {
   constructor(private readonly responseService: ResponseService, private readonly citationService: CitationService) {}
 
   @Query(() => Response, { nullable: true })
-  response(@Args('id', { type: () => ID }) id: string) {
-    return this.responseService.get(id);
+  response(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, Response, id, 'Response');
   }
 
   @Query(() => ResponseConnection, { description: 'Political and legal responses, in date order (undated last).' })

@@ -1,4 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { loadOrFail } from '../common/lookups';
 import { BelongsTo, Through } from '../common/lookahead';
 import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
@@ -23,8 +24,8 @@ export class SourcesResolver {
   constructor(private readonly articleService: SourceArticleService) {}
 
   @Query(() => SourceArticle, { nullable: true, description: nullWhenAbsent() })
-  sourceArticle(@Args('id', { type: () => ID }) id: string) {
-    return this.articleService.get(id);
+  sourceArticle(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, SourceArticle, id, 'SourceArticle');
   }
 
   @Query(() => SourceArticleConnection, { description: 'Latest published first.' })

@@ -1,4 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { loadOrFail } from '../common/lookups';
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { Attribution } from '../attributions/attribution.entity';
 import { Caller } from '../common/caller';
@@ -41,8 +42,8 @@ export class StatementsResolver {
   ) {}
 
   @Query(() => Statement, { nullable: true, description: nullWhenAbsent() })
-  statement(@Args('id', { type: () => ID }) id: string) {
-    return this.statementService.get(id);
+  statement(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, Statement, id, 'Statement');
   }
 
   @Query(() => StatementConnection, { description: 'Statements in date order (undated last).' })
