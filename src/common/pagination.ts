@@ -2,7 +2,7 @@ import { Type } from '@nestjs/common';
 import { ArgsType, Field, FieldMiddleware, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { createHash } from 'node:crypto';
-import { ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityTarget, ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
 import { readerOf, runSql } from './entity-reader';
 import { BadUserInputError } from './errors';
 import type { RequestLoaders } from './request-loaders';
@@ -253,14 +253,39 @@ async function readRows<R>(run: () => Promise<R>, page: PageArgs): Promise<R> {
 
 /**
  * A page query's rows and their entities (raw[i] is entities[i]'s row), mapped from TypeORM's
- * metadata as the loaders do, without its result transformer. `prepared`: a named statement, for
- * the relation pages, whose SQL has one shape per list and page arguments.
+ * metadata as the loaders do, without its result transformer. `text` has TypeORM's named
+ * parameters (`:name`). `prepared`: a named statement, for the relation pages, whose SQL has one
+ * shape per list and page arguments.
  */
-async function readEntities<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, prepared: boolean): Promise<{ entities: T[]; raw: Record<string, unknown>[] }> {
-  const [sql, params] = query.getQueryAndParameters();
-  const raw = await runSql(query.dataSource, sql, params, prepared);
-  const hydrate = readerOf(query.dataSource, query.expressionMap.mainAlias!.metadata.target).hydrateAs(query.alias);
+async function readEntities<T extends ObjectLiteral>(
+  dataSource: DataSource, entity: EntityTarget<T>, alias: string, text: string, parameters: ObjectLiteral, prepared: boolean,
+): Promise<{ entities: T[]; raw: Record<string, unknown>[] }> {
+  const [sql, values] = dataSource.driver.escapeQueryWithParameters(text, parameters);
+  const raw = await runSql(dataSource, sql, values, prepared);
+  const hydrate = readerOf(dataSource, entity).hydrateAs(alias);
   return { entities: raw.map((row) => hydrate(row) as T), raw };
+}
+
+/** Page statement texts by shape (bounded: a shape per list, sort and page arguments' form). */
+const pageTexts = new Map<string, string>();
+
+function cachedText(shape: string, build: () => string): string {
+  let text = pageTexts.get(shape);
+  if (text === undefined) {
+    if (pageTexts.size >= 1000) pageTexts.clear();
+    pageTexts.set(shape, (text = build()));
+  }
+  return text;
+}
+
+/** A short name for a cached array of look-ahead expressions (they are long), for a shape key. */
+const textIds = new WeakMap<string[], number>();
+let nextTextId = 1;
+function textId(texts: string[]): number {
+  if (!texts.length) return 0;
+  let id = textIds.get(texts);
+  if (!id) textIds.set(texts, (id = nextTextId++));
+  return id;
 }
 
 /** Computes once, on first call: shared by every field (and alias) that asks. */
@@ -285,19 +310,26 @@ export async function paginate<T extends ObjectLiteral>(
 ): Promise<Page<T>> {
   const wanted = readPage(page);
   const keyset = new Keyset(query, order);
-  const pageQuery = query.clone();
-  keyset.selectKeys(pageQuery);
   const entity = query.expressionMap.mainAlias!.metadata.target;
-  loaders?.lookAheadColumns(entity, query.alias).forEach((sql, j) => pageQuery.addSelect(sql, `la_${j}`));
+  const lookAhead = loaders?.lookAheadColumns(entity, query.alias) ?? [];
   const bounds = [
     wanted.after ? keyset.condition('after', wanted.after, 'after') : null,
     wanted.before ? keyset.condition('before', wanted.before, 'before') : null,
   ].filter((b) => b !== null);
-  bounds.forEach((b) => pageQuery.andWhere(b.sql, b.params));
-  keyset.orderBy(pageQuery, wanted.forward ? order.direction : flip(order.direction));
-  pageQuery.limit(wanted.size + 1);
-
-  const { entities, raw } = await readRows(() => readEntities(pageQuery, false), page);
+  const parameters = { ...query.getParameters(), ...Object.assign({}, ...bounds.map((b) => b.params)) };
+  const direction = wanted.forward ? order.direction : flip(order.direction);
+  const shape = JSON.stringify(['page', query.getQuery(), keyset.keys, direction, bounds.map((b) => b.sql), wanted.size, textId(lookAhead)]);
+  const text = cachedText(shape, () => {
+    const pageQuery = query.clone();
+    keyset.selectKeys(pageQuery);
+    lookAhead.forEach((sql, j) => pageQuery.addSelect(sql, `la_${j}`));
+    bounds.forEach((b) => pageQuery.andWhere(b.sql));
+    keyset.orderBy(pageQuery, direction);
+    pageQuery.limit(wanted.size + 1);
+    return pageQuery.getQuery();
+  });
+  // Not prepared: a filter's lists (IN (:...ids)) give texts of many lengths.
+  const { entities, raw } = await readRows(() => readEntities<T>(query.dataSource, entity, query.alias, text, parameters, false), page);
   loaders?.primeFrom(entity, entities, raw);
   const more = entities.length > wanted.size;
   const rows = entities.slice(0, wanted.size).map((node, i) => ({ node, cursor: keyset.cursorOf(raw[i]) }));
@@ -356,40 +388,43 @@ export async function paginateEach<T extends ObjectLiteral>(
   const parents = [...new Set(parentIds)];
   const ofParents = (q: SelectQueryBuilder<T>) => q.andWhere(`${parentKey} = ANY(:page_parents)`, { page_parents: parents });
 
-  // Per parent, its first rows in order through an index (LATERAL … LIMIT): a busy parent's
-  // page costs its n + 1 rows, not a sort of all its rows.
-  const perParent = query.clone()
-    .andWhere(`${parentKey} = page_parents.id`)
-    .select(`${alias}.${primaryKey}`, 'page_row_id')
-    .addSelect(`row_number() OVER (ORDER BY ${keyset.orderSql(direction)})`, 'page_row');
-  keyset.selectKeys(perParent);
-  if (wanted.after) {
-    const b = keyset.condition('after', wanted.after, 'after');
-    perParent.andWhere(b.sql, b.params);
-  }
-  if (wanted.before) {
-    const b = keyset.condition('before', wanted.before, 'before');
-    perParent.andWhere(b.sql, b.params);
-  }
-  keyset.orderBy(perParent, direction);
-  perParent.limit(wanted.size + 1);
-  const ranked = `SELECT CAST(page_parents.id AS text) AS page_parent, page_rows.*
-      FROM unnest(CAST(:page_parents AS ${parentType}[])) AS page_parents(id)
-      CROSS JOIN LATERAL (${perParent.getQuery()}) page_rows`;
-
-  const pageQuery = query.dataSource
-    .createQueryBuilder(metadata.target, alias)
-    .innerJoin(`(${ranked})`, 'page_ranked', `page_ranked.page_row_id = ${alias}.${primaryKey}`)
-    .addSelect('page_ranked.page_parent', 'page_parent')
-    .addSelect('page_ranked.page_row', 'page_row')
-    .where('page_ranked.page_row <= :page_limit', { page_limit: wanted.size + 1 })
-    .setParameters({ ...perParent.getParameters(), page_parents: parents })
-    .orderBy('page_ranked.page_parent')
-    .addOrderBy('page_ranked.page_row');
-  keyset.selectKeys(pageQuery, 'page_ranked');
+  const bounds = [
+    wanted.after ? keyset.condition('after', wanted.after, 'after') : null,
+    wanted.before ? keyset.condition('before', wanted.before, 'before') : null,
+  ].filter((b) => b !== null);
   const lookAhead = loaders?.lookAheadColumns(metadata.target, alias) ?? [];
-  lookAhead.forEach((sql, j) => pageQuery.addSelect(sql, `la_${j}`));
-  const { entities, raw } = await readRows(() => readEntities(pageQuery, true), page);
+  const parameters = {
+    ...query.getParameters(), ...Object.assign({}, ...bounds.map((b) => b.params)), page_parents: parents, page_limit: wanted.size + 1,
+  };
+  // The statement's text depends on the list and the page's shape only: built once per shape.
+  const shape = JSON.stringify([query.getQuery(), parentKey, keyset.keys, direction, bounds.map((b) => b.sql), wanted.size, parentType, textId(lookAhead)]);
+  const text = cachedText(shape, () => {
+    // Per parent, its first rows in order through an index (LATERAL … LIMIT): a busy parent's
+    // page costs its n + 1 rows, not a sort of all its rows.
+    const perParent = query.clone()
+      .andWhere(`${parentKey} = page_parents.id`)
+      .select(`${alias}.${primaryKey}`, 'page_row_id')
+      .addSelect(`row_number() OVER (ORDER BY ${keyset.orderSql(direction)})`, 'page_row');
+    keyset.selectKeys(perParent);
+    bounds.forEach((b) => perParent.andWhere(b.sql, b.params));
+    keyset.orderBy(perParent, direction);
+    perParent.limit(wanted.size + 1);
+    const ranked = `SELECT CAST(page_parents.id AS text) AS page_parent, page_rows.*
+        FROM unnest(CAST(:page_parents AS ${parentType}[])) AS page_parents(id)
+        CROSS JOIN LATERAL (${perParent.getQuery()}) page_rows`;
+    const pageQuery = query.dataSource
+      .createQueryBuilder(metadata.target, alias)
+      .innerJoin(`(${ranked})`, 'page_ranked', `page_ranked.page_row_id = ${alias}.${primaryKey}`)
+      .addSelect('page_ranked.page_parent', 'page_parent')
+      .addSelect('page_ranked.page_row', 'page_row')
+      .where('page_ranked.page_row <= :page_limit')
+      .orderBy('page_ranked.page_parent')
+      .addOrderBy('page_ranked.page_row');
+    keyset.selectKeys(pageQuery, 'page_ranked');
+    lookAhead.forEach((sql, j) => pageQuery.addSelect(sql, `la_${j}`));
+    return pageQuery.getQuery();
+  });
+  const { entities, raw } = await readRows(() => readEntities<T>(query.dataSource, metadata.target, alias, text, parameters, true), page);
 
   // The same row may belong to several parents (a statement about two incidents): by id.
   const byId = new Map(entities.map((e) => [String(e[primaryKey]), e as T]));

@@ -6,6 +6,9 @@ import { Link, Prefetch, Selection, columnsFor, flattenOrder, planFor, planKey, 
 type Key = string;
 type Order = Record<string, unknown>;
 
+/** The look-ahead select expressions of a plan (plans are built once per operation document) under each alias. */
+const columnTexts = new WeakMap<Prefetch[], Map<string, string[]>>();
+
 /** Loader SQL texts by loader and look-ahead plan, built once per process. */
 const texts = new Map<string, string>();
 
@@ -50,7 +53,12 @@ export class RequestLoaders {
    */
   lookAheadColumns(entity: EntityTarget<ObjectLiteral>, alias: string): string[] {
     const plan = this.plan(entity);
-    return plan.length ? columnsFor(plan, readerOf(this.dataSource, entity), `"${alias}"`) : [];
+    if (!plan.length) return [];
+    let byAlias = columnTexts.get(plan);
+    if (!byAlias) columnTexts.set(plan, (byAlias = new Map()));
+    let columns = byAlias.get(alias);
+    if (!columns) byAlias.set(alias, (columns = columnsFor(plan, readerOf(this.dataSource, entity), `"${alias}"`)));
+    return columns;
   }
 
   /** Primes the loaders with what `lookAheadColumns` read: `rows[i]` is the raw row of `entities[i]`. */
@@ -63,7 +71,8 @@ export class RequestLoaders {
   /** The statement's look-ahead columns and the hydration of its rows, for the loaders below. */
   private withPlan(reader: EntityReader, entity: EntityTarget<ObjectLiteral>) {
     const plan = this.plan(entity);
-    const extra = columnsFor(plan, reader, 't').map((sql, j) => `, ${sql} AS "la_${j}"`).join('');
+    // Built only when the statement's text is not cached yet (text() below).
+    const extra = () => columnsFor(plan, reader, 't').map((sql, j) => `, ${sql} AS "la_${j}"`).join('');
     const hydrate = (row: Record<string, unknown>) => {
       const e = reader.hydrate(row);
       if (plan.length) prime(this, plan, e, (j) => row[`la_${j}`]);
@@ -94,7 +103,7 @@ export class RequestLoaders {
       const { plan, extra, hydrate } = this.withPlan(reader, entity);
       const key = reader.column(property).databaseName;
       // The column uncast, so that its index finds the rows ($1 takes the column's array type).
-      const sql = text(name, plan, () => `SELECT t."${key}"::text AS key, ${reader.select('t')}${extra} FROM ${reader.table} t WHERE t."${key}" = ANY($1)`);
+      const sql = text(name, plan, () => `SELECT t."${key}"::text AS key, ${reader.select('t')}${extra()} FROM ${reader.table} t WHERE t."${key}" = ANY($1)`);
       return new DataLoader<Key, T | null>(async (keys) => {
         const rows = await this.rows(sql, keys);
         const byKey = new Map(rows.map((row) => [row.key as string, hydrate(row) as T]));
@@ -111,7 +120,7 @@ export class RequestLoaders {
       const { plan, extra, hydrate } = this.withPlan(reader, entity);
       const key = reader.column(property).databaseName;
       const orderBy = flattenOrder(order).map(([path, direction]) => `t."${reader.column(path).databaseName}" ${direction}`);
-      const sql = text(name, plan, () => `SELECT t."${key}"::text AS key, ${reader.select('t')}${extra} FROM ${reader.table} t WHERE t."${key}" = ANY($1)
+      const sql = text(name, plan, () => `SELECT t."${key}"::text AS key, ${reader.select('t')}${extra()} FROM ${reader.table} t WHERE t."${key}" = ANY($1)
                     ORDER BY ${orderBy.join(', ')}`);
       return new DataLoader<Key, T[]>(async (keys) => {
         const rows = await this.rows(sql, keys);
@@ -130,7 +139,7 @@ export class RequestLoaders {
     return this.memo(name, () => {
       const { plan, extra, hydrate } = this.withPlan(reader, entity);
       const target = reader.column(link.targetProperty ?? 'id').databaseName;
-      const sql = text(name, plan, () => `SELECT l."${link.fromColumn}"::text AS key, ${reader.select('t')}${extra}
+      const sql = text(name, plan, () => `SELECT l."${link.fromColumn}"::text AS key, ${reader.select('t')}${extra()}
                      FROM "${link.table}" l JOIN ${reader.table} t ON t."${target}" = l."${link.toColumn}"
                     WHERE l."${link.fromColumn}" = ANY($1)`);
       return new DataLoader<Key, T[]>(async (keys) => {
