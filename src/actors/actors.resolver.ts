@@ -3,7 +3,7 @@ import { loadOrFail } from '../common/lookups';
 import { BelongsTo, HasMany } from '../common/lookahead';
 import { Connection, PageArgs, pageKey } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
-import { RequestLoaders } from '../common/request-loaders';
+import { RequestLoaders, type RequestContext } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { IncidentConnection } from '../incidents/incidents.resolver';
 import { ActorAlias } from './actor-alias.entity';
@@ -47,8 +47,9 @@ export class ActorsResolver {
   threatActors(
     @Args('filter', { type: () => ThreatActorFilter, nullable: true }) filter: ThreatActorFilter,
     @Args() page: PageArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ) {
-    return this.actorService.list(filter, page);
+    return this.actorService.list(filter, page, loaders);
   }
 
   @Mutation(() => ThreatActor)
@@ -92,12 +93,12 @@ export class ActorsResolver {
   children() {}
 
   @ResolveField(() => [ThreatActor], { description: 'From the direct parent up to the root (APT28 → GRU → Russian Federation).' })
-  ancestors(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
+  ancestors(actor: ThreatActor, _args: unknown, { loaders }: RequestContext) {
     return loaders.custom('actor.ancestors', (ids) => this.actorService.ancestorsOf(ids)).load(actor.id);
   }
 
   @ResolveField(() => [ThreatActor], { description: 'Every actor below this one, at any depth.' })
-  descendants(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
+  descendants(actor: ThreatActor, _args: unknown, { loaders }: RequestContext) {
     return loaders.custom('actor.descendants', (ids) => this.actorService.descendantsOf(ids)).load(actor.id);
   }
 
@@ -112,7 +113,7 @@ export class ActorsResolver {
     @Args() page: PageArgs,
   ) {
     return loaders
-      .custom(pageKey(`actor.incidents:${includeSubordinates}`, page), (ids) => this.actorService.incidentPagesOf(ids, includeSubordinates, page))
+      .custom(pageKey(`actor.incidents:${includeSubordinates}`, page), (ids) => this.actorService.incidentPagesOf(ids, includeSubordinates, page, loaders))
       .load(actor.id);
   }
 }

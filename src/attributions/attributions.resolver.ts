@@ -7,7 +7,7 @@ import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
-import { RequestLoaders } from '../common/request-loaders';
+import { RequestLoaders, type RequestContext } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
@@ -93,7 +93,7 @@ export class AttributionsResolver {
   }
 
   @ResolveField(() => DateSpan, { description: 'When the claim was made.' })
-  attributed(@Parent() attribution: Attribution) {
+  attributed(attribution: Attribution) {
     return toDateSpan(attribution.attributed);
   }
 
@@ -119,14 +119,14 @@ export class AttributionsResolver {
   statements() {}
 
   @ResolveField(() => [Citation], { description: 'The articles that report the claim, each with the exact passage that does.' })
-  citations(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
+  citations(attribution: Attribution, _args: unknown, { loaders }: RequestContext) {
     return loaders.custom('citations.attribution', (ids) => this.citationService.forFacts('attribution', ids)).load(attribution.id);
   }
 
   @ResolveField(() => [AttributionRevision], {
     description: 'Every recorded state of the claim, oldest first: confidence revised, status changed to RETRACTED …, with who and when.',
   })
-  history(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
+  history(attribution: Attribution, _args: unknown, { loaders }: RequestContext) {
     return loaders.many(AttributionRevision, 'attributionId', { seq: 'ASC' }).load(attribution.id);
   }
 }
@@ -134,12 +134,12 @@ export class AttributionsResolver {
 @Resolver(() => AttributionRevision)
 export class AttributionRevisionsResolver {
   @ResolveField(() => [String], { description: 'The fields this change altered (empty when created, deleted or the baseline).' })
-  changedFields(@Parent() revision: AttributionRevision) {
+  changedFields(revision: AttributionRevision) {
     return changedFieldNames(revision.changedFields);
   }
 
   @ResolveField(() => DateSpan)
-  attributed(@Parent() revision: AttributionRevision) {
+  attributed(revision: AttributionRevision) {
     return toDateSpan(revision.attributed);
   }
 
@@ -184,12 +184,12 @@ export class ClaimsResolver {
   actor() {}
 
   @ResolveField(() => DateSpan, { description: 'When it was first claimed, denied or disputed (UNKNOWN when no attribution is dated).' })
-  firstDate(@Parent() claim: Claim) {
+  firstDate(claim: Claim) {
     return toDateSpan(claim.firstDateSpan);
   }
 
   @ResolveField(() => DateSpan, { description: 'The most recent dated attribution of the claim.' })
-  latestDate(@Parent() claim: Claim) {
+  latestDate(claim: Claim) {
     return toDateSpan(claim.latestDateSpan);
   }
 }
@@ -197,12 +197,12 @@ export class ClaimsResolver {
 @Resolver(() => ClaimParty)
 export class ClaimPartiesResolver {
   @ResolveField(() => Attribution)
-  attribution(@Parent() party: ClaimParty) {
+  attribution(party: ClaimParty) {
     return party.attribution;
   }
 
   @ResolveField(() => String, { description: 'The person, or else the organization, who took this position.' })
-  async name(@Parent() party: ClaimParty, @Context('loaders') loaders: RequestLoaders) {
+  async name(party: ClaimParty, _args: unknown, { loaders }: RequestContext) {
     const { attributedByPersonId: personId, attributedByOrganizationId: organizationId } = party.attribution;
     const [person, organization] = await Promise.all([
       personId ? loaders.one(Person).load(personId) : null,
@@ -212,17 +212,17 @@ export class ClaimPartiesResolver {
   }
 
   @ResolveField(() => Person, { nullable: true })
-  person(@Parent() party: ClaimParty, @Context('loaders') loaders: RequestLoaders) {
+  person(party: ClaimParty, _args: unknown, { loaders }: RequestContext) {
     return party.attribution.attributedByPersonId ? loaders.one(Person).load(party.attribution.attributedByPersonId) : null;
   }
 
   @ResolveField(() => Organization, { nullable: true })
-  organization(@Parent() party: ClaimParty, @Context('loaders') loaders: RequestLoaders) {
+  organization(party: ClaimParty, _args: unknown, { loaders }: RequestContext) {
     return party.attribution.attributedByOrganizationId ? loaders.one(Organization).load(party.attribution.attributedByOrganizationId) : null;
   }
 
   @ResolveField(() => DateSpan)
-  attributed(@Parent() party: ClaimParty) {
+  attributed(party: ClaimParty) {
     return toDateSpan(party.attribution.attributed);
   }
 }

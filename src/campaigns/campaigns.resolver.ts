@@ -21,8 +21,8 @@ export class CampaignsResolver {
   }
 
   @Query(() => CampaignConnection)
-  campaigns(@Args('search', { type: () => String, nullable: true }) search: string | null, @Args() page: PageArgs) {
-    return this.campaignService.list(search, page);
+  campaigns(@Args('search', { type: () => String, nullable: true }) search: string | null, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
+    return this.campaignService.list(search, page, loaders);
   }
 
   @Mutation(() => Campaign)
@@ -41,7 +41,7 @@ export class CampaignsResolver {
   }
 
   @ResolveField(() => DateSpan)
-  started(@Parent() campaign: Campaign) {
+  started(campaign: Campaign) {
     return toDateSpan(campaign.started);
   }
 }

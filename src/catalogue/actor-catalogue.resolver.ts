@@ -1,7 +1,7 @@
 import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { BelongsTo, HasMany } from '../common/lookahead';
 import { ThreatActor } from '../actors/threat-actor.entity';
-import { RequestLoaders } from '../common/request-loaders';
+import { RequestLoaders, type RequestContext } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import {
   ActorCatalogueRecord, ActorExternalId, ActorReference, ActorSuspectedVictim, ActorTargetedSector,
@@ -14,13 +14,13 @@ export class ActorCatalogueResolver {
   externalIds() {}
 
   @ResolveField(() => [String], { description: 'URLs of reports about the actor, as the catalogues cite them.' })
-  async references(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders): Promise<string[]> {
+  async references(actor: ThreatActor, _args: unknown, { loaders }: RequestContext): Promise<string[]> {
     const rows = await loaders.many(ActorReference, 'actorId', { url: 'ASC' }).load(actor.id);
     return rows.map((r) => r.url);
   }
 
   @ResolveField(() => [String], { description: 'Sectors the catalogues say it targets, in their words ("Government, Administration").' })
-  async targetedSectors(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders): Promise<string[]> {
+  async targetedSectors(actor: ThreatActor, _args: unknown, { loaders }: RequestContext): Promise<string[]> {
     const rows = await loaders.many(ActorTargetedSector, 'actorId', { sector: 'ASC' }).load(actor.id);
     return rows.map((r) => r.sector);
   }

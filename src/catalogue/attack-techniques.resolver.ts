@@ -4,7 +4,7 @@ import { BelongsTo, HasMany } from '../common/lookahead';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
-import { RequestLoaders } from '../common/request-loaders';
+import { RequestLoaders, type RequestContext } from '../common/request-loaders';
 import { Incident } from '../incidents/incident.entity';
 import { AttackTechnique } from './attack-technique.entity';
 import { AttackTechniqueService } from './attack-technique.service';
@@ -47,7 +47,7 @@ export class IncidentTechniquesResolver {
   @ResolveField(() => [AttackTechnique], {
     description: 'The techniques of techniqueIds that the ATT&CK reference table knows (npm run import:actors), in the same order.',
   })
-  async techniques(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders): Promise<AttackTechnique[]> {
+  async techniques(incident: Incident, _args: unknown, { loaders }: RequestContext): Promise<AttackTechnique[]> {
     const found = await loaders.one(AttackTechnique).loadMany(incident.techniqueIds);
     return found.filter((t): t is AttackTechnique => t !== null && !(t instanceof Error));
   }

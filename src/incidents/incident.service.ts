@@ -52,15 +52,15 @@ export class IncidentService {
   }
 
   /** For each campaign, a page of its incidents, earliest start first (batched). */
-  campaignPagesOf(campaignIds: readonly string[], page: PageArgs): Promise<Page<Incident>[]> {
+  campaignPagesOf(campaignIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<Incident>[]> {
     const query = this.dataSource.getRepository(Incident).createQueryBuilder('incident');
-    return paginateEach(query, 'incident.campaign_id', campaignIds, STARTED_ORDER, page);
+    return paginateEach(query, 'incident.campaign_id', campaignIds, STARTED_ORDER, page, 'uuid', loaders);
   }
 
   /** For each organization, a page of the incident targets naming it (batched). */
-  targetPagesOf(organizationIds: readonly string[], page: PageArgs): Promise<Page<IncidentTarget>[]> {
+  targetPagesOf(organizationIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<IncidentTarget>[]> {
     const query = this.dataSource.getRepository(IncidentTarget).createQueryBuilder('target');
-    return paginateEach(query, 'target.organization_id', organizationIds, { expressions: [], direction: SortDirection.ASC }, page);
+    return paginateEach(query, 'target.organization_id', organizationIds, { expressions: [], direction: SortDirection.ASC }, page, 'uuid', loaders);
   }
 
   /**

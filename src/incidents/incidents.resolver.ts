@@ -67,17 +67,17 @@ export class IncidentsResolver {
   }
 
   @ResolveField(() => DateSpan)
-  started(@Parent() incident: Incident) {
+  started(incident: Incident) {
     return toDateSpan(incident.started);
   }
 
   @ResolveField(() => DateSpan)
-  ended(@Parent() incident: Incident) {
+  ended(incident: Incident) {
     return toDateSpan(incident.ended);
   }
 
   @ResolveField(() => DateSpan)
-  disclosed(@Parent() incident: Incident) {
+  disclosed(incident: Incident) {
     return toDateSpan(incident.disclosed);
   }
 
@@ -113,7 +113,7 @@ export class CampaignIncidentsResolver {
 
   @ResolveField(() => IncidentConnection, { description: 'Its incidents, earliest start first, undated last.' })
   incidents(@Parent() campaign: Campaign, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.custom(pageKey('campaign.incidents', page), (ids) => this.incidentService.campaignPagesOf(ids, page)).load(campaign.id);
+    return loaders.custom(pageKey('campaign.incidents', page), (ids) => this.incidentService.campaignPagesOf(ids, page, loaders)).load(campaign.id);
   }
 }
 
@@ -123,6 +123,6 @@ export class OrganizationTargetsResolver {
 
   @ResolveField(() => IncidentTargetConnection, { description: 'Incidents in which this organization was a target, in recording order.' })
   targetedIn(@Parent() organization: Organization, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.custom(pageKey('organization.targetedIn', page), (ids) => this.incidentService.targetPagesOf(ids, page)).load(organization.id);
+    return loaders.custom(pageKey('organization.targetedIn', page), (ids) => this.incidentService.targetPagesOf(ids, page, loaders)).load(organization.id);
   }
 }

@@ -25,8 +25,9 @@ export class OrganizationsResolver {
   organizations(
     @Args('filter', { type: () => OrganizationFilter, nullable: true }) filter: OrganizationFilter,
     @Args() page: PageArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ) {
-    return this.organizationService.list(filter, page);
+    return this.organizationService.list(filter, page, loaders);
   }
 
   @Mutation(() => Organization)

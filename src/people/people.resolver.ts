@@ -26,8 +26,9 @@ export class PeopleResolver {
   people(
     @Args('filter', { type: () => PersonFilter, nullable: true }) filter: PersonFilter,
     @Args() page: PageArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ) {
-    return this.personService.list(filter, page);
+    return this.personService.list(filter, page, loaders);
   }
 
   @Mutation(() => Person)
@@ -59,6 +60,6 @@ export class OrganizationPeopleResolver {
 
   @ResolveField(() => PersonConnection, { description: 'The people of this organization, by name.' })
   people(@Parent() organization: Organization, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.custom(pageKey('organization.people', page), (ids) => this.personService.pagesOfOrganizations(ids, page)).load(organization.id);
+    return loaders.custom(pageKey('organization.people', page), (ids) => this.personService.pagesOfOrganizations(ids, page, loaders)).load(organization.id);
   }
 }

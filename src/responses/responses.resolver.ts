@@ -6,7 +6,7 @@ import { Attribution } from '../attributions/attribution.entity';
 import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { Connection, PageArgs, pageKey } from '../common/pagination';
-import { RequestLoaders } from '../common/request-loaders';
+import { RequestLoaders, type RequestContext } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
@@ -34,8 +34,9 @@ export class ResponsesResolver {
   responses(
     @Args('filter', { type: () => ResponseFilter, nullable: true }) filter: ResponseFilter | null,
     @Args() page: PageArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ) {
-    return this.responseService.list(filter, page);
+    return this.responseService.list(filter, page, loaders);
   }
 
   @Mutation(() => Response)
@@ -54,7 +55,7 @@ export class ResponsesResolver {
   }
 
   @ResolveField(() => DateSpan, { description: 'When it was responded (or, for a planned step, when it was announced for).' })
-  responded(@Parent() response: Response) {
+  responded(response: Response) {
     return toDateSpan(response.responded);
   }
 
@@ -77,7 +78,7 @@ export class ResponsesResolver {
   actor() {}
 
   @ResolveField(() => [Citation], { description: 'The articles and dataset records that report the response.' })
-  citations(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
+  citations(response: Response, _args: unknown, { loaders }: RequestContext) {
     return citationsOf(loaders, this.citationService, 'response', response.id);
   }
 }
@@ -88,7 +89,7 @@ export class IncidentResponsesResolver {
 
   @ResolveField(() => ResponseConnection, { description: 'Responses to the incident, in date order.' })
   responses(@Parent() incident: Incident, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.custom(pageKey('incident.responses', page), (ids) => this.responseService.incidentPagesOf(ids, page)).load(incident.id);
+    return loaders.custom(pageKey('incident.responses', page), (ids) => this.responseService.incidentPagesOf(ids, page, loaders)).load(incident.id);
   }
 }
 
@@ -106,7 +107,7 @@ export class ActorResponsesResolver {
     @Context('loaders') loaders: RequestLoaders,
   ) {
     return loaders
-      .custom(pageKey(`actor.responses:${includeSubordinates}`, page), (ids) => this.responseService.actorPagesOf(ids, includeSubordinates, page))
+      .custom(pageKey(`actor.responses:${includeSubordinates}`, page), (ids) => this.responseService.actorPagesOf(ids, includeSubordinates, page, loaders))
       .load(actor.id);
   }
 }
@@ -117,6 +118,6 @@ export class CountryResponsesResolver {
 
   @ResolveField(() => ResponseConnection, { description: 'Responses the country made (as responder), in date order.' })
   responses(@Parent() country: Country, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.custom(pageKey('country.responses', page), (codes) => this.responseService.countryPagesOf(codes, page)).load(country.code);
+    return loaders.custom(pageKey('country.responses', page), (codes) => this.responseService.countryPagesOf(codes, page, loaders)).load(country.code);
   }
 }

@@ -32,8 +32,9 @@ export class SourcesResolver {
   sourceArticles(
     @Args('filter', { type: () => SourceArticleFilter, nullable: true }) filter: SourceArticleFilter,
     @Args() page: PageArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ) {
-    return this.articleService.list(filter, page);
+    return this.articleService.list(filter, page, loaders);
   }
 
   @Mutation(() => SourceArticle)
@@ -62,22 +63,22 @@ export class SourcesResolver {
   @ResolveField(() => String, {
     description: 'The article\'s title; for an article reference that gives none, its URL (see hasTitle). Always present, as before references existed.',
   })
-  title(@Parent() article: SourceArticle) {
+  title(article: SourceArticle) {
     return article.title ?? article.url ?? article.id;
   }
 
   @ResolveField(() => Boolean, { description: 'False when the source gives no title (title then shows the URL).' })
-  hasTitle(@Parent() article: SourceArticle) {
+  hasTitle(article: SourceArticle) {
     return article.title !== null;
   }
 
   @ResolveField(() => Boolean, { description: 'False for an article reference: known by its URL (and what a record says of it), its text not held.' })
-  retrieved(@Parent() article: SourceArticle) {
+  retrieved(article: SourceArticle) {
     return article.body !== null;
   }
 
   @ResolveField(() => DateSpan)
-  published(@Parent() article: SourceArticle) {
+  published(article: SourceArticle) {
     return toDateSpan(article.published);
   }
 
@@ -91,7 +92,7 @@ export class SourcesResolver {
 @Resolver(() => Citation)
 export class CitationsResolver {
   @ResolveField(() => CitationKind)
-  kind(@Parent() citation: Citation) {
+  kind(citation: Citation) {
     return citation.datasetRecordId ? CitationKind.DATASET_RECORD : CitationKind.ARTICLE;
   }
 

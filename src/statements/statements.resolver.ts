@@ -7,7 +7,7 @@ import { DateSpan, toDateSpan } from '../common/date-span';
 import { BelongsTo, HasMany, Through } from '../common/lookahead';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
-import { RequestLoaders } from '../common/request-loaders';
+import { RequestLoaders, type RequestContext } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
@@ -147,7 +147,7 @@ export class StatementsResolver {
   }
 
   @ResolveField(() => DateSpan)
-  said(@Parent() statement: Statement) {
+  said(statement: Statement) {
     return toDateSpan(statement.said);
   }
 
@@ -172,12 +172,12 @@ export class StatementsResolver {
   sources() {}
 
   @ResolveField(() => [Citation], { description: 'The articles that report it, each with the exact passage that does.' })
-  citations(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
+  citations(statement: Statement, _args: unknown, { loaders }: RequestContext) {
     return loaders.custom('citations.statement', (ids) => this.citationService.forFacts('statement', ids)).load(statement.id);
   }
 
   @ResolveField(() => [StatementLink], { description: 'What it is linked to now (incidents, actors, attributions), with who linked it and when.' })
-  links(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
+  links(statement: Statement, _args: unknown, { loaders }: RequestContext) {
     return loaders.custom('statement.links', (ids) => this.linkService.currentLinks(ids)).load(statement.id);
   }
 
@@ -209,17 +209,17 @@ function linkTarget(kind: LinkTargetKind, targetId: string, loaders: RequestLoad
 @Resolver(() => StatementLink)
 export class StatementLinksResolver {
   @ResolveField(() => Incident, { nullable: true })
-  incident(@Parent() link: StatementLink, @Context('loaders') loaders: RequestLoaders) {
+  incident(link: StatementLink, _args: unknown, { loaders }: RequestContext) {
     return linkTarget(link.kind, link.targetId, loaders, LinkTargetKind.INCIDENT);
   }
 
   @ResolveField(() => ThreatActor, { nullable: true })
-  actor(@Parent() link: StatementLink, @Context('loaders') loaders: RequestLoaders) {
+  actor(link: StatementLink, _args: unknown, { loaders }: RequestContext) {
     return linkTarget(link.kind, link.targetId, loaders, LinkTargetKind.ACTOR);
   }
 
   @ResolveField(() => Attribution, { nullable: true })
-  attribution(@Parent() link: StatementLink, @Context('loaders') loaders: RequestLoaders) {
+  attribution(link: StatementLink, _args: unknown, { loaders }: RequestContext) {
     return linkTarget(link.kind, link.targetId, loaders, LinkTargetKind.ATTRIBUTION);
   }
 }
@@ -230,17 +230,17 @@ export class StatementLinkEventsResolver {
   statement() {}
 
   @ResolveField(() => Incident, { nullable: true })
-  incident(@Parent() event: StatementLinkEvent, @Context('loaders') loaders: RequestLoaders) {
+  incident(event: StatementLinkEvent, _args: unknown, { loaders }: RequestContext) {
     return linkTarget(event.targetKind, event.targetId, loaders, LinkTargetKind.INCIDENT);
   }
 
   @ResolveField(() => ThreatActor, { nullable: true })
-  actor(@Parent() event: StatementLinkEvent, @Context('loaders') loaders: RequestLoaders) {
+  actor(event: StatementLinkEvent, _args: unknown, { loaders }: RequestContext) {
     return linkTarget(event.targetKind, event.targetId, loaders, LinkTargetKind.ACTOR);
   }
 
   @ResolveField(() => Attribution, { nullable: true })
-  attribution(@Parent() event: StatementLinkEvent, @Context('loaders') loaders: RequestLoaders) {
+  attribution(event: StatementLinkEvent, _args: unknown, { loaders }: RequestContext) {
     return linkTarget(event.targetKind, event.targetId, loaders, LinkTargetKind.ATTRIBUTION);
   }
 }
