@@ -266,6 +266,21 @@ async function readEntities<T extends ObjectLiteral>(
   return { entities: raw.map((row) => hydrate(row) as T), raw };
 }
 
+/**
+ * The rows of a list, over all its pages: TypeORM's own count expression (COUNT(DISTINCT id)
+ * when the list joins), its text built once per list (`base` is the list query's text).
+ */
+async function countRows<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, base: string): Promise<number> {
+  const text = cachedText(JSON.stringify(['count', base]), () => {
+    const countExpression = (query as unknown as { computeCountExpression(): string }).computeCountExpression();
+    return query.clone().orderBy().groupBy().offset(undefined).limit(undefined).skip(undefined).take(undefined)
+      .select(countExpression, 'cnt').setOption('disable-global-order').getQuery();
+  });
+  const [sql, values] = query.dataSource.driver.escapeQueryWithParameters(text, query.getParameters());
+  const rows = await runSql(query.dataSource, sql, values, false);
+  return rows[0]?.cnt ? parseInt(String(rows[0].cnt), 10) : 0;
+}
+
 /** Page statement texts by shape (bounded: a shape per list, sort and page arguments' form). */
 const pageTexts = new Map<string, string>();
 
@@ -318,7 +333,8 @@ export async function paginate<T extends ObjectLiteral>(
   ].filter((b) => b !== null);
   const parameters = { ...query.getParameters(), ...Object.assign({}, ...bounds.map((b) => b.params)) };
   const direction = wanted.forward ? order.direction : flip(order.direction);
-  const shape = JSON.stringify(['page', query.getQuery(), keyset.keys, direction, bounds.map((b) => b.sql), wanted.size, textId(lookAhead)]);
+  const base = query.getQuery();
+  const shape = JSON.stringify(['page', base, keyset.keys, direction, bounds.map((b) => b.sql), wanted.size, textId(lookAhead)]);
   const text = cachedText(shape, () => {
     const pageQuery = query.clone();
     keyset.selectKeys(pageQuery);
@@ -355,7 +371,7 @@ export async function paginate<T extends ObjectLiteral>(
       endCursor: rows[rows.length - 1]?.cursor ?? null,
     },
     // A page that is the whole list is its own count.
-    totalCount: wholeList ? rows.length : once(() => query.clone().getCount()),
+    totalCount: wholeList ? rows.length : once(() => countRows(query, base)),
   };
 }
 
