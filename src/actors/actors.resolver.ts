@@ -1,6 +1,6 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { loadOrFail } from '../common/lookups';
 import { BelongsTo, HasMany } from '../common/lookahead';
+import { loadOrFail } from '../common/lookups';
 import { Connection, PageArgs, pageKey } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders, type RequestContext } from '../common/request-loaders';

@@ -1,10 +1,10 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { loadOrFail } from '../common/lookups';
 import { BelongsTo, Through } from '../common/lookahead';
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
+import { loadOrFail } from '../common/lookups';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders, type RequestContext } from '../common/request-loaders';
@@ -112,10 +112,14 @@ export class AttributionsResolver {
   @BelongsTo(() => Person, 'attributedByPersonId', { nullable: true })
   attributedByPerson() {}
 
-  @BelongsTo(() => Country, 'attributingCountryCode', { key: 'code', nullable: true, description: 'The attributing country, as a dataset codes it.' })
+  @BelongsTo(() => Country, 'attributingCountryCode', {
+    key: 'code', nullable: true, description: 'The attributing country, as a dataset codes it.',
+  })
   attributingCountry() {}
 
-  @Through(() => Statement, { table: 'attribution_statement', fromColumn: 'attribution_id', toColumn: 'statement_id' }, { sort: byDateSaid, description: 'Statements in which the claim was made or denied.' })
+  @Through(() => Statement, { table: 'attribution_statement', fromColumn: 'attribution_id', toColumn: 'statement_id' }, {
+    sort: byDateSaid, description: 'Statements in which the claim was made or denied.',
+  })
   statements() {}
 
   @ResolveField(() => [Citation], { description: 'The articles that report the claim, each with the exact passage that does.' })

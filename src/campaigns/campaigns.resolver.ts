@@ -1,9 +1,9 @@
 import { Args, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Context } from '@nestjs/graphql';
-import { RequestLoaders } from '../common/request-loaders';
 import { loadOrFail } from '../common/lookups';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
+import { RequestLoaders } from '../common/request-loaders';
 import { Campaign } from './campaign.entity';
 import { CreateCampaignInput, UpdateCampaignInput } from './campaign.inputs';
 import { CampaignService } from './campaign.service';

@@ -1,6 +1,6 @@
 import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { BelongsTo, HasMany } from '../common/lookahead';
 import { ThreatActor } from '../actors/threat-actor.entity';
+import { BelongsTo, HasMany } from '../common/lookahead';
 import { RequestLoaders, type RequestContext } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import {
@@ -10,7 +10,9 @@ import {
 /** What the actor catalogues (MISP, MITRE ATT&CK) say about an actor; each field one batched query per request. */
 @Resolver(() => ThreatActor)
 export class ActorCatalogueResolver {
-  @HasMany(() => ActorExternalId, 'actorId', { order: { source: 'ASC', externalId: 'ASC' }, description: 'Ids in outside schemes, e.g. MITRE ATT&CK G0007.' })
+  @HasMany(() => ActorExternalId, 'actorId', {
+    order: { source: 'ASC', externalId: 'ASC' }, description: 'Ids in outside schemes, e.g. MITRE ATT&CK G0007.',
+  })
   externalIds() {}
 
   @ResolveField(() => [String], { description: 'URLs of reports about the actor, as the catalogues cite them.' })
@@ -25,10 +27,14 @@ export class ActorCatalogueResolver {
     return rows.map((r) => r.sector);
   }
 
-  @HasMany(() => ActorSuspectedVictim, 'actorId', { order: { name: 'ASC' }, description: 'Suspected victims the catalogues name: countries, organisations, regions.' })
+  @HasMany(() => ActorSuspectedVictim, 'actorId', {
+    order: { name: 'ASC' }, description: 'Suspected victims the catalogues name: countries, organisations, regions.',
+  })
   suspectedVictims() {}
 
-  @HasMany(() => ActorCatalogueRecord, 'actorId', { order: { source: 'ASC', recordUuid: 'ASC' }, description: 'The catalogue entries imported into this actor.' })
+  @HasMany(() => ActorCatalogueRecord, 'actorId', {
+    order: { source: 'ASC', recordUuid: 'ASC' }, description: 'The catalogue entries imported into this actor.',
+  })
   catalogueEntries() {}
 }
 

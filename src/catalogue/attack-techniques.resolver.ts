@@ -1,7 +1,7 @@
 import { Args, ArgsType, Context, Field, ID, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { loadOrFail } from '../common/lookups';
 import { BelongsTo, HasMany } from '../common/lookahead';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { loadOrFail } from '../common/lookups';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders, type RequestContext } from '../common/request-loaders';

@@ -1,8 +1,8 @@
 import { Args, ObjectType, Query, Resolver, Context } from '@nestjs/graphql';
-import { RequestLoaders } from '../common/request-loaders';
 import { NotFoundError } from '../common/errors';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
+import { RequestLoaders } from '../common/request-loaders';
 import { Country } from './country.entity';
 import { CountryService } from './country.service';
 

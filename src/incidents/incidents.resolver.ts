@@ -1,8 +1,8 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { loadOrFail } from '../common/lookups';
 import { BelongsTo, HasMany, Through } from '../common/lookahead';
 import { Campaign } from '../campaigns/campaign.entity';
 import { DateSpan, toDateSpan } from '../common/date-span';
+import { loadOrFail } from '../common/lookups';
 import { Connection, PageArgs, pageKey } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
@@ -87,7 +87,9 @@ export class IncidentsResolver {
   @HasMany(() => IncidentTarget, 'incidentId')
   targets() {}
 
-  @Through(() => SourceArticle, { table: 'incident_source', fromColumn: 'incident_id', toColumn: 'source_article_id' }, { description: 'Articles that report it.' })
+  @Through(() => SourceArticle, { table: 'incident_source', fromColumn: 'incident_id', toColumn: 'source_article_id' }, {
+    description: 'Articles that report it.',
+  })
   sources() {}
 }
 
@@ -102,7 +104,9 @@ export class IncidentTargetsResolver {
   @BelongsTo(() => Person, 'personId', { nullable: true })
   person() {}
 
-  @BelongsTo(() => Country, 'countryCode', { key: 'code', nullable: true, description: 'The targeted country, when the target is a country.' })
+  @BelongsTo(() => Country, 'countryCode', {
+    key: 'code', nullable: true, description: 'The targeted country, when the target is a country.',
+  })
   country() {}
 }
 

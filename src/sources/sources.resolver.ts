@@ -1,8 +1,8 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { loadOrFail } from '../common/lookups';
 import { BelongsTo, Through } from '../common/lookahead';
 import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
+import { loadOrFail } from '../common/lookups';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
@@ -82,10 +82,14 @@ export class SourcesResolver {
     return toDateSpan(article.published);
   }
 
-  @Through(() => Statement, { table: 'statement_source', fromColumn: 'source_article_id', toColumn: 'statement_id' }, { sort: byDateSaid, description: 'Statements this article reports, in date order.' })
+  @Through(() => Statement, { table: 'statement_source', fromColumn: 'source_article_id', toColumn: 'statement_id' }, {
+    sort: byDateSaid, description: 'Statements this article reports, in date order.',
+  })
   statements() {}
 
-  @Through(() => Incident, { table: 'incident_source', fromColumn: 'source_article_id', toColumn: 'incident_id' }, { description: 'Incidents this article reports.' })
+  @Through(() => Incident, { table: 'incident_source', fromColumn: 'source_article_id', toColumn: 'incident_id' }, {
+    description: 'Incidents this article reports.',
+  })
   incidents() {}
 }
 
@@ -115,7 +119,9 @@ export class DatasetRecordsResolver {
     return recordFields(record, only);
   }
 
-  @Through(() => SourceArticle, { table: 'dataset_record_article', fromColumn: 'dataset_record_id', toColumn: 'source_article_id' }, { sort: byUrl, description: 'The article references the record lists (by URL; not retrieved unless a body is held).' })
+  @Through(() => SourceArticle, { table: 'dataset_record_article', fromColumn: 'dataset_record_id', toColumn: 'source_article_id' }, {
+    sort: byUrl, description: 'The article references the record lists (by URL; not retrieved unless a body is held).',
+  })
   articles() {}
 }
 

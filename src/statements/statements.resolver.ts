@@ -1,10 +1,10 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { loadOrFail } from '../common/lookups';
+import { BelongsTo, HasMany, Through } from '../common/lookahead';
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { Attribution } from '../attributions/attribution.entity';
 import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
-import { BelongsTo, HasMany, Through } from '../common/lookahead';
+import { loadOrFail } from '../common/lookups';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders, type RequestContext } from '../common/request-loaders';
@@ -157,10 +157,14 @@ export class StatementsResolver {
   @BelongsTo(() => Organization, 'speakerOrganizationId', { nullable: true })
   speakerOrganization() {}
 
-  @Through(() => Incident, { table: 'statement_incident', fromColumn: 'statement_id', toColumn: 'incident_id' }, { description: 'Incidents it is about.' })
+  @Through(() => Incident, { table: 'statement_incident', fromColumn: 'statement_id', toColumn: 'incident_id' }, {
+    description: 'Incidents it is about.',
+  })
   incidents() {}
 
-  @Through(() => ThreatActor, { table: 'statement_actor', fromColumn: 'statement_id', toColumn: 'actor_id' }, { description: 'Threat actors it is about.' })
+  @Through(() => ThreatActor, { table: 'statement_actor', fromColumn: 'statement_id', toColumn: 'actor_id' }, {
+    description: 'Threat actors it is about.',
+  })
   actors() {}
 
   @Through(() => Country, { table: 'statement_country', fromColumn: 'statement_id', toColumn: 'country_code', targetProperty: 'code' }, {
@@ -168,7 +172,9 @@ export class StatementsResolver {
   })
   countries() {}
 
-  @HasMany(() => StatementSource, 'statementId', { order: { sourceArticleId: 'ASC' }, description: 'Articles that report it, with the excerpt.' })
+  @HasMany(() => StatementSource, 'statementId', {
+    order: { sourceArticleId: 'ASC' }, description: 'Articles that report it, with the excerpt.',
+  })
   sources() {}
 
   @ResolveField(() => [Citation], { description: 'The articles that report it, each with the exact passage that does.' })
