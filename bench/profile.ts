@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from './app-modules';
 import { questions } from './compare';
 import { openBenchDatabase, readMarker } from './database';
 import { ApiProcess, MemorySampler, measure } from './load';
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   try {
     if (!(await readMarker(db.url))) throw new Error('no dataset: run npm run bench:generate first');
     const q = (await questions(db.url, options.seed))[which - 1];
-    const dir = join(PROJECT_ROOT, 'bench', 'report', '.profile');
+    const dir = join(tmpdir(), 'attribution-tracker-profile');
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     // PROFILE_MAIN: another build's dist/src/main.js (a "before" checkout), else this one's.
