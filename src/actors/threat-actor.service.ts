@@ -283,6 +283,6 @@ export class ThreatActorService {
     const query = this.dataSource.getRepository(Incident).createQueryBuilder('incident')
       .innerJoin(claimed, 'claimed', 'claimed.incident_id = incident.id')
       .setParameter('claimedBy', [...ids]);
-    return paginateEach(query, 'claimed.actor_id', ids, STARTED_ORDER, page, 'uuid', loaders);
+    return paginateEach(query, 'claimed.actor_id', ids, STARTED_ORDER, page, 'uuid', loaders, `incidents.actor:${withSubordinates}`);
   }
 }

@@ -59,7 +59,7 @@ export class AttributionService {
    */
   pagesOf(parentColumn: AttributionParent, parentIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<Attribution>[]> {
     const query = this.dataSource.getRepository(Attribution).createQueryBuilder('attribution');
-    return paginateEach(query, `attribution.${parentColumn}`, parentIds, DATE_RECORDED_ORDER, page, 'uuid', loaders);
+    return paginateEach(query, `attribution.${parentColumn}`, parentIds, DATE_RECORDED_ORDER, page, 'uuid', loaders, `attributions.${parentColumn}`);
   }
 
   /** The attributions (as they are now) matching a filter, on alias `attribution`: for the list and the CSV export. */

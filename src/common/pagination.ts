@@ -385,6 +385,7 @@ export async function paginate<T extends ObjectLiteral>(
  * link table joined in). totalCount and the other direction's flag are each one grouped
  * query for all parents, sent when the first parent's field is resolved. With the request's
  * `loaders`, the rows come with the relations the operation selects on them (as `paginate`).
+ * `name` (optional) names the base query's SQL: the same name must always mean the same text.
  */
 export async function paginateEach<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
@@ -394,6 +395,7 @@ export async function paginateEach<T extends ObjectLiteral>(
   page: PageArgs,
   parentType: 'uuid' | 'text' = 'uuid',
   loaders?: RequestLoaders,
+  name?: string,
 ): Promise<Page<T>[]> {
   const wanted = readPage(page);
   const keyset = new Keyset(query, order, parentKey);
@@ -413,7 +415,9 @@ export async function paginateEach<T extends ObjectLiteral>(
     ...query.getParameters(), ...Object.assign({}, ...bounds.map((b) => b.params)), page_parents: parents, page_limit: wanted.size + 1,
   };
   // The statement's text depends on the list and the page's shape only: built once per shape.
-  const shape = JSON.stringify([query.getQuery(), parentKey, keyset.keys, direction, bounds.map((b) => b.sql), wanted.size, parentType, textId(lookAhead)]);
+  // `name`, when given, stands for the base query's text (the caller builds one text per name), which
+  // then need not be rendered on every request.
+  const shape = JSON.stringify([name ?? query.getQuery(), parentKey, keyset.keys, direction, bounds.map((b) => b.sql), wanted.size, parentType, textId(lookAhead)]);
   const text = cachedText(shape, () => {
     // Per parent, its first rows in order through an index (LATERAL … LIMIT): a busy parent's
     // page costs its n + 1 rows, not a sort of all its rows.

@@ -54,13 +54,13 @@ export class IncidentService {
   /** For each campaign, a page of its incidents, earliest start first (batched). */
   campaignPagesOf(campaignIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<Incident>[]> {
     const query = this.dataSource.getRepository(Incident).createQueryBuilder('incident');
-    return paginateEach(query, 'incident.campaign_id', campaignIds, STARTED_ORDER, page, 'uuid', loaders);
+    return paginateEach(query, 'incident.campaign_id', campaignIds, STARTED_ORDER, page, 'uuid', loaders, 'incidents.campaign');
   }
 
   /** For each organization, a page of the incident targets naming it (batched). */
   targetPagesOf(organizationIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<IncidentTarget>[]> {
     const query = this.dataSource.getRepository(IncidentTarget).createQueryBuilder('target');
-    return paginateEach(query, 'target.organization_id', organizationIds, { expressions: [], direction: SortDirection.ASC }, page, 'uuid', loaders);
+    return paginateEach(query, 'target.organization_id', organizationIds, { expressions: [], direction: SortDirection.ASC }, page, 'uuid', loaders, 'targets.organization');
   }
 
   /**

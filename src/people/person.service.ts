@@ -34,7 +34,7 @@ export class PersonService {
   /** For each organization, a page of its people by name (batched). */
   pagesOfOrganizations(organizationIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<Person>[]> {
     const query = this.dataSource.getRepository(Person).createQueryBuilder('person');
-    return paginateEach(query, 'person.organization_id', organizationIds, BY_NAME, page, 'uuid', loaders);
+    return paginateEach(query, 'person.organization_id', organizationIds, BY_NAME, page, 'uuid', loaders, 'people.organization');
   }
 
   async create(input: CreatePersonInput): Promise<Person> {

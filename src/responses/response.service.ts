@@ -81,13 +81,13 @@ export class ResponseService {
   /** The responses to each incident, a page each, in date order (batched). */
   incidentPagesOf(incidentIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<Response>[]> {
     const query = this.dataSource.getRepository(Response).createQueryBuilder('response');
-    return paginateEach(query, 'response.incident_id', incidentIds, BY_DATE, page, 'uuid', loaders);
+    return paginateEach(query, 'response.incident_id', incidentIds, BY_DATE, page, 'uuid', loaders, 'responses.incident');
   }
 
   /** The responses each country made as responder, a page each, in date order (batched). */
   countryPagesOf(codes: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<Response>[]> {
     const query = this.dataSource.getRepository(Response).createQueryBuilder('response');
-    return paginateEach(query, 'response.responder_country_code', codes, BY_DATE, page, 'text', loaders);
+    return paginateEach(query, 'response.responder_country_code', codes, BY_DATE, page, 'text', loaders, 'responses.country');
   }
 
   /**
@@ -107,7 +107,7 @@ export class ResponseService {
     const query = this.dataSource.getRepository(Response).createQueryBuilder('response')
       .innerJoin(concerning, 'concerning', 'concerning.response_id = response.id')
       .setParameter('concerning', [...actorIds]);
-    return paginateEach(query, 'concerning.actor_id', actorIds, BY_DATE, page, 'uuid', loaders);
+    return paginateEach(query, 'concerning.actor_id', actorIds, BY_DATE, page, 'uuid', loaders, `responses.actor:${withSubordinates}`);
   }
 
   create(input: CreateResponseInput, caller: string): Promise<Response> {

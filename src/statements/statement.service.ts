@@ -111,7 +111,7 @@ export class StatementService {
       query.innerJoin(link.table, 'link', 'link.statement_id = statement.id');
       parentKey = `link.${link.column}`;
     }
-    return paginateEach(query, parentKey, parentIds, STATEMENT_ORDER, page, 'uuid', loaders);
+    return paginateEach(query, parentKey, parentIds, STATEMENT_ORDER, page, 'uuid', loaders, `statements.${parent}`);
   }
 
   create(input: CreateStatementInput, caller: string): Promise<Statement> {
