@@ -42,7 +42,7 @@ export interface ComparisonReport {
   rawSql: { question: string; sql: string; c1: SideStats; c16: SideStats };
 }
 
-interface Question {
+export interface Question {
   name: string;
   question: string;
   ours: string;
@@ -52,11 +52,14 @@ interface Question {
   normalise: { ours: (data: any) => unknown; postgraphile: (data: any) => unknown };
 }
 
+/** Requests at concurrency 16 sent to each side before a question is measured. */
+const WARM_UP_C16 = 200;
+
 const STORTING_INCIDENT = 'ba82c0d4-6b94-55c4-b305-41e4d2f22ec5';
 const name = (node: { name: string } | null) => node?.name ?? null;
 const sorted = <T>(list: T[]) => [...list].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 
-async function questions(url: string, seed: number): Promise<Question[]> {
+export async function questions(url: string, seed: number): Promise<Question[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   let busyActors: string[];
@@ -271,9 +274,11 @@ export async function runComparison(options: {
       const ours: BenchQuery = { name: q.name, kind: 'analyst', question: q.question, query: q.ours, variables: q.variables.map((v) => v.ours) };
       const theirs: BenchQuery = { ...ours, query: q.postgraphile, variables: q.variables.map((v) => v.postgraphile) };
       const pooled = { c1: { ours: new Pooled(), theirs: new Pooled() }, c16: { ours: new Pooled(), theirs: new Pooled() } };
-      // Warm-up: every variable set once on each side.
+      // Warm-up, the same on each side: every variable set, then a c=16 run, so that both are measured
+      // in their steady state (JIT-compiled, pools and prepared statements filled), not at start-up.
       for (const [endpoint, query] of [[api.endpoint, ours], [postgraphile.endpoint, theirs]] as const) {
         await measure(endpoint, query, { concurrency: 1, total: query.variables.length * 2, maxSeconds: options.maxSeconds, sampler });
+        await measure(endpoint, query, { concurrency: 16, total: WARM_UP_C16, maxSeconds: options.maxSeconds, sampler });
       }
       for (let round = 0; round < options.rounds; round++) {
         for (const [level, concurrency, total] of [['c1', 1, options.requests.c1], ['c16', 16, options.requests.c16]] as const) {

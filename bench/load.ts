@@ -47,10 +47,11 @@ export class ApiProcess {
     private readonly output: string[],
   ) {}
 
-  static async start(databaseUrl: string): Promise<ApiProcess> {
+  /** `nodeArgs`: flags for node before the script (bench/profile.ts passes --cpu-prof); `script`: another build's main.js. */
+  static async start(databaseUrl: string, nodeArgs: string[] = [], script = MAIN_JS): Promise<ApiProcess> {
     const port = await freePort();
     const output: string[] = [];
-    const child = spawn(process.execPath, [MAIN_JS], {
+    const child = spawn(process.execPath, [...nodeArgs, script], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), SEED_ON_START: 'false', NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'pipe'],

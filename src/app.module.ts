@@ -16,6 +16,7 @@ import { CampaignsModule } from './campaigns/campaigns.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { formatGraphQLError } from './common/errors';
 import { GraphQLExceptionFilter } from './common/graphql-exception.filter';
+import { lookAheadPlugin } from './common/lookahead';
 import { RequestContext, RequestLoaders } from './common/request-loaders';
 import { StorableInputPipe } from './common/storable-input.pipe';
 import { validationPipe } from './common/validation';
@@ -94,6 +95,8 @@ export class AppModule {
             plugins: [
               ...plugins,
               graphqlObserverPlugin(),
+              // Relations the operation selects are read with their parents' rows (src/common/lookahead.ts).
+              lookAheadPlugin() as never,
               ...(options.ideEnabled === false ? [] : [offlineGraphiQL('/graphql')]),
               // No cache hints are used; left on, the plugin wraps every field's resolver (issue 11 profile).
               // Typed against Apollo's CommonJS build, run by its ES module one: the plugin is a plain marker object.

@@ -182,9 +182,12 @@ describe('no N+1: one nested GraphQL request costs the same number of SQL statem
     expect(large.data.incidents.nodes.every((i: any) => i.attributions.nodes[0].citations[0].excerpt === 'the claim')).toBe(true);
     expect(large.data.incidents.nodes.every((i: any) => i.statements.nodes[0].citations[0].excerpt === 'excerpt')).toBe(true);
 
-    // One statement per relation level (plus the page and its count), whatever the rows.
-    expect(large.statements).toBe(small.statements);
-    expect(small.statements).toBeLessThan(25);
+    // A few statements whatever the rows: the page, its count, one per connection level, the to-one and
+    // list relations read with their parents' rows (look-ahead). A relation also primed by another
+    // level's look-ahead (the articles cited by both statements and attributions) may or may not have
+    // been loaded by the time it is asked, so the two counts may differ by that one statement.
+    expect(small.statements).toBeLessThanOrEqual(8);
+    expect(large.statements).toBeLessThanOrEqual(8);
   });
 
   it('relation connections (attributions, incidents, statements, targets of actors, organizations, people, campaigns)', async () => {

@@ -1,8 +1,11 @@
+import { Selection, declaredRelations, loadRelation } from '../src/common/lookahead';
 import { RequestLoaders } from '../src/common/request-loaders';
 import { Attribution } from '../src/attributions/attribution.entity';
 import { Incident } from '../src/incidents/incident.entity';
 import { SourceArticle } from '../src/sources/source-article.entity';
-import { Statement } from '../src/statements/statement.entity';
+import { Organization } from '../src/organizations/organization.entity';
+import { Person } from '../src/people/person.entity';
+import { Statement, StatementSource } from '../src/statements/statement.entity';
 import { StatementCounter } from './support/statement-counter';
 import { TestApp, startTestApp } from './support/test-app';
 
@@ -65,5 +68,77 @@ describe('request loaders: raw rows, the same entities as TypeORM', () => {
     const missing = '00000000-0000-4000-8000-000000000000';
     expect(await loaders.one(SourceArticle).load(missing)).toBeNull();
     expect(await loaders.many(Attribution, 'incidentId').load(missing)).toEqual([]);
+  });
+
+  it('look-ahead: every declared relation, read with its parents as JSON, equals what its loader reads, with no statement of its own', async () => {
+    let compared = 0;
+    for (const { typeName, relation } of declaredRelations()) {
+      const metadata = t.dataSource.entityMetadatas.find((m) => (m.target as { name?: string }).name === typeName);
+      // Relations of GraphQL types that are not tables (claims, suggestions) are never read ahead.
+      if (!metadata || metadata.primaryColumns.length !== 1) continue;
+      const primary = metadata.primaryColumns[0];
+      const parents = await t.dataSource.getRepository(metadata.target).find({ take: 20 });
+      if (parents.length === 0) continue;
+      const keys = parents.map((row) => String(primary.getEntityValue(row)));
+
+      const ahead = new RequestLoaders(t.dataSource);
+      ahead.lookAhead(new Map([[typeName, new Set([relation.field])]]) as Selection);
+      const loaded = (await ahead.one(metadata.target, primary.propertyName).loadMany(keys)) as object[];
+      const before = counter.count;
+      const primed = await Promise.all(loaded.map((parent) => loadRelation(ahead, relation, parent)));
+      expect({ relation: `${typeName}.${relation.field}`, statements: counter.count - before }).toEqual({ relation: `${typeName}.${relation.field}`, statements: 0 });
+
+      const plain = new RequestLoaders(t.dataSource);
+      const expected = await Promise.all(loaded.map((parent) => loadRelation(plain, relation, parent)));
+      // A link table without a sort promises no order, neither way: compared as sets.
+      const unordered = (lists: unknown[]) =>
+        relation.kind === 'through' && !relation.sort
+          ? lists.map((list) => [...(list as object[])].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)))
+          : lists;
+      expect(unordered(primed)).toEqual(unordered(expected));
+      compared += 1;
+    }
+    expect(compared).toBeGreaterThanOrEqual(25);
+  });
+
+  it('look-ahead nests: statements with their speakers and sources, the sources with their articles, in one statement', async () => {
+    const statements = await t.dataSource.getRepository(Statement).find({ take: 20 });
+    const ids = statements.map((s) => s.id);
+    const ahead = new RequestLoaders(t.dataSource);
+    ahead.lookAhead(new Map([
+      ['Statement', new Set(['speakerPerson', 'speakerOrganization', 'sources'])],
+      ['StatementSource', new Set(['excerpt', 'article'])],
+    ]) as Selection);
+    const before = counter.count;
+    const loaded = (await ahead.one(Statement).loadMany(ids)) as Statement[];
+    const answer = async (loaders: RequestLoaders, statement: Statement) => {
+      const sources = (await loaders.many(StatementSource, 'statementId', { sourceArticleId: 'ASC' }).load(statement.id));
+      return {
+        person: statement.speakerPersonId ? await loaders.one(Person).load(statement.speakerPersonId) : null,
+        organization: statement.speakerOrganizationId ? await loaders.one(Organization).load(statement.speakerOrganizationId) : null,
+        sources: await Promise.all(sources.map(async (source) => ({ source, article: await loaders.one(SourceArticle).load(source.sourceArticleId) }))),
+      };
+    };
+    const primed = await Promise.all(loaded.map((statement) => answer(ahead, statement)));
+    expect(counter.count - before).toBe(1);
+    expect(counter.recent[counter.recent.length - 1]).toContain('json_build_array');
+    const plain = new RequestLoaders(t.dataSource);
+    expect(primed).toEqual(await Promise.all(loaded.map((statement) => answer(plain, statement))));
+    expect(primed.some((p) => p.sources.length > 0 && p.sources[0].article)).toBe(true);
+  });
+
+  it('over the API: one incident with its statements, speakers and sources costs the incident and the page, nothing per relation', async () => {
+    const [{ id }] = await t.dataSource.query(
+      `SELECT si.incident_id AS id FROM statement_incident si GROUP BY si.incident_id ORDER BY count(*) DESC LIMIT 1`,
+    );
+    const query = `query ($id: ID!) { incident(id: $id) { title statements(first: 200) { nodes {
+      stance speakerPerson { name } speakerOrganization { name } sources { excerpt article { title } } } } } }`;
+    const before = counter.count;
+    const data = await t.data(query, { id });
+    const sql = counter.recent.slice(before - counter.count);
+    expect(data.incident.statements.nodes.length).toBeGreaterThan(0);
+    expect(data.incident.statements.nodes.some((s: any) => s.sources.length && s.sources[0].article.title)).toBe(true);
+    // The caller's account, the incident, its statements' page (speakers, sources and articles read with it).
+    expect(sql.filter((q) => !q.includes('FROM account'))).toHaveLength(2);
   });
 });

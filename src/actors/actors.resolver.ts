@@ -1,7 +1,9 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { BelongsTo, HasMany } from '../common/lookahead';
+import { loadOrFail } from '../common/lookups';
 import { Connection, PageArgs, pageKey } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
-import { RequestLoaders } from '../common/request-loaders';
+import { RequestLoaders, type RequestContext } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { IncidentConnection } from '../incidents/incidents.resolver';
 import { ActorAlias } from './actor-alias.entity';
@@ -20,8 +22,8 @@ export class ActorsResolver {
   constructor(private readonly actorService: ThreatActorService) {}
 
   @Query(() => ThreatActor, { nullable: true, description: nullWhenAbsent() })
-  threatActor(@Args('id', { type: () => ID }) id: string) {
-    return this.actorService.get(id);
+  threatActor(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, ThreatActor, id, 'ThreatActor');
   }
 
   @Query(() => ThreatActor, {
@@ -45,8 +47,9 @@ export class ActorsResolver {
   threatActors(
     @Args('filter', { type: () => ThreatActorFilter, nullable: true }) filter: ThreatActorFilter,
     @Args() page: PageArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ) {
-    return this.actorService.list(filter, page);
+    return this.actorService.list(filter, page, loaders);
   }
 
   @Mutation(() => ThreatActor)
@@ -74,38 +77,28 @@ export class ActorsResolver {
     return this.actorService.removeAlias(actorId, name);
   }
 
-  @ResolveField(() => [ActorAlias], { description: 'Every name, the primary name included.' })
-  aliases(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(ActorAlias, 'actorId', { name: 'ASC' }).load(actor.id);
-  }
+  @HasMany(() => ActorAlias, 'actorId', { order: { name: 'ASC' }, description: 'Every name, the primary name included.' })
+  aliases() {}
 
-  @ResolveField(() => Country, { nullable: true, description: 'Country of origin.' })
-  country(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
-    return actor.countryCode ? loaders.one(Country, 'code').load(actor.countryCode) : null;
-  }
+  @BelongsTo(() => Country, 'countryCode', { key: 'code', nullable: true, description: 'Country of origin.' })
+  country() {}
 
-  @ResolveField(() => Country, { nullable: true, description: 'Suspected state sponsor.' })
-  sponsorCountry(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
-    return actor.sponsorCountryCode ? loaders.one(Country, 'code').load(actor.sponsorCountryCode) : null;
-  }
+  @BelongsTo(() => Country, 'sponsorCountryCode', { key: 'code', nullable: true, description: 'Suspected state sponsor.' })
+  sponsorCountry() {}
 
-  @ResolveField(() => ThreatActor, { nullable: true })
-  parent(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
-    return actor.parentId ? loaders.one(ThreatActor).load(actor.parentId) : null;
-  }
+  @BelongsTo(() => ThreatActor, 'parentId', { nullable: true })
+  parent() {}
 
-  @ResolveField(() => [ThreatActor])
-  children(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(ThreatActor, 'parentId', { name: 'ASC' }).load(actor.id);
-  }
+  @HasMany(() => ThreatActor, 'parentId', { order: { name: 'ASC' } })
+  children() {}
 
   @ResolveField(() => [ThreatActor], { description: 'From the direct parent up to the root (APT28 → GRU → Russian Federation).' })
-  ancestors(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
+  ancestors(actor: ThreatActor, _args: unknown, { loaders }: RequestContext) {
     return loaders.custom('actor.ancestors', (ids) => this.actorService.ancestorsOf(ids)).load(actor.id);
   }
 
   @ResolveField(() => [ThreatActor], { description: 'Every actor below this one, at any depth.' })
-  descendants(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
+  descendants(actor: ThreatActor, _args: unknown, { loaders }: RequestContext) {
     return loaders.custom('actor.descendants', (ids) => this.actorService.descendantsOf(ids)).load(actor.id);
   }
 
@@ -120,7 +113,7 @@ export class ActorsResolver {
     @Args() page: PageArgs,
   ) {
     return loaders
-      .custom(pageKey(`actor.incidents:${includeSubordinates}`, page), (ids) => this.actorService.incidentPagesOf(ids, includeSubordinates, page))
+      .custom(pageKey(`actor.incidents:${includeSubordinates}`, page), (ids) => this.actorService.incidentPagesOf(ids, includeSubordinates, page, loaders))
       .load(actor.id);
   }
 }

@@ -6,6 +6,7 @@ import { BadUserInputError, ConflictError, NotFoundError } from '../common/error
 import { assignDefined, cleanText, findOrFail } from '../common/lookups';
 import { normalizeName } from '../common/names';
 import { Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
+import type { RequestLoaders } from '../common/request-loaders';
 import { optionalCountryCode, requireCountryCode } from '../countries/country.service';
 import { STARTED_ORDER } from '../incidents/incident-order';
 import { Incident } from '../incidents/incident.entity';
@@ -101,7 +102,7 @@ export class ThreatActorService {
     return actor;
   }
 
-  list(filter: ThreatActorFilter | undefined, page: PageArgs): Promise<Page<ThreatActor>> {
+  list(filter: ThreatActorFilter | undefined, page: PageArgs, loaders?: RequestLoaders): Promise<Page<ThreatActor>> {
     const query = this.dataSource.getRepository(ThreatActor).createQueryBuilder('actor');
     if (filter?.search) {
       query.andWhere(
@@ -115,7 +116,7 @@ export class ThreatActorService {
       query.andWhere('(actor.countryCode = :country OR actor.sponsorCountryCode = :country)', { country });
     }
     if (filter?.parentId) query.andWhere('actor.parentId = :parentId', { parentId: filter.parentId });
-    return paginate(query, { expressions: ['lower(actor.name)'], direction: SortDirection.ASC }, page);
+    return paginate(query, { expressions: ['lower(actor.name)'], direction: SortDirection.ASC }, page, loaders);
   }
 
   create(input: CreateThreatActorInput): Promise<ThreatActor> {
@@ -271,7 +272,7 @@ export class ThreatActorService {
    * denial or a retracted claim does not count), or, with `withSubordinates`, that are
    * asserted against it or any actor below it (GRU → APT28); earliest start first (batched).
    */
-  incidentPagesOf(ids: readonly string[], withSubordinates: boolean, page: PageArgs): Promise<Page<Incident>[]> {
+  incidentPagesOf(ids: readonly string[], withSubordinates: boolean, page: PageArgs, loaders?: RequestLoaders): Promise<Page<Incident>[]> {
     const claimed = withSubordinates
       ? `(${subtreeCte('CAST(:claimedBy AS uuid[])')}
           SELECT DISTINCT subtree.root_id AS actor_id, attribution.incident_id
@@ -282,6 +283,6 @@ export class ThreatActorService {
     const query = this.dataSource.getRepository(Incident).createQueryBuilder('incident')
       .innerJoin(claimed, 'claimed', 'claimed.incident_id = incident.id')
       .setParameter('claimedBy', [...ids]);
-    return paginateEach(query, 'claimed.actor_id', ids, STARTED_ORDER, page);
+    return paginateEach(query, 'claimed.actor_id', ids, STARTED_ORDER, page, 'uuid', loaders, `incidents.actor:${withSubordinates}`);
   }
 }

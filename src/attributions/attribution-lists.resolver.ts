@@ -13,7 +13,7 @@ const ORDER = 'Oldest claim first, undated last.';
 
 /** A page of the attributions of each parent of a request level, in one query for all of them. */
 function pagesOf(service: AttributionService, loaders: RequestLoaders, column: AttributionParent, parentId: string, page: PageArgs) {
-  return loaders.custom(pageKey(`attributions.${column}`, page), (ids) => service.pagesOf(column, ids, page)).load(parentId);
+  return loaders.custom(pageKey(`attributions.${column}`, page), (ids) => service.pagesOf(column, ids, page, loaders)).load(parentId);
 }
 
 @Resolver(() => ThreatActor)

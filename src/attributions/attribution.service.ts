@@ -7,6 +7,7 @@ import { toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError } from '../common/errors';
 import { assertAllExist, assignDefined, cleanText, findOrFail } from '../common/lookups';
 import { Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
+import type { RequestLoaders } from '../common/request-loaders';
 import { CitationInput } from '../sources/citation.inputs';
 import { CitationService } from '../sources/citation.service';
 import { linkChanges, recordLinkEvents } from '../statements/statement-link-log';
@@ -41,8 +42,8 @@ export class AttributionService {
   }
 
   /** Attribution claims in date order; with `asOf`, as they were on record at that instant. */
-  async list(filter: AttributionFilter | undefined, page: PageArgs, asOf: Date | null): Promise<Page<Attribution>> {
-    if (!asOf) return paginate(await this.filtered(filter), ATTRIBUTION_ORDER, page);
+  async list(filter: AttributionFilter | undefined, page: PageArgs, asOf: Date | null, loaders?: RequestLoaders): Promise<Page<Attribution>> {
+    if (!asOf) return paginate(await this.filtered(filter), ATTRIBUTION_ORDER, page, loaders);
     const query = this.dataSource.getRepository(AttributionRevision).createQueryBuilder('attribution')
       .where(AS_OF_CONDITION, { asOf });
     await this.applyFilter(query, filter, 'attribution.attribution_id');
@@ -56,9 +57,9 @@ export class AttributionService {
    * person who made them), a page each, oldest claim first, undated last, then in
    * recording order (batched).
    */
-  pagesOf(parentColumn: AttributionParent, parentIds: readonly string[], page: PageArgs): Promise<Page<Attribution>[]> {
+  pagesOf(parentColumn: AttributionParent, parentIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<Attribution>[]> {
     const query = this.dataSource.getRepository(Attribution).createQueryBuilder('attribution');
-    return paginateEach(query, `attribution.${parentColumn}`, parentIds, DATE_RECORDED_ORDER, page);
+    return paginateEach(query, `attribution.${parentColumn}`, parentIds, DATE_RECORDED_ORDER, page, 'uuid', loaders, `attributions.${parentColumn}`);
   }
 
   /** The attributions (as they are now) matching a filter, on alias `attribution`: for the list and the CSV export. */

@@ -1,11 +1,13 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { BelongsTo, Through } from '../common/lookahead';
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
+import { loadOrFail } from '../common/lookups';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
-import { RequestLoaders } from '../common/request-loaders';
+import { RequestLoaders, type RequestContext } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
@@ -43,8 +45,8 @@ export class AttributionsResolver {
   ) {}
 
   @Query(() => Attribution, { nullable: true, description: nullWhenAbsent() })
-  attribution(@Args('id', ID_ARG) id: string) {
-    return this.attributionService.get(id);
+  attribution(@Args('id', ID_ARG) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, Attribution, id, 'Attribution');
   }
 
   @Query(() => AttributionConnection, { description: 'Attribution claims in date order (undated last); with asOf, as they were on record then.' })
@@ -52,8 +54,9 @@ export class AttributionsResolver {
     @Args('filter', { type: () => AttributionFilter, nullable: true }) filter: AttributionFilter,
     @Args('asOf', AS_OF_ARG) asOf: string | undefined,
     @Args() page: PageArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ) {
-    return this.attributionService.list(filter, page, parseAsOf(asOf));
+    return this.attributionService.list(filter, page, parseAsOf(asOf), loaders);
   }
 
   @Query(() => [EstimativeBandType], {
@@ -90,56 +93,44 @@ export class AttributionsResolver {
   }
 
   @ResolveField(() => DateSpan, { description: 'When the claim was made.' })
-  attributed(@Parent() attribution: Attribution) {
+  attributed(attribution: Attribution) {
     return toDateSpan(attribution.attributed);
   }
 
-  @ResolveField(() => Incident, { nullable: true })
-  incident(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
-    return attribution.incidentId ? loaders.one(Incident).load(attribution.incidentId) : null;
-  }
+  @BelongsTo(() => Incident, 'incidentId', { nullable: true })
+  incident() {}
 
-  @ResolveField(() => Campaign, { nullable: true })
-  campaign(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
-    return attribution.campaignId ? loaders.one(Campaign).load(attribution.campaignId) : null;
-  }
+  @BelongsTo(() => Campaign, 'campaignId', { nullable: true })
+  campaign() {}
 
-  @ResolveField(() => ThreatActor, { description: 'The accused actor.' })
-  actor(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.one(ThreatActor).load(attribution.actorId);
-  }
+  @BelongsTo(() => ThreatActor, 'actorId', { description: 'The accused actor.' })
+  actor() {}
 
-  @ResolveField(() => Organization, { nullable: true })
-  attributedByOrganization(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
-    return attribution.attributedByOrganizationId ? loaders.one(Organization).load(attribution.attributedByOrganizationId) : null;
-  }
+  @BelongsTo(() => Organization, 'attributedByOrganizationId', { nullable: true })
+  attributedByOrganization() {}
 
-  @ResolveField(() => Person, { nullable: true })
-  attributedByPerson(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
-    return attribution.attributedByPersonId ? loaders.one(Person).load(attribution.attributedByPersonId) : null;
-  }
+  @BelongsTo(() => Person, 'attributedByPersonId', { nullable: true })
+  attributedByPerson() {}
 
-  @ResolveField(() => Country, { nullable: true, description: 'The attributing country, as a dataset codes it.' })
-  attributingCountry(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
-    return attribution.attributingCountryCode ? loaders.one(Country, 'code').load(attribution.attributingCountryCode) : null;
-  }
+  @BelongsTo(() => Country, 'attributingCountryCode', {
+    key: 'code', nullable: true, description: 'The attributing country, as a dataset codes it.',
+  })
+  attributingCountry() {}
 
-  @ResolveField(() => [Statement], { description: 'Statements in which the claim was made or denied.' })
-  statements(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(Statement, { table: 'attribution_statement', fromColumn: 'attribution_id', toColumn: 'statement_id' }, byDateSaid)
-      .load(attribution.id);
-  }
+  @Through(() => Statement, { table: 'attribution_statement', fromColumn: 'attribution_id', toColumn: 'statement_id' }, {
+    sort: byDateSaid, description: 'Statements in which the claim was made or denied.',
+  })
+  statements() {}
 
   @ResolveField(() => [Citation], { description: 'The articles that report the claim, each with the exact passage that does.' })
-  citations(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
+  citations(attribution: Attribution, _args: unknown, { loaders }: RequestContext) {
     return loaders.custom('citations.attribution', (ids) => this.citationService.forFacts('attribution', ids)).load(attribution.id);
   }
 
   @ResolveField(() => [AttributionRevision], {
     description: 'Every recorded state of the claim, oldest first: confidence revised, status changed to RETRACTED …, with who and when.',
   })
-  history(@Parent() attribution: Attribution, @Context('loaders') loaders: RequestLoaders) {
+  history(attribution: Attribution, _args: unknown, { loaders }: RequestContext) {
     return loaders.many(AttributionRevision, 'attributionId', { seq: 'ASC' }).load(attribution.id);
   }
 }
@@ -147,34 +138,26 @@ export class AttributionsResolver {
 @Resolver(() => AttributionRevision)
 export class AttributionRevisionsResolver {
   @ResolveField(() => [String], { description: 'The fields this change altered (empty when created, deleted or the baseline).' })
-  changedFields(@Parent() revision: AttributionRevision) {
+  changedFields(revision: AttributionRevision) {
     return changedFieldNames(revision.changedFields);
   }
 
   @ResolveField(() => DateSpan)
-  attributed(@Parent() revision: AttributionRevision) {
+  attributed(revision: AttributionRevision) {
     return toDateSpan(revision.attributed);
   }
 
-  @ResolveField(() => ThreatActor, { nullable: true, description: 'Null when the actor has since been deleted.' })
-  actor(@Parent() revision: AttributionRevision, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.one(ThreatActor).load(revision.actorId);
-  }
+  @BelongsTo(() => ThreatActor, 'actorId', { nullable: true, description: 'Null when the actor has since been deleted.' })
+  actor() {}
 
-  @ResolveField(() => Incident, { nullable: true })
-  incident(@Parent() revision: AttributionRevision, @Context('loaders') loaders: RequestLoaders) {
-    return revision.incidentId ? loaders.one(Incident).load(revision.incidentId) : null;
-  }
+  @BelongsTo(() => Incident, 'incidentId', { nullable: true })
+  incident() {}
 
-  @ResolveField(() => Organization, { nullable: true })
-  attributedByOrganization(@Parent() revision: AttributionRevision, @Context('loaders') loaders: RequestLoaders) {
-    return revision.attributedByOrganizationId ? loaders.one(Organization).load(revision.attributedByOrganizationId) : null;
-  }
+  @BelongsTo(() => Organization, 'attributedByOrganizationId', { nullable: true })
+  attributedByOrganization() {}
 
-  @ResolveField(() => Person, { nullable: true })
-  attributedByPerson(@Parent() revision: AttributionRevision, @Context('loaders') loaders: RequestLoaders) {
-    return revision.attributedByPersonId ? loaders.one(Person).load(revision.attributedByPersonId) : null;
-  }
+  @BelongsTo(() => Person, 'attributedByPersonId', { nullable: true })
+  attributedByPerson() {}
 }
 
 /** Incident.claims: the attributions of an incident grouped by accused actor. */
@@ -201,18 +184,16 @@ export class IncidentClaimsResolver {
 
 @Resolver(() => Claim)
 export class ClaimsResolver {
-  @ResolveField(() => ThreatActor, { description: 'The accused actor.' })
-  actor(@Parent() claim: Claim, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.one(ThreatActor).load(claim.actorId);
-  }
+  @BelongsTo(() => ThreatActor, 'actorId', { description: 'The accused actor.' })
+  actor() {}
 
   @ResolveField(() => DateSpan, { description: 'When it was first claimed, denied or disputed (UNKNOWN when no attribution is dated).' })
-  firstDate(@Parent() claim: Claim) {
+  firstDate(claim: Claim) {
     return toDateSpan(claim.firstDateSpan);
   }
 
   @ResolveField(() => DateSpan, { description: 'The most recent dated attribution of the claim.' })
-  latestDate(@Parent() claim: Claim) {
+  latestDate(claim: Claim) {
     return toDateSpan(claim.latestDateSpan);
   }
 }
@@ -220,12 +201,12 @@ export class ClaimsResolver {
 @Resolver(() => ClaimParty)
 export class ClaimPartiesResolver {
   @ResolveField(() => Attribution)
-  attribution(@Parent() party: ClaimParty) {
+  attribution(party: ClaimParty) {
     return party.attribution;
   }
 
   @ResolveField(() => String, { description: 'The person, or else the organization, who took this position.' })
-  async name(@Parent() party: ClaimParty, @Context('loaders') loaders: RequestLoaders) {
+  async name(party: ClaimParty, _args: unknown, { loaders }: RequestContext) {
     const { attributedByPersonId: personId, attributedByOrganizationId: organizationId } = party.attribution;
     const [person, organization] = await Promise.all([
       personId ? loaders.one(Person).load(personId) : null,
@@ -235,17 +216,17 @@ export class ClaimPartiesResolver {
   }
 
   @ResolveField(() => Person, { nullable: true })
-  person(@Parent() party: ClaimParty, @Context('loaders') loaders: RequestLoaders) {
+  person(party: ClaimParty, _args: unknown, { loaders }: RequestContext) {
     return party.attribution.attributedByPersonId ? loaders.one(Person).load(party.attribution.attributedByPersonId) : null;
   }
 
   @ResolveField(() => Organization, { nullable: true })
-  organization(@Parent() party: ClaimParty, @Context('loaders') loaders: RequestLoaders) {
+  organization(party: ClaimParty, _args: unknown, { loaders }: RequestContext) {
     return party.attribution.attributedByOrganizationId ? loaders.one(Organization).load(party.attribution.attributedByOrganizationId) : null;
   }
 
   @ResolveField(() => DateSpan)
-  attributed(@Parent() party: ClaimParty) {
+  attributed(party: ClaimParty) {
     return toDateSpan(party.attribution.attributed);
   }
 }

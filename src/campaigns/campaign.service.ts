@@ -5,6 +5,7 @@ import { toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError } from '../common/errors';
 import { assignDefined, cleanText, escapeLike, findOrFail } from '../common/lookups';
 import { Page, PageArgs, SortDirection, paginate } from '../common/pagination';
+import type { RequestLoaders } from '../common/request-loaders';
 import { Campaign } from './campaign.entity';
 import { CreateCampaignInput, UpdateCampaignInput } from './campaign.inputs';
 
@@ -16,10 +17,10 @@ export class CampaignService {
     return findOrFail(this.dataSource.manager, Campaign, id, 'Campaign');
   }
 
-  list(search: string | null | undefined, page: PageArgs): Promise<Page<Campaign>> {
+  list(search: string | null | undefined, page: PageArgs, loaders?: RequestLoaders): Promise<Page<Campaign>> {
     const query = this.dataSource.getRepository(Campaign).createQueryBuilder('campaign');
     if (search) query.where('campaign.name ILIKE :search', { search: `%${escapeLike(search)}%` });
-    return paginate(query, { expressions: ['lower(campaign.name)'], direction: SortDirection.ASC }, page);
+    return paginate(query, { expressions: ['lower(campaign.name)'], direction: SortDirection.ASC }, page, loaders);
   }
 
   create(input: CreateCampaignInput): Promise<Campaign> {

@@ -1,7 +1,9 @@
-import { Args, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Context } from '@nestjs/graphql';
+import { loadOrFail } from '../common/lookups';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
+import { RequestLoaders } from '../common/request-loaders';
 import { Campaign } from './campaign.entity';
 import { CreateCampaignInput, UpdateCampaignInput } from './campaign.inputs';
 import { CampaignService } from './campaign.service';
@@ -14,13 +16,13 @@ export class CampaignsResolver {
   constructor(private readonly campaignService: CampaignService) {}
 
   @Query(() => Campaign, { nullable: true, description: nullWhenAbsent() })
-  campaign(@Args('id', { type: () => ID }) id: string) {
-    return this.campaignService.get(id);
+  campaign(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, Campaign, id, 'Campaign');
   }
 
   @Query(() => CampaignConnection)
-  campaigns(@Args('search', { type: () => String, nullable: true }) search: string | null, @Args() page: PageArgs) {
-    return this.campaignService.list(search, page);
+  campaigns(@Args('search', { type: () => String, nullable: true }) search: string | null, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
+    return this.campaignService.list(search, page, loaders);
   }
 
   @Mutation(() => Campaign)
@@ -39,7 +41,7 @@ export class CampaignsResolver {
   }
 
   @ResolveField(() => DateSpan)
-  started(@Parent() campaign: Campaign) {
+  started(campaign: Campaign) {
     return toDateSpan(campaign.started);
   }
 }

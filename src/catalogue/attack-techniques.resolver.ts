@@ -1,8 +1,10 @@
 import { Args, ArgsType, Context, Field, ID, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { BelongsTo, HasMany } from '../common/lookahead';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { loadOrFail } from '../common/lookups';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
-import { RequestLoaders } from '../common/request-loaders';
+import { RequestLoaders, type RequestContext } from '../common/request-loaders';
 import { Incident } from '../incidents/incident.entity';
 import { AttackTechnique } from './attack-technique.entity';
 import { AttackTechniqueService } from './attack-technique.service';
@@ -24,8 +26,8 @@ export class AttackTechniquesResolver {
   constructor(private readonly techniqueService: AttackTechniqueService) {}
 
   @Query(() => AttackTechnique, { nullable: true, description: nullWhenAbsent('An ATT&CK technique by id ("T1110").') })
-  attackTechnique(@Args('id', { type: () => ID }) id: string) {
-    return this.techniqueService.get(id);
+  attackTechnique(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, AttackTechnique, id, 'AttackTechnique');
   }
 
   @Query(() => AttackTechniqueConnection, { description: 'ATT&CK techniques in id order.' })
@@ -33,15 +35,11 @@ export class AttackTechniquesResolver {
     return this.techniqueService.list(args.search, args);
   }
 
-  @ResolveField(() => AttackTechnique, { nullable: true, description: 'For a sub-technique (T1110.001), its technique (T1110).' })
-  parent(@Parent() technique: AttackTechnique, @Context('loaders') loaders: RequestLoaders) {
-    return technique.parentId ? loaders.one(AttackTechnique).load(technique.parentId) : null;
-  }
+  @BelongsTo(() => AttackTechnique, 'parentId', { nullable: true, description: 'For a sub-technique (T1110.001), its technique (T1110).' })
+  parent() {}
 
-  @ResolveField(() => [AttackTechnique])
-  subTechniques(@Parent() technique: AttackTechnique, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(AttackTechnique, 'parentId', { id: 'ASC' }).load(technique.id);
-  }
+  @HasMany(() => AttackTechnique, 'parentId', { order: { id: 'ASC' } })
+  subTechniques() {}
 }
 
 @Resolver(() => Incident)
@@ -49,7 +47,7 @@ export class IncidentTechniquesResolver {
   @ResolveField(() => [AttackTechnique], {
     description: 'The techniques of techniqueIds that the ATT&CK reference table knows (npm run import:actors), in the same order.',
   })
-  async techniques(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders): Promise<AttackTechnique[]> {
+  async techniques(incident: Incident, _args: unknown, { loaders }: RequestContext): Promise<AttackTechnique[]> {
     const found = await loaders.one(AttackTechnique).loadMany(incident.techniqueIds);
     return found.filter((t): t is AttackTechnique => t !== null && !(t instanceof Error));
   }

@@ -1,6 +1,7 @@
 import { isUUID } from 'class-validator';
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { BadUserInputError, NotFoundError } from './errors';
+import type { RequestLoaders } from './request-loaders';
 
 export function assertId(id: string, type: string): void {
   if (!isUUID(id)) throw new BadUserInputError(`${JSON.stringify(id)} is not a valid ${type} id (a UUID)`, { type, id });
@@ -15,6 +16,17 @@ export async function findOrFail<T extends ObjectLiteral>(
 ): Promise<T> {
   assertId(id, type);
   const row = await manager.getRepository(entity).findOneBy({ id } as never);
+  if (!row) throw new NotFoundError(type, id);
+  return row;
+}
+
+/**
+ * As findOrFail, through the request's loaders (a root query such as incident(id)): one prepared
+ * statement that also reads the relations the operation selects on the row (lookahead.ts).
+ */
+export async function loadOrFail<T extends ObjectLiteral>(loaders: RequestLoaders, entity: EntityTarget<T>, id: string, type: string): Promise<T> {
+  assertId(id, type);
+  const row = await loaders.one(entity).load(id);
   if (!row) throw new NotFoundError(type, id);
   return row;
 }

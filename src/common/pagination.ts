@@ -2,8 +2,10 @@ import { Type } from '@nestjs/common';
 import { ArgsType, Field, FieldMiddleware, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { createHash } from 'node:crypto';
-import { ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityTarget, ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
+import { readerOf, runSql } from './entity-reader';
 import { BadUserInputError } from './errors';
+import type { RequestLoaders } from './request-loaders';
 
 /**
  * Relay cursor connections (https://relay.dev/graphql/connections.htm) for every list of
@@ -249,6 +251,58 @@ async function readRows<R>(run: () => Promise<R>, page: PageArgs): Promise<R> {
   }
 }
 
+/**
+ * A page query's rows and their entities (raw[i] is entities[i]'s row), mapped from TypeORM's
+ * metadata as the loaders do, without its result transformer. `text` has TypeORM's named
+ * parameters (`:name`). `prepared`: a named statement, for the relation pages, whose SQL has one
+ * shape per list and page arguments.
+ */
+async function readEntities<T extends ObjectLiteral>(
+  dataSource: DataSource, entity: EntityTarget<T>, alias: string, text: string, parameters: ObjectLiteral, prepared: boolean,
+): Promise<{ entities: T[]; raw: Record<string, unknown>[] }> {
+  const [sql, values] = dataSource.driver.escapeQueryWithParameters(text, parameters);
+  const raw = await runSql(dataSource, sql, values, prepared);
+  const hydrate = readerOf(dataSource, entity).hydrateAs(alias);
+  return { entities: raw.map((row) => hydrate(row) as T), raw };
+}
+
+/**
+ * The rows of a list, over all its pages: TypeORM's own count expression (COUNT(DISTINCT id)
+ * when the list joins), its text built once per list (`base` is the list query's text).
+ */
+async function countRows<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, base: string): Promise<number> {
+  const text = cachedText(JSON.stringify(['count', base]), () => {
+    const countExpression = (query as unknown as { computeCountExpression(): string }).computeCountExpression();
+    return query.clone().orderBy().groupBy().offset(undefined).limit(undefined).skip(undefined).take(undefined)
+      .select(countExpression, 'cnt').setOption('disable-global-order').getQuery();
+  });
+  const [sql, values] = query.dataSource.driver.escapeQueryWithParameters(text, query.getParameters());
+  const rows = await runSql(query.dataSource, sql, values, false);
+  return rows[0]?.cnt ? parseInt(String(rows[0].cnt), 10) : 0;
+}
+
+/** Page statement texts by shape (bounded: a shape per list, sort and page arguments' form). */
+const pageTexts = new Map<string, string>();
+
+function cachedText(shape: string, build: () => string): string {
+  let text = pageTexts.get(shape);
+  if (text === undefined) {
+    if (pageTexts.size >= 1000) pageTexts.clear();
+    pageTexts.set(shape, (text = build()));
+  }
+  return text;
+}
+
+/** A short name for a cached array of look-ahead expressions (they are long), for a shape key. */
+const textIds = new WeakMap<string[], number>();
+let nextTextId = 1;
+function textId(texts: string[]): number {
+  if (!texts.length) return 0;
+  let id = textIds.get(texts);
+  if (!id) textIds.set(texts, (id = nextTextId++));
+  return id;
+}
+
 /** Computes once, on first call: shared by every field (and alias) that asks. */
 function once<T>(compute: () => Promise<T>): () => Promise<T> {
   let result: Promise<T> | undefined;
@@ -260,26 +314,39 @@ function once<T>(compute: () => Promise<T>): () => Promise<T> {
  * `after`, or `last` rows before `before` (read in the reverse order, then flipped back).
  * Keyset rather than OFFSET so that pages stay stable while rows are added and deep pages
  * stay cheap. totalCount and the flag for the other direction cost a query each, sent only
- * when the client selects them.
+ * when the client selects them. With the request's `loaders`, the page's rows are read with the
+ * relations the operation selects on them (look-ahead, lookahead.ts), priming their loaders.
  */
 export async function paginate<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
   order: ListOrder,
   page: PageArgs,
+  loaders?: RequestLoaders,
 ): Promise<Page<T>> {
   const wanted = readPage(page);
   const keyset = new Keyset(query, order);
-  const pageQuery = query.clone();
-  keyset.selectKeys(pageQuery);
+  const entity = query.expressionMap.mainAlias!.metadata.target;
+  const lookAhead = loaders?.lookAheadColumns(entity, query.alias) ?? [];
   const bounds = [
     wanted.after ? keyset.condition('after', wanted.after, 'after') : null,
     wanted.before ? keyset.condition('before', wanted.before, 'before') : null,
   ].filter((b) => b !== null);
-  bounds.forEach((b) => pageQuery.andWhere(b.sql, b.params));
-  keyset.orderBy(pageQuery, wanted.forward ? order.direction : flip(order.direction));
-  pageQuery.limit(wanted.size + 1);
-
-  const { entities, raw } = await readRows(() => pageQuery.getRawAndEntities(), page);
+  const parameters = { ...query.getParameters(), ...Object.assign({}, ...bounds.map((b) => b.params)) };
+  const direction = wanted.forward ? order.direction : flip(order.direction);
+  const base = query.getQuery();
+  const shape = JSON.stringify(['page', base, keyset.keys, direction, bounds.map((b) => b.sql), wanted.size, textId(lookAhead)]);
+  const text = cachedText(shape, () => {
+    const pageQuery = query.clone();
+    keyset.selectKeys(pageQuery);
+    lookAhead.forEach((sql, j) => pageQuery.addSelect(sql, `la_${j}`));
+    bounds.forEach((b) => pageQuery.andWhere(b.sql));
+    keyset.orderBy(pageQuery, direction);
+    pageQuery.limit(wanted.size + 1);
+    return pageQuery.getQuery();
+  });
+  // Not prepared: a filter's lists (IN (:...ids)) give texts of many lengths.
+  const { entities, raw } = await readRows(() => readEntities<T>(query.dataSource, entity, query.alias, text, parameters, false), page);
+  loaders?.primeFrom(entity, entities, raw);
   const more = entities.length > wanted.size;
   const rows = entities.slice(0, wanted.size).map((node, i) => ({ node, cursor: keyset.cursorOf(raw[i]) }));
   if (!wanted.forward) rows.reverse();
@@ -304,7 +371,7 @@ export async function paginate<T extends ObjectLiteral>(
       endCursor: rows[rows.length - 1]?.cursor ?? null,
     },
     // A page that is the whole list is its own count.
-    totalCount: wholeList ? rows.length : once(() => query.clone().getCount()),
+    totalCount: wholeList ? rows.length : once(() => countRows(query, base)),
   };
 }
 
@@ -316,7 +383,9 @@ export async function paginate<T extends ObjectLiteral>(
  * (a country's code is 'text'). `query` selects the related rows of any
  * parent; `parentKey` is the SQL of the parent's id in it (a column of the rows, or of a
  * link table joined in). totalCount and the other direction's flag are each one grouped
- * query for all parents, sent when the first parent's field is resolved.
+ * query for all parents, sent when the first parent's field is resolved. With the request's
+ * `loaders`, the rows come with the relations the operation selects on them (as `paginate`).
+ * `name` (optional) names the base query's SQL: the same name must always mean the same text.
  */
 export async function paginateEach<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
@@ -325,6 +394,8 @@ export async function paginateEach<T extends ObjectLiteral>(
   order: ListOrder,
   page: PageArgs,
   parentType: 'uuid' | 'text' = 'uuid',
+  loaders?: RequestLoaders,
+  name?: string,
 ): Promise<Page<T>[]> {
   const wanted = readPage(page);
   const keyset = new Keyset(query, order, parentKey);
@@ -335,38 +406,45 @@ export async function paginateEach<T extends ObjectLiteral>(
   const parents = [...new Set(parentIds)];
   const ofParents = (q: SelectQueryBuilder<T>) => q.andWhere(`${parentKey} = ANY(:page_parents)`, { page_parents: parents });
 
-  // Per parent, its first rows in order through an index (LATERAL … LIMIT): a busy parent's
-  // page costs its n + 1 rows, not a sort of all its rows.
-  const perParent = query.clone()
-    .andWhere(`${parentKey} = page_parents.id`)
-    .select(`${alias}.${primaryKey}`, 'page_row_id')
-    .addSelect(`row_number() OVER (ORDER BY ${keyset.orderSql(direction)})`, 'page_row');
-  keyset.selectKeys(perParent);
-  if (wanted.after) {
-    const b = keyset.condition('after', wanted.after, 'after');
-    perParent.andWhere(b.sql, b.params);
-  }
-  if (wanted.before) {
-    const b = keyset.condition('before', wanted.before, 'before');
-    perParent.andWhere(b.sql, b.params);
-  }
-  keyset.orderBy(perParent, direction);
-  perParent.limit(wanted.size + 1);
-  const ranked = `SELECT CAST(page_parents.id AS text) AS page_parent, page_rows.*
-      FROM unnest(CAST(:page_parents AS ${parentType}[])) AS page_parents(id)
-      CROSS JOIN LATERAL (${perParent.getQuery()}) page_rows`;
-
-  const pageQuery = query.dataSource
-    .createQueryBuilder(metadata.target, alias)
-    .innerJoin(`(${ranked})`, 'page_ranked', `page_ranked.page_row_id = ${alias}.${primaryKey}`)
-    .addSelect('page_ranked.page_parent', 'page_parent')
-    .addSelect('page_ranked.page_row', 'page_row')
-    .where('page_ranked.page_row <= :page_limit', { page_limit: wanted.size + 1 })
-    .setParameters({ ...perParent.getParameters(), page_parents: parents })
-    .orderBy('page_ranked.page_parent')
-    .addOrderBy('page_ranked.page_row');
-  keyset.selectKeys(pageQuery, 'page_ranked');
-  const { entities, raw } = await readRows(() => pageQuery.getRawAndEntities(), page);
+  const bounds = [
+    wanted.after ? keyset.condition('after', wanted.after, 'after') : null,
+    wanted.before ? keyset.condition('before', wanted.before, 'before') : null,
+  ].filter((b) => b !== null);
+  const lookAhead = loaders?.lookAheadColumns(metadata.target, alias) ?? [];
+  const parameters = {
+    ...query.getParameters(), ...Object.assign({}, ...bounds.map((b) => b.params)), page_parents: parents, page_limit: wanted.size + 1,
+  };
+  // The statement's text depends on the list and the page's shape only: built once per shape.
+  // `name`, when given, stands for the base query's text (the caller builds one text per name), which
+  // then need not be rendered on every request.
+  const shape = JSON.stringify([name ?? query.getQuery(), parentKey, keyset.keys, direction, bounds.map((b) => b.sql), wanted.size, parentType, textId(lookAhead)]);
+  const text = cachedText(shape, () => {
+    // Per parent, its first rows in order through an index (LATERAL … LIMIT): a busy parent's
+    // page costs its n + 1 rows, not a sort of all its rows.
+    const perParent = query.clone()
+      .andWhere(`${parentKey} = page_parents.id`)
+      .select(`${alias}.${primaryKey}`, 'page_row_id')
+      .addSelect(`row_number() OVER (ORDER BY ${keyset.orderSql(direction)})`, 'page_row');
+    keyset.selectKeys(perParent);
+    bounds.forEach((b) => perParent.andWhere(b.sql, b.params));
+    keyset.orderBy(perParent, direction);
+    perParent.limit(wanted.size + 1);
+    const ranked = `SELECT CAST(page_parents.id AS text) AS page_parent, page_rows.*
+        FROM unnest(CAST(:page_parents AS ${parentType}[])) AS page_parents(id)
+        CROSS JOIN LATERAL (${perParent.getQuery()}) page_rows`;
+    const pageQuery = query.dataSource
+      .createQueryBuilder(metadata.target, alias)
+      .innerJoin(`(${ranked})`, 'page_ranked', `page_ranked.page_row_id = ${alias}.${primaryKey}`)
+      .addSelect('page_ranked.page_parent', 'page_parent')
+      .addSelect('page_ranked.page_row', 'page_row')
+      .where('page_ranked.page_row <= :page_limit')
+      .orderBy('page_ranked.page_parent')
+      .addOrderBy('page_ranked.page_row');
+    keyset.selectKeys(pageQuery, 'page_ranked');
+    lookAhead.forEach((sql, j) => pageQuery.addSelect(sql, `la_${j}`));
+    return pageQuery.getQuery();
+  });
+  const { entities, raw } = await readRows(() => readEntities<T>(query.dataSource, metadata.target, alias, text, parameters, true), page);
 
   // The same row may belong to several parents (a statement about two incidents): by id.
   const byId = new Map(entities.map((e) => [String(e[primaryKey]), e as T]));
@@ -374,9 +452,11 @@ export async function paginateEach<T extends ObjectLiteral>(
   for (const row of raw) {
     const node = byId.get(String(row[`${alias}_${metadata.primaryColumns[0].databaseName}`]));
     if (!node) continue;
-    const list = rowsOf.get(row.page_parent) ?? [];
+    if (lookAhead.length) loaders!.primeFrom(metadata.target, [node], [row]);
+    const parent = row.page_parent as string;
+    const list = rowsOf.get(parent) ?? [];
     list.push({ node, cursor: keyset.cursorOf(row) });
-    rowsOf.set(row.page_parent, list);
+    rowsOf.set(parent, list);
   }
 
   const counts = once(async () => {

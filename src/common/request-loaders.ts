@@ -1,77 +1,22 @@
-import { createHash } from 'node:crypto';
 import DataLoader from 'dataloader';
-import { Pool } from 'pg';
-import { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
-import { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { EntityReader, readerOf, runSql } from './entity-reader';
+import { Link, Prefetch, Selection, columnsFor, flattenOrder, planFor, planKey, prime } from './lookahead';
 
 type Key = string;
 type Order = Record<string, unknown>;
 
-/**
- * How the loaders read one entity's rows: the column list, aliased c0…cn, and how a raw row
- * becomes an entity. Built once per entity from TypeORM's metadata and shared by every request.
- */
-interface EntityReader {
-  metadata: EntityMetadata;
-  table: string;
-  /** `alias."col" AS "c0", …` for the given table alias. */
-  select: (alias: string) => string;
-  column: (property: string) => ColumnMetadata;
-  hydrate: (row: Record<string, unknown>) => ObjectLiteral;
-}
+/** The look-ahead select expressions of a plan (plans are built once per operation document) under each alias. */
+const columnTexts = new WeakMap<Prefetch[], Map<string, string[]>>();
 
-const readers = new WeakMap<EntityMetadata, EntityReader>();
-/** The prepared statement's name of each loader SQL text (the same text, the same name, on every connection). */
-const statementNames = new Map<string, string>();
+/** Loader SQL texts by loader and look-ahead plan, built once per process. */
+const texts = new Map<string, string>();
 
-function statementName(text: string): string {
-  let name = statementNames.get(text);
-  if (!name) {
-    name = `loader_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
-    statementNames.set(text, name);
-  }
-  return name;
-}
-
-function readerOf(dataSource: DataSource, entity: EntityTarget<ObjectLiteral>): EntityReader {
-  const metadata = dataSource.getMetadata(entity);
-  let reader = readers.get(metadata);
-  if (reader) return reader;
-  const driver = dataSource.driver;
-  const columns = metadata.columns.filter((c) => c.isSelect && !c.isVirtualProperty && !c.isVirtual);
-  const column = (property: string) => {
-    const found = metadata.findColumnWithPropertyPath(property);
-    if (!found) throw new Error(`${metadata.name} has no column for "${property}"`);
-    return found;
-  };
-  reader = {
-    metadata,
-    table: metadata.tablePath,
-    select: (alias) => columns.map((c, i) => `${alias}."${c.databaseName}" AS "c${i}"`).join(', '),
-    column,
-    // As TypeORM's own hydration does (RawSqlResultsToEntityTransformer): an instance without its
-    // constructor, each value through the driver's conversions (dates, transformers), embedded
-    // columns (date spans) into their objects; without the query builder around it.
-    hydrate: (row) => {
-      const entity = metadata.create(undefined, { fromDeserializer: true });
-      for (let i = 0; i < columns.length; i++) {
-        const value = row[`c${i}`];
-        if (value !== undefined) columns[i].setEntityValue(entity, driver.prepareHydratedValue(value, columns[i]));
-      }
-      return entity;
-    },
-  };
-  readers.set(metadata, reader);
-  return reader;
-}
-
-/** `{ attributed: { from: 'ASC' }, id: 'ASC' }` → [['attributed.from', 'ASC'], ['id', 'ASC']]. */
-function flattenOrder(order: Order, prefix = ''): [string, 'ASC' | 'DESC'][] {
-  return Object.entries(order).flatMap(([property, direction]) =>
-    typeof direction === 'object' && direction !== null
-      ? flattenOrder(direction as Order, `${prefix}${property}.`)
-      : [[`${prefix}${property}`, direction as 'ASC' | 'DESC'] as [string, 'ASC' | 'DESC']],
-  );
+function text(name: string, plan: Prefetch[], build: () => string): string {
+  const key = `${name}|${planKey(plan)}`;
+  let sql = texts.get(key);
+  if (sql === undefined) texts.set(key, (sql = build()));
+  return sql;
 }
 
 /**
@@ -80,14 +25,61 @@ function flattenOrder(order: Order, prefix = ''): [string, 'ASC' | 'DESC'][] {
  * whatever the number of rows (no N+1).
  *
  * Each level is one prepared statement (a named pg query: parsed and planned once per pool
- * connection) whose raw rows become entities through the column map above; a link table and
- * its targets are one join. The SQL goes through TypeORM's logger like every other
- * statement, so the N+1 tests and the benchmark's plan capture see it.
+ * connection) whose raw rows become entities through the column map (entity-reader.ts); a link
+ * table and its targets are one join. With the operation's selection (lookahead.ts), the
+ * statement also reads the relations the operation selects on those rows, as JSON, and primes
+ * their loaders. The SQL goes through TypeORM's logger like every other statement, so the N+1
+ * tests and the benchmark's plan capture see it.
  */
 export class RequestLoaders {
   private readonly loaders = new Map<string, DataLoader<Key, unknown>>();
+  private selection: Selection | null = null;
 
   constructor(private readonly dataSource: DataSource) {}
+
+  /** The operation's selection (lookAheadPlugin): from now on, rows are read with the relations it selects. */
+  lookAhead(selection: Selection): void {
+    this.selection = selection;
+  }
+
+  /** The relations of `entity` read with its rows in this request (none without a selection). */
+  plan(entity: EntityTarget<ObjectLiteral>): Prefetch[] {
+    return this.selection ? planFor(this.dataSource, this.selection, entity) : [];
+  }
+
+  /**
+   * For a query builder reading `entity` rows under `alias` (paginate, paginateEach): the
+   * select expressions of the look-ahead, each to be selected AS `la_0`, `la_1` …
+   */
+  lookAheadColumns(entity: EntityTarget<ObjectLiteral>, alias: string): string[] {
+    const plan = this.plan(entity);
+    if (!plan.length) return [];
+    let byAlias = columnTexts.get(plan);
+    if (!byAlias) columnTexts.set(plan, (byAlias = new Map()));
+    let columns = byAlias.get(alias);
+    if (!columns) byAlias.set(alias, (columns = columnsFor(plan, readerOf(this.dataSource, entity), `"${alias}"`)));
+    return columns;
+  }
+
+  /** Primes the loaders with what `lookAheadColumns` read: `rows[i]` is the raw row of `entities[i]`. */
+  primeFrom(entity: EntityTarget<ObjectLiteral>, entities: ObjectLiteral[], rows: Record<string, unknown>[]): void {
+    const plan = this.plan(entity);
+    if (!plan.length) return;
+    entities.forEach((e, i) => prime(this, plan, e, (j) => rows[i][`la_${j}`]));
+  }
+
+  /** The statement's look-ahead columns and the hydration of its rows, for the loaders below. */
+  private withPlan(reader: EntityReader, entity: EntityTarget<ObjectLiteral>) {
+    const plan = this.plan(entity);
+    // Built only when the statement's text is not cached yet (text() below).
+    const extra = () => columnsFor(plan, reader, 't').map((sql, j) => `, ${sql} AS "la_${j}"`).join('');
+    const hydrate = (row: Record<string, unknown>) => {
+      const e = reader.hydrate(row);
+      if (plan.length) prime(this, plan, e, (j) => row[`la_${j}`]);
+      return e;
+    };
+    return { plan, extra, hydrate };
+  }
 
   private memo<V>(name: string, create: () => DataLoader<Key, V>): DataLoader<Key, V> {
     let loader = this.loaders.get(name) as DataLoader<Key, V> | undefined;
@@ -99,24 +91,22 @@ export class RequestLoaders {
   }
 
   /** Runs `text` as a named prepared statement on the pool TypeORM opened, logged as TypeORM logs its own. */
-  private async rows(text: string, keys: readonly Key[]): Promise<Record<string, unknown>[]> {
-    const values = [[...keys]];
-    this.dataSource.logger.logQuery(text, values);
-    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
-    const result = await pool.query({ name: statementName(text), text, values });
-    return result.rows;
+  private rows(text: string, keys: readonly Key[]): Promise<Record<string, unknown>[]> {
+    return runSql(this.dataSource, text, [[...keys]], true);
   }
 
   /** One row by a unique property (the primary key by default); null when absent. */
   one<T extends ObjectLiteral>(entity: EntityTarget<T>, property = 'id'): DataLoader<Key, T | null> {
     const reader = readerOf(this.dataSource, entity);
-    return this.memo(`one:${reader.metadata.name}.${property}`, () => {
+    const name = `one:${reader.metadata.name}.${property}`;
+    return this.memo(name, () => {
+      const { plan, extra, hydrate } = this.withPlan(reader, entity);
       const key = reader.column(property).databaseName;
       // The column uncast, so that its index finds the rows ($1 takes the column's array type).
-      const sql = `SELECT t."${key}"::text AS key, ${reader.select('t')} FROM ${reader.table} t WHERE t."${key}" = ANY($1)`;
+      const sql = text(name, plan, () => `SELECT t."${key}"::text AS key, ${reader.select('t')}${extra()} FROM ${reader.table} t WHERE t."${key}" = ANY($1)`);
       return new DataLoader<Key, T | null>(async (keys) => {
         const rows = await this.rows(sql, keys);
-        const byKey = new Map(rows.map((row) => [row.key as string, reader.hydrate(row) as T]));
+        const byKey = new Map(rows.map((row) => [row.key as string, hydrate(row) as T]));
         return keys.map((k) => byKey.get(k) ?? null);
       });
     });
@@ -125,14 +115,16 @@ export class RequestLoaders {
   /** All rows whose `property` equals the key (the "many" side of a foreign key), in `order`. */
   many<T extends ObjectLiteral>(entity: EntityTarget<T>, property: string, order: Order = { id: 'ASC' }): DataLoader<Key, T[]> {
     const reader = readerOf(this.dataSource, entity);
-    return this.memo(`many:${reader.metadata.name}.${property}:${JSON.stringify(order)}`, () => {
+    const name = `many:${reader.metadata.name}.${property}:${JSON.stringify(order)}`;
+    return this.memo(name, () => {
+      const { plan, extra, hydrate } = this.withPlan(reader, entity);
       const key = reader.column(property).databaseName;
       const orderBy = flattenOrder(order).map(([path, direction]) => `t."${reader.column(path).databaseName}" ${direction}`);
-      const sql = `SELECT t."${key}"::text AS key, ${reader.select('t')} FROM ${reader.table} t WHERE t."${key}" = ANY($1)
-                    ORDER BY ${orderBy.join(', ')}`;
+      const sql = text(name, plan, () => `SELECT t."${key}"::text AS key, ${reader.select('t')}${extra()} FROM ${reader.table} t WHERE t."${key}" = ANY($1)
+                    ORDER BY ${orderBy.join(', ')}`);
       return new DataLoader<Key, T[]>(async (keys) => {
         const rows = await this.rows(sql, keys);
-        return groupBy(keys, rows, (row) => row.key as string).map((list) => list.map((row) => reader.hydrate(row) as T));
+        return groupBy(keys, rows, (row) => row.key as string).map((list) => list.map((row) => hydrate(row) as T));
       });
     });
   }
@@ -141,21 +133,19 @@ export class RequestLoaders {
    * Rows reached through a link table (`link.fromColumn` = key, `link.toColumn` = the target's
    * `targetProperty`, its id by default): the links and their targets in one statement.
    */
-  through<T extends ObjectLiteral>(
-    entity: EntityTarget<T>,
-    link: { table: string; fromColumn: string; toColumn: string; targetProperty?: string },
-    sort?: (a: T, b: T) => number,
-  ): DataLoader<Key, T[]> {
+  through<T extends ObjectLiteral>(entity: EntityTarget<T>, link: Link, sort?: (a: T, b: T) => number): DataLoader<Key, T[]> {
     const reader = readerOf(this.dataSource, entity);
-    return this.memo(`through:${link.table}.${link.fromColumn}->${link.toColumn}`, () => {
+    const name = `through:${link.table}.${link.fromColumn}->${link.toColumn}`;
+    return this.memo(name, () => {
+      const { plan, extra, hydrate } = this.withPlan(reader, entity);
       const target = reader.column(link.targetProperty ?? 'id').databaseName;
-      const sql = `SELECT l."${link.fromColumn}"::text AS key, ${reader.select('t')}
+      const sql = text(name, plan, () => `SELECT l."${link.fromColumn}"::text AS key, ${reader.select('t')}${extra()}
                      FROM "${link.table}" l JOIN ${reader.table} t ON t."${target}" = l."${link.toColumn}"
-                    WHERE l."${link.fromColumn}" = ANY($1)`;
+                    WHERE l."${link.fromColumn}" = ANY($1)`);
       return new DataLoader<Key, T[]>(async (keys) => {
         const rows = await this.rows(sql, keys);
         return groupBy(keys, rows, (row) => row.key as string).map((list) => {
-          const targets = list.map((row) => reader.hydrate(row) as T);
+          const targets = list.map((row) => hydrate(row) as T);
           return sort ? targets.sort(sort) : targets;
         });
       });

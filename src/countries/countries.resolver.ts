@@ -1,7 +1,8 @@
-import { Args, ObjectType, Query, Resolver } from '@nestjs/graphql';
+import { Args, ObjectType, Query, Resolver, Context } from '@nestjs/graphql';
 import { NotFoundError } from '../common/errors';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
+import { RequestLoaders } from '../common/request-loaders';
 import { Country } from './country.entity';
 import { CountryService } from './country.service';
 
@@ -23,7 +24,8 @@ export class CountriesResolver {
   countries(
     @Args('search', { type: () => String, nullable: true }) search: string | null,
     @Args() page: PageArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ) {
-    return this.countryService.list(search, page);
+    return this.countryService.list(search, page, loaders);
   }
 }

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BadUserInputError } from '../common/errors';
 import { Page, PageArgs, SortDirection, paginate } from '../common/pagination';
+import type { RequestLoaders } from '../common/request-loaders';
 import { Country } from './country.entity';
 
 /**
@@ -49,7 +50,7 @@ export class CountryService {
     return code ? this.dataSource.getRepository(Country).findOneBy({ code }) : null;
   }
 
-  list(search: string | null | undefined, page: PageArgs): Promise<Page<Country>> {
+  list(search: string | null | undefined, page: PageArgs, loaders?: RequestLoaders): Promise<Page<Country>> {
     const query = this.dataSource.getRepository(Country).createQueryBuilder('country');
     if (search) {
       const code = resolveCountryCode(search);
@@ -58,6 +59,6 @@ export class CountryService {
         code: code ?? '',
       });
     }
-    return paginate(query, { expressions: ['country.name'], direction: SortDirection.ASC }, page);
+    return paginate(query, { expressions: ['country.name'], direction: SortDirection.ASC }, page, loaders);
   }
 }

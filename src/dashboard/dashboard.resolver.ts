@@ -21,7 +21,7 @@ export class DashboardResolver {
   }
 
   @ResolveField(() => Int, { description: 'Distinct incidents matching the filter (= incidents.totalCount).' })
-  total(@Parent() stats: IncidentStats) {
+  total(stats: IncidentStats) {
     return this.dashboard.total(stats.scope);
   }
 

@@ -6,6 +6,7 @@ import { DateSpanColumns, expandPartialDate, toDateSpanColumns, updatedDateSpan 
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { assertAllExist, assertId, assignDefined, cleanText, findOrFail } from '../common/lookups';
 import { ListOrder, Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
+import type { RequestLoaders } from '../common/request-loaders';
 import { containsPatternSql, rankSql, textQuery } from '../common/text-search';
 import { requireCountryCode } from '../countries/country.service';
 import { STARTED_ORDER } from './incident-order';
@@ -26,9 +27,9 @@ export class IncidentService {
     return findOrFail(this.dataSource.manager, Incident, id, 'Incident');
   }
 
-  async list(filter: IncidentFilter | undefined, sort: IncidentSort | undefined, page: PageArgs): Promise<Page<Incident>> {
+  async list(filter: IncidentFilter | undefined, sort: IncidentSort | undefined, page: PageArgs, loaders?: RequestLoaders): Promise<Page<Incident>> {
     const query = await this.filtered(filter);
-    return paginate(query, this.order(filter, sort), page);
+    return paginate(query, this.order(filter, sort), page, loaders);
   }
 
   /** The order of the incident list (latest start first, or by relevance to a search); the CSV export uses it too. */
@@ -51,15 +52,15 @@ export class IncidentService {
   }
 
   /** For each campaign, a page of its incidents, earliest start first (batched). */
-  campaignPagesOf(campaignIds: readonly string[], page: PageArgs): Promise<Page<Incident>[]> {
+  campaignPagesOf(campaignIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<Incident>[]> {
     const query = this.dataSource.getRepository(Incident).createQueryBuilder('incident');
-    return paginateEach(query, 'incident.campaign_id', campaignIds, STARTED_ORDER, page);
+    return paginateEach(query, 'incident.campaign_id', campaignIds, STARTED_ORDER, page, 'uuid', loaders, 'incidents.campaign');
   }
 
   /** For each organization, a page of the incident targets naming it (batched). */
-  targetPagesOf(organizationIds: readonly string[], page: PageArgs): Promise<Page<IncidentTarget>[]> {
+  targetPagesOf(organizationIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<IncidentTarget>[]> {
     const query = this.dataSource.getRepository(IncidentTarget).createQueryBuilder('target');
-    return paginateEach(query, 'target.organization_id', organizationIds, { expressions: [], direction: SortDirection.ASC }, page);
+    return paginateEach(query, 'target.organization_id', organizationIds, { expressions: [], direction: SortDirection.ASC }, page, 'uuid', loaders, 'targets.organization');
   }
 
   /**

@@ -1,6 +1,8 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { BelongsTo, HasMany, Through } from '../common/lookahead';
 import { Campaign } from '../campaigns/campaign.entity';
 import { DateSpan, toDateSpan } from '../common/date-span';
+import { loadOrFail } from '../common/lookups';
 import { Connection, PageArgs, pageKey } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
@@ -24,8 +26,8 @@ export class IncidentsResolver {
   constructor(private readonly incidentService: IncidentService) {}
 
   @Query(() => Incident, { nullable: true, description: nullWhenAbsent() })
-  incident(@Args('id', { type: () => ID }) id: string) {
-    return this.incidentService.get(id);
+  incident(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, Incident, id, 'Incident');
   }
 
   @Query(() => IncidentConnection, { description: 'Incidents matching every given filter; latest start first by default.' })
@@ -34,8 +36,9 @@ export class IncidentsResolver {
     @Args('filter', { type: () => IncidentFilter, nullable: true }) filter: IncidentFilter,
     @Args('sort', { type: () => IncidentSort, nullable: true }) sort: IncidentSort,
     @Args() page: PageArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ) {
-    return this.incidentService.list(filter, sort, page);
+    return this.incidentService.list(filter, sort, page, loaders);
   }
 
   @Mutation(() => Incident, { description: 'Creates the incident with its targets and sources, all or nothing.' })
@@ -64,59 +67,47 @@ export class IncidentsResolver {
   }
 
   @ResolveField(() => DateSpan)
-  started(@Parent() incident: Incident) {
+  started(incident: Incident) {
     return toDateSpan(incident.started);
   }
 
   @ResolveField(() => DateSpan)
-  ended(@Parent() incident: Incident) {
+  ended(incident: Incident) {
     return toDateSpan(incident.ended);
   }
 
   @ResolveField(() => DateSpan)
-  disclosed(@Parent() incident: Incident) {
+  disclosed(incident: Incident) {
     return toDateSpan(incident.disclosed);
   }
 
-  @ResolveField(() => Campaign, { nullable: true })
-  campaign(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders) {
-    return incident.campaignId ? loaders.one(Campaign).load(incident.campaignId) : null;
-  }
+  @BelongsTo(() => Campaign, 'campaignId', { nullable: true })
+  campaign() {}
 
-  @ResolveField(() => [IncidentTarget])
-  targets(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(IncidentTarget, 'incidentId').load(incident.id);
-  }
+  @HasMany(() => IncidentTarget, 'incidentId')
+  targets() {}
 
-  @ResolveField(() => [SourceArticle], { description: 'Articles that report it.' })
-  sources(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(SourceArticle, { table: 'incident_source', fromColumn: 'incident_id', toColumn: 'source_article_id' })
-      .load(incident.id);
-  }
+  @Through(() => SourceArticle, { table: 'incident_source', fromColumn: 'incident_id', toColumn: 'source_article_id' }, {
+    description: 'Articles that report it.',
+  })
+  sources() {}
 }
 
 @Resolver(() => IncidentTarget)
 export class IncidentTargetsResolver {
-  @ResolveField(() => Incident)
-  incident(@Parent() target: IncidentTarget, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.one(Incident).load(target.incidentId);
-  }
+  @BelongsTo(() => Incident, 'incidentId')
+  incident() {}
 
-  @ResolveField(() => Organization, { nullable: true })
-  organization(@Parent() target: IncidentTarget, @Context('loaders') loaders: RequestLoaders) {
-    return target.organizationId ? loaders.one(Organization).load(target.organizationId) : null;
-  }
+  @BelongsTo(() => Organization, 'organizationId', { nullable: true })
+  organization() {}
 
-  @ResolveField(() => Person, { nullable: true })
-  person(@Parent() target: IncidentTarget, @Context('loaders') loaders: RequestLoaders) {
-    return target.personId ? loaders.one(Person).load(target.personId) : null;
-  }
+  @BelongsTo(() => Person, 'personId', { nullable: true })
+  person() {}
 
-  @ResolveField(() => Country, { nullable: true, description: 'The targeted country, when the target is a country.' })
-  country(@Parent() target: IncidentTarget, @Context('loaders') loaders: RequestLoaders) {
-    return target.countryCode ? loaders.one(Country, 'code').load(target.countryCode) : null;
-  }
+  @BelongsTo(() => Country, 'countryCode', {
+    key: 'code', nullable: true, description: 'The targeted country, when the target is a country.',
+  })
+  country() {}
 }
 
 /** The incident lists of other types, paged: a campaign's incidents, an organization's targetings. */
@@ -126,7 +117,7 @@ export class CampaignIncidentsResolver {
 
   @ResolveField(() => IncidentConnection, { description: 'Its incidents, earliest start first, undated last.' })
   incidents(@Parent() campaign: Campaign, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.custom(pageKey('campaign.incidents', page), (ids) => this.incidentService.campaignPagesOf(ids, page)).load(campaign.id);
+    return loaders.custom(pageKey('campaign.incidents', page), (ids) => this.incidentService.campaignPagesOf(ids, page, loaders)).load(campaign.id);
   }
 }
 
@@ -136,6 +127,6 @@ export class OrganizationTargetsResolver {
 
   @ResolveField(() => IncidentTargetConnection, { description: 'Incidents in which this organization was a target, in recording order.' })
   targetedIn(@Parent() organization: Organization, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.custom(pageKey('organization.targetedIn', page), (ids) => this.incidentService.targetPagesOf(ids, page)).load(organization.id);
+    return loaders.custom(pageKey('organization.targetedIn', page), (ids) => this.incidentService.targetPagesOf(ids, page, loaders)).load(organization.id);
   }
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { BadUserInputError } from '../common/errors';
 import { assignDefined, cleanText, escapeLike, findOrFail } from '../common/lookups';
 import { Page, PageArgs, SortDirection, paginate } from '../common/pagination';
+import type { RequestLoaders } from '../common/request-loaders';
 import { optionalCountryCode, requireCountryCode } from '../countries/country.service';
 import { Organization } from './organization.entity';
 import { CreateOrganizationInput, OrganizationFilter, UpdateOrganizationInput } from './organization.inputs';
@@ -16,14 +17,14 @@ export class OrganizationService {
     return findOrFail(this.dataSource.manager, Organization, id, 'Organization');
   }
 
-  list(filter: OrganizationFilter | undefined, page: PageArgs): Promise<Page<Organization>> {
+  list(filter: OrganizationFilter | undefined, page: PageArgs, loaders?: RequestLoaders): Promise<Page<Organization>> {
     const query = this.dataSource.getRepository(Organization).createQueryBuilder('organization');
     if (filter?.search) query.andWhere('organization.name ILIKE :search', { search: `%${escapeLike(filter.search)}%` });
     if (filter?.kind) query.andWhere('organization.kind = :kind', { kind: filter.kind });
     if (filter?.country) {
       query.andWhere('organization.countryCode = :country', { country: requireCountryCode(filter.country, 'filter.country') });
     }
-    return paginate(query, { expressions: ['lower(organization.name)'], direction: SortDirection.ASC }, page);
+    return paginate(query, { expressions: ['lower(organization.name)'], direction: SortDirection.ASC }, page, loaders);
   }
 
   create(input: CreateOrganizationInput): Promise<Organization> {

@@ -1,4 +1,6 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { BelongsTo } from '../common/lookahead';
+import { loadOrFail } from '../common/lookups';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
@@ -15,16 +17,17 @@ export class OrganizationsResolver {
   constructor(private readonly organizationService: OrganizationService) {}
 
   @Query(() => Organization, { nullable: true, description: nullWhenAbsent() })
-  organization(@Args('id', { type: () => ID }) id: string) {
-    return this.organizationService.get(id);
+  organization(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, Organization, id, 'Organization');
   }
 
   @Query(() => OrganizationConnection)
   organizations(
     @Args('filter', { type: () => OrganizationFilter, nullable: true }) filter: OrganizationFilter,
     @Args() page: PageArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ) {
-    return this.organizationService.list(filter, page);
+    return this.organizationService.list(filter, page, loaders);
   }
 
   @Mutation(() => Organization)
@@ -42,8 +45,6 @@ export class OrganizationsResolver {
     return this.organizationService.delete(id);
   }
 
-  @ResolveField(() => Country, { nullable: true })
-  country(@Parent() organization: Organization, @Context('loaders') loaders: RequestLoaders) {
-    return organization.countryCode ? loaders.one(Country, 'code').load(organization.countryCode) : null;
-  }
+  @BelongsTo(() => Country, 'countryCode', { key: 'code', nullable: true })
+  country() {}
 }

@@ -1,4 +1,6 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { BelongsTo } from '../common/lookahead';
+import { loadOrFail } from '../common/lookups';
 import { Connection, PageArgs, pageKey } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
@@ -16,16 +18,17 @@ export class PeopleResolver {
   constructor(private readonly personService: PersonService) {}
 
   @Query(() => Person, { nullable: true, description: nullWhenAbsent() })
-  person(@Args('id', { type: () => ID }) id: string) {
-    return this.personService.get(id);
+  person(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, Person, id, 'Person');
   }
 
   @Query(() => PersonConnection)
   people(
     @Args('filter', { type: () => PersonFilter, nullable: true }) filter: PersonFilter,
     @Args() page: PageArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ) {
-    return this.personService.list(filter, page);
+    return this.personService.list(filter, page, loaders);
   }
 
   @Mutation(() => Person)
@@ -43,15 +46,11 @@ export class PeopleResolver {
     return this.personService.delete(id);
   }
 
-  @ResolveField(() => Organization, { nullable: true })
-  organization(@Parent() person: Person, @Context('loaders') loaders: RequestLoaders) {
-    return person.organizationId ? loaders.one(Organization).load(person.organizationId) : null;
-  }
+  @BelongsTo(() => Organization, 'organizationId', { nullable: true })
+  organization() {}
 
-  @ResolveField(() => Country, { nullable: true })
-  country(@Parent() person: Person, @Context('loaders') loaders: RequestLoaders) {
-    return person.countryCode ? loaders.one(Country, 'code').load(person.countryCode) : null;
-  }
+  @BelongsTo(() => Country, 'countryCode', { key: 'code', nullable: true })
+  country() {}
 }
 
 /** Organization.people, paged (here, beside the service that reads people). */
@@ -61,6 +60,6 @@ export class OrganizationPeopleResolver {
 
   @ResolveField(() => PersonConnection, { description: 'The people of this organization, by name.' })
   people(@Parent() organization: Organization, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.custom(pageKey('organization.people', page), (ids) => this.personService.pagesOfOrganizations(ids, page)).load(organization.id);
+    return loaders.custom(pageKey('organization.people', page), (ids) => this.personService.pagesOfOrganizations(ids, page, loaders)).load(organization.id);
   }
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { BadUserInputError } from '../common/errors';
 import { assignDefined, cleanText, escapeLike, findOrFail } from '../common/lookups';
 import { Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
+import type { RequestLoaders } from '../common/request-loaders';
 import { optionalCountryCode, requireCountryCode } from '../countries/country.service';
 import { Organization } from '../organizations/organization.entity';
 import { Person } from './person.entity';
@@ -19,7 +20,7 @@ export class PersonService {
     return findOrFail(this.dataSource.manager, Person, id, 'Person');
   }
 
-  list(filter: PersonFilter | undefined, page: PageArgs): Promise<Page<Person>> {
+  list(filter: PersonFilter | undefined, page: PageArgs, loaders?: RequestLoaders): Promise<Page<Person>> {
     const query = this.dataSource.getRepository(Person).createQueryBuilder('person');
     if (filter?.search) query.andWhere('person.name ILIKE :search', { search: `%${escapeLike(filter.search)}%` });
     if (filter?.role) query.andWhere('person.role ILIKE :role', { role: `%${escapeLike(filter.role)}%` });
@@ -27,13 +28,13 @@ export class PersonService {
     if (filter?.country) {
       query.andWhere('person.countryCode = :country', { country: requireCountryCode(filter.country, 'filter.country') });
     }
-    return paginate(query, BY_NAME, page);
+    return paginate(query, BY_NAME, page, loaders);
   }
 
   /** For each organization, a page of its people by name (batched). */
-  pagesOfOrganizations(organizationIds: readonly string[], page: PageArgs): Promise<Page<Person>[]> {
+  pagesOfOrganizations(organizationIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<Person>[]> {
     const query = this.dataSource.getRepository(Person).createQueryBuilder('person');
-    return paginateEach(query, 'person.organization_id', organizationIds, BY_NAME, page);
+    return paginateEach(query, 'person.organization_id', organizationIds, BY_NAME, page, 'uuid', loaders, 'people.organization');
   }
 
   async create(input: CreatePersonInput): Promise<Person> {

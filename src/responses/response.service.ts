@@ -6,6 +6,7 @@ import { expandPartialDate, toDateSpanColumns, updatedDateSpan } from '../common
 import { BadUserInputError } from '../common/errors';
 import { assertAllExist, assignDefined, cleanText, escapeLike, findOrFail } from '../common/lookups';
 import { Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
+import type { RequestLoaders } from '../common/request-loaders';
 import { optionalCountryCode, requireCountryCode } from '../countries/country.service';
 import { CitationInput } from '../sources/citation.inputs';
 import { CitationService } from '../sources/citation.service';
@@ -36,8 +37,8 @@ export class ResponseService {
     return findOrFail(this.dataSource.manager, Response, id, 'Response');
   }
 
-  async list(filter: ResponseFilter | undefined | null, page: PageArgs): Promise<Page<Response>> {
-    return paginate(await this.filtered(filter ?? {}), BY_DATE, page);
+  async list(filter: ResponseFilter | undefined | null, page: PageArgs, loaders?: RequestLoaders): Promise<Page<Response>> {
+    return paginate(await this.filtered(filter ?? {}), BY_DATE, page, loaders);
   }
 
   private async filtered(filter: ResponseFilter): Promise<SelectQueryBuilder<Response>> {
@@ -78,22 +79,22 @@ export class ResponseService {
   }
 
   /** The responses to each incident, a page each, in date order (batched). */
-  incidentPagesOf(incidentIds: readonly string[], page: PageArgs): Promise<Page<Response>[]> {
+  incidentPagesOf(incidentIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<Response>[]> {
     const query = this.dataSource.getRepository(Response).createQueryBuilder('response');
-    return paginateEach(query, 'response.incident_id', incidentIds, BY_DATE, page);
+    return paginateEach(query, 'response.incident_id', incidentIds, BY_DATE, page, 'uuid', loaders, 'responses.incident');
   }
 
   /** The responses each country made as responder, a page each, in date order (batched). */
-  countryPagesOf(codes: readonly string[], page: PageArgs): Promise<Page<Response>[]> {
+  countryPagesOf(codes: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<Response>[]> {
     const query = this.dataSource.getRepository(Response).createQueryBuilder('response');
-    return paginateEach(query, 'response.responder_country_code', codes, BY_DATE, page, 'text');
+    return paginateEach(query, 'response.responder_country_code', codes, BY_DATE, page, 'text', loaders, 'responses.country');
   }
 
   /**
    * For each actor id, a page of the responses concerning it (CONCERNING_ACTORS), or, with
    * `withSubordinates`, concerning it or any actor below it; in date order (batched).
    */
-  actorPagesOf(actorIds: readonly string[], withSubordinates: boolean, page: PageArgs): Promise<Page<Response>[]> {
+  actorPagesOf(actorIds: readonly string[], withSubordinates: boolean, page: PageArgs, loaders?: RequestLoaders): Promise<Page<Response>[]> {
     // Each actor asked for (root_id) with the actors whose responses count for it (id).
     const actors = withSubordinates
       ? `${subtreeCte('CAST(:concerning AS uuid[])')}, actors AS (SELECT root_id, id FROM subtree)`
@@ -106,7 +107,7 @@ export class ResponseService {
     const query = this.dataSource.getRepository(Response).createQueryBuilder('response')
       .innerJoin(concerning, 'concerning', 'concerning.response_id = response.id')
       .setParameter('concerning', [...actorIds]);
-    return paginateEach(query, 'concerning.actor_id', actorIds, BY_DATE, page);
+    return paginateEach(query, 'concerning.actor_id', actorIds, BY_DATE, page, 'uuid', loaders, `responses.actor:${withSubordinates}`);
   }
 
   create(input: CreateResponseInput, caller: string): Promise<Response> {

@@ -1,10 +1,12 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { BelongsTo } from '../common/lookahead';
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { Attribution } from '../attributions/attribution.entity';
 import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
+import { loadOrFail } from '../common/lookups';
 import { Connection, PageArgs, pageKey } from '../common/pagination';
-import { RequestLoaders } from '../common/request-loaders';
+import { RequestLoaders, type RequestContext } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
@@ -24,16 +26,17 @@ export class ResponsesResolver {
   constructor(private readonly responseService: ResponseService, private readonly citationService: CitationService) {}
 
   @Query(() => Response, { nullable: true })
-  response(@Args('id', { type: () => ID }) id: string) {
-    return this.responseService.get(id);
+  response(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, Response, id, 'Response');
   }
 
   @Query(() => ResponseConnection, { description: 'Political and legal responses, in date order (undated last).' })
   responses(
     @Args('filter', { type: () => ResponseFilter, nullable: true }) filter: ResponseFilter | null,
     @Args() page: PageArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ) {
-    return this.responseService.list(filter, page);
+    return this.responseService.list(filter, page, loaders);
   }
 
   @Mutation(() => Response)
@@ -52,42 +55,30 @@ export class ResponsesResolver {
   }
 
   @ResolveField(() => DateSpan, { description: 'When it was responded (or, for a planned step, when it was announced for).' })
-  responded(@Parent() response: Response) {
+  responded(response: Response) {
     return toDateSpan(response.responded);
   }
 
-  @ResolveField(() => Organization, { nullable: true })
-  responderOrganization(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
-    return response.responderOrganizationId ? loaders.one(Organization).load(response.responderOrganizationId) : null;
-  }
+  @BelongsTo(() => Organization, 'responderOrganizationId', { nullable: true })
+  responderOrganization() {}
 
-  @ResolveField(() => Person, { nullable: true })
-  responderPerson(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
-    return response.responderPersonId ? loaders.one(Person).load(response.responderPersonId) : null;
-  }
+  @BelongsTo(() => Person, 'responderPersonId', { nullable: true })
+  responderPerson() {}
 
-  @ResolveField(() => Country, { nullable: true })
-  responderCountry(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
-    return response.responderCountryCode ? loaders.one(Country, 'code').load(response.responderCountryCode) : null;
-  }
+  @BelongsTo(() => Country, 'responderCountryCode', { key: 'code', nullable: true })
+  responderCountry() {}
 
-  @ResolveField(() => Incident, { nullable: true, description: 'The incident it responds to.' })
-  incident(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
-    return response.incidentId ? loaders.one(Incident).load(response.incidentId) : null;
-  }
+  @BelongsTo(() => Incident, 'incidentId', { nullable: true, description: 'The incident it responds to.' })
+  incident() {}
 
-  @ResolveField(() => Attribution, { nullable: true, description: 'The attribution it responds to.' })
-  attribution(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
-    return response.attributionId ? loaders.one(Attribution).load(response.attributionId) : null;
-  }
+  @BelongsTo(() => Attribution, 'attributionId', { nullable: true, description: 'The attribution it responds to.' })
+  attribution() {}
 
-  @ResolveField(() => ThreatActor, { nullable: true, description: 'The actor it is aimed at.' })
-  actor(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
-    return response.actorId ? loaders.one(ThreatActor).load(response.actorId) : null;
-  }
+  @BelongsTo(() => ThreatActor, 'actorId', { nullable: true, description: 'The actor it is aimed at.' })
+  actor() {}
 
   @ResolveField(() => [Citation], { description: 'The articles and dataset records that report the response.' })
-  citations(@Parent() response: Response, @Context('loaders') loaders: RequestLoaders) {
+  citations(response: Response, _args: unknown, { loaders }: RequestContext) {
     return citationsOf(loaders, this.citationService, 'response', response.id);
   }
 }
@@ -98,7 +89,7 @@ export class IncidentResponsesResolver {
 
   @ResolveField(() => ResponseConnection, { description: 'Responses to the incident, in date order.' })
   responses(@Parent() incident: Incident, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.custom(pageKey('incident.responses', page), (ids) => this.responseService.incidentPagesOf(ids, page)).load(incident.id);
+    return loaders.custom(pageKey('incident.responses', page), (ids) => this.responseService.incidentPagesOf(ids, page, loaders)).load(incident.id);
   }
 }
 
@@ -116,7 +107,7 @@ export class ActorResponsesResolver {
     @Context('loaders') loaders: RequestLoaders,
   ) {
     return loaders
-      .custom(pageKey(`actor.responses:${includeSubordinates}`, page), (ids) => this.responseService.actorPagesOf(ids, includeSubordinates, page))
+      .custom(pageKey(`actor.responses:${includeSubordinates}`, page), (ids) => this.responseService.actorPagesOf(ids, includeSubordinates, page, loaders))
       .load(actor.id);
   }
 }
@@ -127,6 +118,6 @@ export class CountryResponsesResolver {
 
   @ResolveField(() => ResponseConnection, { description: 'Responses the country made (as responder), in date order.' })
   responses(@Parent() country: Country, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.custom(pageKey('country.responses', page), (codes) => this.responseService.countryPagesOf(codes, page)).load(country.code);
+    return loaders.custom(pageKey('country.responses', page), (codes) => this.responseService.countryPagesOf(codes, page, loaders)).load(country.code);
   }
 }

@@ -1,6 +1,6 @@
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { ThreatActor } from '../actors/threat-actor.entity';
-import { RequestLoaders } from '../common/request-loaders';
+import { RequestLoaders, type RequestContext } from '../common/request-loaders';
 import { Incident } from '../incidents/incident.entity';
 import { SourceArticle } from '../sources/source-article.entity';
 import { Statement } from '../statements/statement.entity';
@@ -28,7 +28,7 @@ export class SearchResolver {
   }
 
   @ResolveField(() => SearchNode)
-  node(@Parent() hit: SearchHit, @Context('loaders') loaders: RequestLoaders) {
+  node(hit: SearchHit, _args: unknown, { loaders }: RequestContext) {
     return loaders.one(ENTITY_OF_TYPE[hit.type] as typeof Incident).load(hit.id);
   }
 }

@@ -1,7 +1,7 @@
 import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { ActorAlias } from '../actors/actor-alias.entity';
 import { ThreatActor } from '../actors/threat-actor.entity';
-import { RequestLoaders } from '../common/request-loaders';
+import { RequestLoaders, type RequestContext } from '../common/request-loaders';
 import { IncidentTarget } from '../incidents/incident-target.entity';
 import { Incident } from '../incidents/incident.entity';
 import { Citation } from './citation.entity';
@@ -19,7 +19,7 @@ export class IncidentCitationsResolver {
   constructor(private readonly citationService: CitationService) {}
 
   @ResolveField(() => [Citation], { description: CITATIONS })
-  citations(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders) {
+  citations(incident: Incident, _args: unknown, { loaders }: RequestContext) {
     return citationsOf(loaders, this.citationService, 'incident', incident.id);
   }
 }
@@ -29,7 +29,7 @@ export class TargetCitationsResolver {
   constructor(private readonly citationService: CitationService) {}
 
   @ResolveField(() => [Citation], { description: CITATIONS })
-  citations(@Parent() target: IncidentTarget, @Context('loaders') loaders: RequestLoaders) {
+  citations(target: IncidentTarget, _args: unknown, { loaders }: RequestContext) {
     return citationsOf(loaders, this.citationService, 'incidentTarget', target.id);
   }
 }
@@ -39,7 +39,7 @@ export class AliasCitationsResolver {
   constructor(private readonly citationService: CitationService) {}
 
   @ResolveField(() => [Citation], { description: 'The sources that give this name to the actor.' })
-  citations(@Parent() alias: ActorAlias, @Context('loaders') loaders: RequestLoaders) {
+  citations(alias: ActorAlias, _args: unknown, { loaders }: RequestContext) {
     return citationsOf(loaders, this.citationService, 'actorAlias', alias.id);
   }
 }
@@ -49,12 +49,12 @@ export class ActorCitationsResolver {
   constructor(private readonly citationService: CitationService) {}
 
   @ResolveField(() => [Citation], { description: 'The sources that record this actor (its ATT&CK id, its kind, its sponsor).' })
-  citations(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
+  citations(actor: ThreatActor, _args: unknown, { loaders }: RequestContext) {
     return citationsOf(loaders, this.citationService, 'threatActor', actor.id);
   }
 
   @ResolveField(() => [Citation], { description: 'The sources that state the tie to the parent (parentTie).' })
-  parentTieCitations(@Parent() actor: ThreatActor, @Context('loaders') loaders: RequestLoaders) {
+  parentTieCitations(actor: ThreatActor, _args: unknown, { loaders }: RequestContext) {
     return citationsOf(loaders, this.citationService, 'actorTie', actor.id);
   }
 }

@@ -6,6 +6,7 @@ import { toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors';
 import { assertId, assignDefined, cleanText, escapeLike, findOrFail } from '../common/lookups';
 import { Page, PageArgs, SortDirection, paginate } from '../common/pagination';
+import type { RequestLoaders } from '../common/request-loaders';
 import { excerptOccursIn } from './excerpt';
 import { CitableFact, FACT_CITATIONS } from './citation.service';
 import { DetachedFactOutcome, SourceArticleDeletion, SupportedFactsPolicy } from './source-article-deletion';
@@ -36,7 +37,7 @@ export class SourceArticleService {
     return findOrFail(this.dataSource.manager, SourceArticle, id, 'SourceArticle');
   }
 
-  list(filter: SourceArticleFilter | undefined, page: PageArgs): Promise<Page<SourceArticle>> {
+  list(filter: SourceArticleFilter | undefined, page: PageArgs, loaders?: RequestLoaders): Promise<Page<SourceArticle>> {
     const query = this.dataSource.getRepository(SourceArticle).createQueryBuilder('article');
     if (filter?.search) {
       query.andWhere('(article.title ILIKE :search OR article.body ILIKE :search)', { search: `%${escapeLike(filter.search)}%` });
@@ -46,6 +47,7 @@ export class SourceArticleService {
       query,
       { expressions: [`coalesce(article.published_from, article.published_to, '-infinity'::date)`], direction: SortDirection.DESC },
       page,
+      loaders,
     );
   }
 

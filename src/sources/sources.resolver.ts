@@ -1,6 +1,8 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { BelongsTo, Through } from '../common/lookahead';
 import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
+import { loadOrFail } from '../common/lookups';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
@@ -22,16 +24,17 @@ export class SourcesResolver {
   constructor(private readonly articleService: SourceArticleService) {}
 
   @Query(() => SourceArticle, { nullable: true, description: nullWhenAbsent() })
-  sourceArticle(@Args('id', { type: () => ID }) id: string) {
-    return this.articleService.get(id);
+  sourceArticle(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, SourceArticle, id, 'SourceArticle');
   }
 
   @Query(() => SourceArticleConnection, { description: 'Latest published first.' })
   sourceArticles(
     @Args('filter', { type: () => SourceArticleFilter, nullable: true }) filter: SourceArticleFilter,
     @Args() page: PageArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ) {
-    return this.articleService.list(filter, page);
+    return this.articleService.list(filter, page, loaders);
   }
 
   @Mutation(() => SourceArticle)
@@ -60,64 +63,54 @@ export class SourcesResolver {
   @ResolveField(() => String, {
     description: 'The article\'s title; for an article reference that gives none, its URL (see hasTitle). Always present, as before references existed.',
   })
-  title(@Parent() article: SourceArticle) {
+  title(article: SourceArticle) {
     return article.title ?? article.url ?? article.id;
   }
 
   @ResolveField(() => Boolean, { description: 'False when the source gives no title (title then shows the URL).' })
-  hasTitle(@Parent() article: SourceArticle) {
+  hasTitle(article: SourceArticle) {
     return article.title !== null;
   }
 
   @ResolveField(() => Boolean, { description: 'False for an article reference: known by its URL (and what a record says of it), its text not held.' })
-  retrieved(@Parent() article: SourceArticle) {
+  retrieved(article: SourceArticle) {
     return article.body !== null;
   }
 
   @ResolveField(() => DateSpan)
-  published(@Parent() article: SourceArticle) {
+  published(article: SourceArticle) {
     return toDateSpan(article.published);
   }
 
-  @ResolveField(() => [Statement], { description: 'Statements this article reports, in date order.' })
-  statements(@Parent() article: SourceArticle, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(Statement, { table: 'statement_source', fromColumn: 'source_article_id', toColumn: 'statement_id' }, byDateSaid)
-      .load(article.id);
-  }
+  @Through(() => Statement, { table: 'statement_source', fromColumn: 'source_article_id', toColumn: 'statement_id' }, {
+    sort: byDateSaid, description: 'Statements this article reports, in date order.',
+  })
+  statements() {}
 
-  @ResolveField(() => [Incident], { description: 'Incidents this article reports.' })
-  incidents(@Parent() article: SourceArticle, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(Incident, { table: 'incident_source', fromColumn: 'source_article_id', toColumn: 'incident_id' })
-      .load(article.id);
-  }
+  @Through(() => Incident, { table: 'incident_source', fromColumn: 'source_article_id', toColumn: 'incident_id' }, {
+    description: 'Incidents this article reports.',
+  })
+  incidents() {}
 }
 
 @Resolver(() => Citation)
 export class CitationsResolver {
   @ResolveField(() => CitationKind)
-  kind(@Parent() citation: Citation) {
+  kind(citation: Citation) {
     return citation.datasetRecordId ? CitationKind.DATASET_RECORD : CitationKind.ARTICLE;
   }
 
-  @ResolveField(() => SourceArticle, { nullable: true, description: 'The article cited; null when a dataset record is.' })
-  article(@Parent() citation: Citation, @Context('loaders') loaders: RequestLoaders) {
-    return citation.sourceArticleId ? loaders.one(SourceArticle).load(citation.sourceArticleId) : null;
-  }
+  @BelongsTo(() => SourceArticle, 'sourceArticleId', { nullable: true, description: 'The article cited; null when a dataset record is.' })
+  article() {}
 
-  @ResolveField(() => DatasetRecord, { nullable: true, description: 'The dataset record cited; null when an article is.' })
-  record(@Parent() citation: Citation, @Context('loaders') loaders: RequestLoaders) {
-    return citation.datasetRecordId ? loaders.one(DatasetRecord).load(citation.datasetRecordId) : null;
-  }
+  @BelongsTo(() => DatasetRecord, 'datasetRecordId', { nullable: true, description: 'The dataset record cited; null when an article is.' })
+  record() {}
 }
 
 @Resolver(() => DatasetRecord)
 export class DatasetRecordsResolver {
-  @ResolveField(() => Dataset)
-  dataset(@Parent() record: DatasetRecord, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.one(Dataset).load(record.datasetId);
-  }
+  @BelongsTo(() => Dataset, 'datasetId')
+  dataset() {}
 
   @ResolveField(() => [DatasetRecordField], {
     description: 'The record\'s fields verbatim, as the dataset coded them, by name; `only` picks some.',
@@ -126,12 +119,10 @@ export class DatasetRecordsResolver {
     return recordFields(record, only);
   }
 
-  @ResolveField(() => [SourceArticle], { description: 'The article references the record lists (by URL; not retrieved unless a body is held).' })
-  articles(@Parent() record: DatasetRecord, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(SourceArticle, { table: 'dataset_record_article', fromColumn: 'dataset_record_id', toColumn: 'source_article_id' }, byUrl)
-      .load(record.id);
-  }
+  @Through(() => SourceArticle, { table: 'dataset_record_article', fromColumn: 'dataset_record_id', toColumn: 'source_article_id' }, {
+    sort: byUrl, description: 'The article references the record lists (by URL; not retrieved unless a body is held).',
+  })
+  articles() {}
 }
 
 function byUrl(a: SourceArticle, b: SourceArticle): number {

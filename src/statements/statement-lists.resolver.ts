@@ -12,7 +12,7 @@ const ORDER = 'Oldest first, undated last.';
 
 /** A page of the statements of each parent of a request level, in one query for all of them. */
 function pagesOf(service: StatementService, loaders: RequestLoaders, parent: StatementParent, parentId: string, page: PageArgs) {
-  return loaders.custom(pageKey(`statements.${parent}`, page), (ids) => service.pagesOf(parent, ids, page)).load(parentId);
+  return loaders.custom(pageKey(`statements.${parent}`, page), (ids) => service.pagesOf(parent, ids, page, loaders)).load(parentId);
 }
 
 @Resolver(() => ThreatActor)

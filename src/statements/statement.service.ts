@@ -6,6 +6,7 @@ import { toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { assertAllExist, assertId, assignDefined, cleanText, escapeLike, findOrFail } from '../common/lookups';
 import { ListOrder, Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
+import type { RequestLoaders } from '../common/request-loaders';
 import { requireCountryCode } from '../countries/country.service';
 import { CitationInput } from '../sources/citation.inputs';
 import { CitationService } from '../sources/citation.service';
@@ -46,8 +47,8 @@ export class StatementService {
   }
 
   /** Statements in date order (undated last), filtered. */
-  async list(filter: StatementFilter | undefined, page: PageArgs): Promise<Page<Statement>> {
-    return paginate(await this.filtered(filter), STATEMENT_ORDER, page);
+  async list(filter: StatementFilter | undefined, page: PageArgs, loaders?: RequestLoaders): Promise<Page<Statement>> {
+    return paginate(await this.filtered(filter), STATEMENT_ORDER, page, loaders);
   }
 
   /** The statements matching a filter, on alias `statement`: for the list and the CSV export. */
@@ -102,7 +103,7 @@ export class StatementService {
    * speaker made (`speaker_person_id`, `speaker_organization_id`) or that are about an
    * incident or actor (through their link table).
    */
-  pagesOf(parent: StatementParent, parentIds: readonly string[], page: PageArgs): Promise<Page<Statement>[]> {
+  pagesOf(parent: StatementParent, parentIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<Statement>[]> {
     const query = this.dataSource.getRepository(Statement).createQueryBuilder('statement');
     let parentKey = `statement.${parent}`;
     if (parent === 'incident' || parent === 'actor') {
@@ -110,7 +111,7 @@ export class StatementService {
       query.innerJoin(link.table, 'link', 'link.statement_id = statement.id');
       parentKey = `link.${link.column}`;
     }
-    return paginateEach(query, parentKey, parentIds, STATEMENT_ORDER, page);
+    return paginateEach(query, parentKey, parentIds, STATEMENT_ORDER, page, 'uuid', loaders, `statements.${parent}`);
   }
 
   create(input: CreateStatementInput, caller: string): Promise<Statement> {

@@ -1,11 +1,13 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { BelongsTo, HasMany, Through } from '../common/lookahead';
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { Attribution } from '../attributions/attribution.entity';
 import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
+import { loadOrFail } from '../common/lookups';
 import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
-import { RequestLoaders } from '../common/request-loaders';
+import { RequestLoaders, type RequestContext } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { Incident } from '../incidents/incident.entity';
 import { Organization } from '../organizations/organization.entity';
@@ -40,16 +42,17 @@ export class StatementsResolver {
   ) {}
 
   @Query(() => Statement, { nullable: true, description: nullWhenAbsent() })
-  statement(@Args('id', { type: () => ID }) id: string) {
-    return this.statementService.get(id);
+  statement(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
+    return loadOrFail(loaders, Statement, id, 'Statement');
   }
 
   @Query(() => StatementConnection, { description: 'Statements in date order (undated last).' })
   statements(
     @Args('filter', { type: () => StatementFilter, nullable: true }) filter: StatementFilter,
     @Args() page: PageArgs,
+    @Context('loaders') loaders: RequestLoaders,
   ) {
-    return this.statementService.list(filter, page);
+    return this.statementService.list(filter, page, loaders);
   }
 
   @Mutation(() => Statement, { description: 'Creates the statement with its links and sources, all or nothing.' })
@@ -144,75 +147,59 @@ export class StatementsResolver {
   }
 
   @ResolveField(() => DateSpan)
-  said(@Parent() statement: Statement) {
+  said(statement: Statement) {
     return toDateSpan(statement.said);
   }
 
-  @ResolveField(() => Person, { nullable: true })
-  speakerPerson(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
-    return statement.speakerPersonId ? loaders.one(Person).load(statement.speakerPersonId) : null;
-  }
+  @BelongsTo(() => Person, 'speakerPersonId', { nullable: true })
+  speakerPerson() {}
 
-  @ResolveField(() => Organization, { nullable: true })
-  speakerOrganization(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
-    return statement.speakerOrganizationId ? loaders.one(Organization).load(statement.speakerOrganizationId) : null;
-  }
+  @BelongsTo(() => Organization, 'speakerOrganizationId', { nullable: true })
+  speakerOrganization() {}
 
-  @ResolveField(() => [Incident], { description: 'Incidents it is about.' })
-  incidents(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(Incident, { table: 'statement_incident', fromColumn: 'statement_id', toColumn: 'incident_id' })
-      .load(statement.id);
-  }
+  @Through(() => Incident, { table: 'statement_incident', fromColumn: 'statement_id', toColumn: 'incident_id' }, {
+    description: 'Incidents it is about.',
+  })
+  incidents() {}
 
-  @ResolveField(() => [ThreatActor], { description: 'Threat actors it is about.' })
-  actors(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(ThreatActor, { table: 'statement_actor', fromColumn: 'statement_id', toColumn: 'actor_id' })
-      .load(statement.id);
-  }
+  @Through(() => ThreatActor, { table: 'statement_actor', fromColumn: 'statement_id', toColumn: 'actor_id' }, {
+    description: 'Threat actors it is about.',
+  })
+  actors() {}
 
-  @ResolveField(() => [Country], { description: 'Countries it is about.' })
-  countries(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(Country, { table: 'statement_country', fromColumn: 'statement_id', toColumn: 'country_code', targetProperty: 'code' })
-      .load(statement.id);
-  }
+  @Through(() => Country, { table: 'statement_country', fromColumn: 'statement_id', toColumn: 'country_code', targetProperty: 'code' }, {
+    description: 'Countries it is about.',
+  })
+  countries() {}
 
-  @ResolveField(() => [StatementSource], { description: 'Articles that report it, with the excerpt.' })
-  sources(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(StatementSource, 'statementId', { sourceArticleId: 'ASC' }).load(statement.id);
-  }
+  @HasMany(() => StatementSource, 'statementId', {
+    order: { sourceArticleId: 'ASC' }, description: 'Articles that report it, with the excerpt.',
+  })
+  sources() {}
 
   @ResolveField(() => [Citation], { description: 'The articles that report it, each with the exact passage that does.' })
-  citations(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
+  citations(statement: Statement, _args: unknown, { loaders }: RequestContext) {
     return loaders.custom('citations.statement', (ids) => this.citationService.forFacts('statement', ids)).load(statement.id);
   }
 
   @ResolveField(() => [StatementLink], { description: 'What it is linked to now (incidents, actors, attributions), with who linked it and when.' })
-  links(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
+  links(statement: Statement, _args: unknown, { loaders }: RequestContext) {
     return loaders.custom('statement.links', (ids) => this.linkService.currentLinks(ids)).load(statement.id);
   }
 
-  @ResolveField(() => [StatementLinkEvent], { description: 'Every change to its links, oldest first.' })
-  linkHistory(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.many(StatementLinkEvent, 'statementId', { id: 'ASC' }).load(statement.id);
-  }
+  @HasMany(() => StatementLinkEvent, 'statementId', { order: { id: 'ASC' }, description: 'Every change to its links, oldest first.' })
+  linkHistory() {}
 
-  @ResolveField(() => [Attribution], { description: 'Attributions made or denied in this statement.' })
-  attributions(@Parent() statement: Statement, @Context('loaders') loaders: RequestLoaders) {
-    return loaders
-      .through(Attribution, { table: 'attribution_statement', fromColumn: 'statement_id', toColumn: 'attribution_id' })
-      .load(statement.id);
-  }
+  @Through(() => Attribution, { table: 'attribution_statement', fromColumn: 'statement_id', toColumn: 'attribution_id' }, {
+    description: 'Attributions made or denied in this statement.',
+  })
+  attributions() {}
 }
 
 @Resolver(() => StatementSource)
 export class StatementSourcesResolver {
-  @ResolveField(() => SourceArticle)
-  article(@Parent() source: StatementSource, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.one(SourceArticle).load(source.sourceArticleId);
-  }
+  @BelongsTo(() => SourceArticle, 'sourceArticleId')
+  article() {}
 }
 
 /** The incident, actor or attribution a link or link event points at (null when it has since been deleted). */
@@ -228,48 +215,44 @@ function linkTarget(kind: LinkTargetKind, targetId: string, loaders: RequestLoad
 @Resolver(() => StatementLink)
 export class StatementLinksResolver {
   @ResolveField(() => Incident, { nullable: true })
-  incident(@Parent() link: StatementLink, @Context('loaders') loaders: RequestLoaders) {
+  incident(link: StatementLink, _args: unknown, { loaders }: RequestContext) {
     return linkTarget(link.kind, link.targetId, loaders, LinkTargetKind.INCIDENT);
   }
 
   @ResolveField(() => ThreatActor, { nullable: true })
-  actor(@Parent() link: StatementLink, @Context('loaders') loaders: RequestLoaders) {
+  actor(link: StatementLink, _args: unknown, { loaders }: RequestContext) {
     return linkTarget(link.kind, link.targetId, loaders, LinkTargetKind.ACTOR);
   }
 
   @ResolveField(() => Attribution, { nullable: true })
-  attribution(@Parent() link: StatementLink, @Context('loaders') loaders: RequestLoaders) {
+  attribution(link: StatementLink, _args: unknown, { loaders }: RequestContext) {
     return linkTarget(link.kind, link.targetId, loaders, LinkTargetKind.ATTRIBUTION);
   }
 }
 
 @Resolver(() => StatementLinkEvent)
 export class StatementLinkEventsResolver {
-  @ResolveField(() => Statement)
-  statement(@Parent() event: StatementLinkEvent, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.one(Statement).load(event.statementId);
-  }
+  @BelongsTo(() => Statement, 'statementId')
+  statement() {}
 
   @ResolveField(() => Incident, { nullable: true })
-  incident(@Parent() event: StatementLinkEvent, @Context('loaders') loaders: RequestLoaders) {
+  incident(event: StatementLinkEvent, _args: unknown, { loaders }: RequestContext) {
     return linkTarget(event.targetKind, event.targetId, loaders, LinkTargetKind.INCIDENT);
   }
 
   @ResolveField(() => ThreatActor, { nullable: true })
-  actor(@Parent() event: StatementLinkEvent, @Context('loaders') loaders: RequestLoaders) {
+  actor(event: StatementLinkEvent, _args: unknown, { loaders }: RequestContext) {
     return linkTarget(event.targetKind, event.targetId, loaders, LinkTargetKind.ACTOR);
   }
 
   @ResolveField(() => Attribution, { nullable: true })
-  attribution(@Parent() event: StatementLinkEvent, @Context('loaders') loaders: RequestLoaders) {
+  attribution(event: StatementLinkEvent, _args: unknown, { loaders }: RequestContext) {
     return linkTarget(event.targetKind, event.targetId, loaders, LinkTargetKind.ATTRIBUTION);
   }
 }
 
 @Resolver(() => LinkSuggestion)
 export class LinkSuggestionsResolver {
-  @ResolveField(() => Incident)
-  incident(@Parent() suggestion: LinkSuggestion, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.one(Incident).load(suggestion.incidentId);
-  }
+  @BelongsTo(() => Incident, 'incidentId')
+  incident() {}
 }

@@ -1,0 +1,277 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ResolveField, ResolveFieldOptions } from '@nestjs/graphql';
+import { DocumentNode, GraphQLSchema, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
+import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { EntityReader, readerOf } from './entity-reader';
+import type { RequestContext, RequestLoaders } from './request-loaders';
+
+/**
+ * Relation fields, declared once, resolved through the per-request loaders, and looked ahead.
+ *
+ * A relation field is declared on its resolver with `@BelongsTo` (a foreign key on the parent:
+ * Statement.speakerPerson), `@HasMany` (a foreign key on the children: Statement.sources) or
+ * `@Through` (a link table: Statement.incidents). The decorator is the field's whole resolver: it
+ * loads the related rows through the request's DataLoaders (one statement per level, no N+1), and
+ * takes no NestJS parameter decorators, so Nest hands the bare function to graphql-js (no
+ * per-field context creation, pipes or promise chain).
+ *
+ * Look-ahead: when a request level reads rows of an entity (a loader, `paginate`,
+ * `paginateEach`), the relations of that entity that the operation selects are read in the same
+ * SQL statement, as JSON built by PostgreSQL (one correlated subquery per relation, nested for
+ * their own selected relations, down to LOOKAHEAD_DEPTH), and the loaders of those relations are
+ * primed with them. The relation's resolver then finds its rows in the loader without a round
+ * trip. The selection is read per type over the whole operation (which fields of Statement are
+ * selected anywhere), once per parsed document; a relation looked ahead that a given path did not
+ * ask for is only read, never returned. Nothing depends on it for correctness: without a plan (or
+ * past the depth) the loaders fetch as before.
+ */
+
+type Order = Record<string, unknown>;
+
+export interface Link {
+  table: string;
+  fromColumn: string;
+  toColumn: string;
+  /** The target's property the link's toColumn holds (its id by default). */
+  targetProperty?: string;
+}
+
+export type Relation =
+  | { kind: 'one'; field: string; target: () => EntityTarget<ObjectLiteral>; foreignKey: string; key: string }
+  | { kind: 'many'; field: string; target: () => EntityTarget<ObjectLiteral>; property: string; order: Order }
+  | { kind: 'through'; field: string; target: () => EntityTarget<ObjectLiteral>; link: Link; sort?: (a: any, b: any) => number };
+
+/** How deep nested relations are read ahead of one level (row → relation → its relation …). */
+export const LOOKAHEAD_DEPTH = 3;
+
+const declared: { resolver: object; relation: Relation }[] = [];
+let relationsByType: Map<string, Relation[]> | null = null;
+
+/** The relations declared on a GraphQL object type (its resolver classes' `@Resolver(() => Type)`). */
+function relationsOf(typeName: string): Relation[] {
+  if (!relationsByType || [...relationsByType.values()].reduce((n, r) => n + r.length, 0) !== declared.length) {
+    relationsByType = new Map();
+    for (const { resolver, relation } of declared) {
+      const name: string | undefined = Reflect.getMetadata('graphql:resolver_name', resolver);
+      if (!name) throw new Error(`${(resolver as { name?: string }).name}.${relation.field}: a relation field needs @Resolver(() => Type) on its class`);
+      relationsByType.set(name, [...(relationsByType.get(name) ?? []), relation]);
+    }
+  }
+  return relationsByType.get(typeName) ?? [];
+}
+
+/** What a relation field resolves to: its rows through the request's loaders (one statement per level, or none when primed). */
+export function loadRelation(loaders: RequestLoaders, relation: Relation, parent: ObjectLiteral): Promise<unknown> | null {
+  switch (relation.kind) {
+    case 'one': {
+      const value = parent[relation.foreignKey];
+      return value == null ? null : loaders.one(relation.target(), relation.key).load(String(value));
+    }
+    case 'many':
+      return loaders.many(relation.target(), relation.property, relation.order).load(String(parent.id));
+    case 'through':
+      return loaders.through(relation.target(), relation.link, relation.sort).load(String(parent.id));
+  }
+}
+
+/** Every relation field declared, with the GraphQL type it is on (for tests and tools). */
+export function declaredRelations(): { typeName: string; relation: Relation }[] {
+  return declared.map(({ resolver, relation }) => ({ typeName: Reflect.getMetadata('graphql:resolver_name', resolver), relation }));
+}
+
+function relationField(relation: Relation, returnType: () => unknown, options: ResolveFieldOptions): MethodDecorator {
+  return (target, key, descriptor) => {
+    if (String(key) !== relation.field) throw new Error(`relation field ${String(key)}: the method is the field`);
+    // The field's resolver, with graphql-js's own arguments (no parameter decorators: Nest's fast path).
+    // Set before ResolveField, which stores its metadata on the function itself.
+    (descriptor as PropertyDescriptor).value = (parent: ObjectLiteral, _args: unknown, context: RequestContext) =>
+      loadRelation(context.loaders, relation, parent);
+    declared.push({ resolver: target.constructor, relation });
+    return ResolveField(returnType as never, options)(target, key, descriptor);
+  };
+}
+
+/** A to-one relation through a foreign key of the parent (`parent[foreignKey]` = target's `key`, its id by default); null when the key is. */
+export function BelongsTo(target: () => EntityTarget<ObjectLiteral>, foreignKey: string, options: ResolveFieldOptions & { key?: string } = {}): MethodDecorator {
+  const { key = 'id', ...fieldOptions } = options;
+  return (prototype, field, descriptor) =>
+    relationField({ kind: 'one', field: String(field), target, foreignKey, key }, target, fieldOptions)(prototype, field, descriptor);
+}
+
+/** The rows whose `property` is the parent's id, in `order` (by id by default). */
+export function HasMany(target: () => EntityTarget<ObjectLiteral>, property: string, options: ResolveFieldOptions & { order?: Order } = {}): MethodDecorator {
+  const { order = { id: 'ASC' }, ...fieldOptions } = options;
+  return (prototype, field, descriptor) =>
+    relationField({ kind: 'many', field: String(field), target, property, order }, () => [target()], fieldOptions)(prototype, field, descriptor);
+}
+
+/** The rows reached from the parent's id through a link table, in `sort` (else as the database returns them). */
+export function Through(target: () => EntityTarget<ObjectLiteral>, link: Link, options: ResolveFieldOptions & { sort?: (a: any, b: any) => number } = {}): MethodDecorator {
+  const { sort, ...fieldOptions } = options;
+  return (prototype, field, descriptor) =>
+    relationField({ kind: 'through', field: String(field), target, link, sort }, () => [target()], fieldOptions)(prototype, field, descriptor);
+}
+
+// ---------------------------------------------------------------------------------------------
+// What an operation selects, per type
+
+/** Field names selected on each object type anywhere in an operation's document. */
+export type Selection = Map<string, Set<string>>;
+const selections = new WeakMap<DocumentNode, Selection>();
+
+export function selectionOf(schema: GraphQLSchema, document: DocumentNode): Selection {
+  let selection = selections.get(document);
+  if (selection) return selection;
+  selection = new Map();
+  const typeInfo = new TypeInfo(schema);
+  const found = selection;
+  visit(document, visitWithTypeInfo(typeInfo, {
+    Field(node) {
+      const parent = typeInfo.getParentType();
+      if (!parent) return;
+      let fields = found.get(parent.name);
+      if (!fields) found.set(parent.name, (fields = new Set()));
+      fields.add(node.name.value);
+    },
+  }));
+  selections.set(document, selection);
+  return selection;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan: which relations of an entity's rows are read with them
+
+export interface Prefetch {
+  relation: Relation;
+  reader: EntityReader;
+  /** The relations of the related rows read with them (nested JSON). */
+  children: Prefetch[];
+}
+
+const plans = new WeakMap<Selection, Map<string, Prefetch[]>>();
+
+/** The relations of `entity` that `selection` asks for, with theirs, down to LOOKAHEAD_DEPTH. */
+export function planFor(dataSource: DataSource, selection: Selection, entity: EntityTarget<ObjectLiteral>): Prefetch[] {
+  const reader = readerOf(dataSource, entity);
+  let cache = plans.get(selection);
+  if (!cache) plans.set(selection, (cache = new Map()));
+  let plan = cache.get(reader.metadata.name);
+  if (!plan) {
+    plan = build(dataSource, selection, reader, 1);
+    cache.set(reader.metadata.name, plan);
+  }
+  return plan;
+}
+
+function build(dataSource: DataSource, selection: Selection, parent: EntityReader, depth: number): Prefetch[] {
+  if (depth > LOOKAHEAD_DEPTH) return [];
+  const typeName = (parent.metadata.target as { name?: string }).name ?? parent.metadata.name;
+  const selected = selection.get(typeName);
+  if (!selected) return [];
+  const hasId = !!parent.metadata.findColumnWithPropertyPath('id');
+  return relationsOf(typeName)
+    .filter((relation) => selected.has(relation.field) && (relation.kind === 'one' || hasId))
+    .map((relation) => {
+      const reader = readerOf(dataSource, relation.target());
+      return { relation, reader, children: build(dataSource, selection, reader, depth + 1) };
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// SQL: one scalar subquery per relation, its rows as JSON arrays in the reader's column order,
+// followed by their own relations' JSON
+
+function jsonRow(prefetch: Prefetch, alias: string, depth: number): string {
+  const values = [prefetch.reader.values(alias), ...columnsFor(prefetch.children, prefetch.reader, alias, depth + 1)];
+  if (prefetch.reader.columns.length + prefetch.children.length > 100) {
+    throw new Error(`${prefetch.reader.metadata.name}: too many columns to look ahead (json_build_array takes 100)`);
+  }
+  return `json_build_array(${values.join(', ')})`;
+}
+
+/** The select expressions (one per prefetch) of rows of `parent` read under `parentAlias` (quoted or plain). */
+export function columnsFor(prefetches: Prefetch[], parent: EntityReader, parentAlias: string, depth = 1): string[] {
+  return prefetches.map((prefetch, i) => {
+    const alias = `la${depth}_${i}`;
+    const { relation, reader } = prefetch;
+    const row = jsonRow(prefetch, alias, depth);
+    const parentColumn = (property: string) => `${parentAlias}."${parent.column(property).databaseName}"`;
+    switch (relation.kind) {
+      case 'one':
+        return `(SELECT ${row} FROM ${reader.table} ${alias} WHERE ${alias}."${reader.column(relation.key).databaseName}" = ${parentColumn(relation.foreignKey)})`;
+      case 'many': {
+        const order = flattenOrder(relation.order).map(([path, direction]) => `${alias}."${reader.column(path).databaseName}" ${direction}`);
+        return `(SELECT coalesce(json_agg(${row} ORDER BY ${order.join(', ')}), '[]') FROM ${reader.table} ${alias}
+                  WHERE ${alias}."${reader.column(relation.property).databaseName}" = ${parentColumn('id')})`;
+      }
+      case 'through': {
+        const target = reader.column(relation.link.targetProperty ?? 'id').databaseName;
+        return `(SELECT coalesce(json_agg(${row}), '[]') FROM "${relation.link.table}" ${alias}_l
+                  JOIN ${reader.table} ${alias} ON ${alias}."${target}" = ${alias}_l."${relation.link.toColumn}"
+                  WHERE ${alias}_l."${relation.link.fromColumn}" = ${parentColumn('id')})`;
+      }
+    }
+  });
+}
+
+/** A stable name of a plan, for the prepared statement's text cache. */
+export function planKey(prefetches: Prefetch[]): string {
+  return prefetches.map((p) => `${p.relation.field}(${planKey(p.children)})`).join(',');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Priming: the JSON read ahead becomes entities in the loaders the relation fields will ask
+
+/** Primes the loaders with the relations of `entity` read ahead: `values[j]` is prefetch j's JSON. */
+export function prime(loaders: RequestLoaders, prefetches: Prefetch[], entity: ObjectLiteral, valueOf: (j: number) => unknown): void {
+  for (let j = 0; j < prefetches.length; j++) {
+    const { relation } = prefetches[j];
+    const json = valueOf(j);
+    switch (relation.kind) {
+      case 'one': {
+        const key = entity[relation.foreignKey];
+        if (key == null) break;
+        loaders.one(relation.target(), relation.key).prime(String(key), json ? related(loaders, prefetches[j], json as unknown[]) : null);
+        break;
+      }
+      case 'many':
+        loaders.many(relation.target(), relation.property, relation.order)
+          .prime(String(entity.id), ((json ?? []) as unknown[][]).map((row) => related(loaders, prefetches[j], row)));
+        break;
+      case 'through': {
+        const list = ((json ?? []) as unknown[][]).map((row) => related(loaders, prefetches[j], row));
+        loaders.through(relation.target(), relation.link, relation.sort).prime(String(entity.id), relation.sort ? list.sort(relation.sort) : list);
+        break;
+      }
+    }
+  }
+}
+
+function related(loaders: RequestLoaders, prefetch: Prefetch, row: unknown[]): ObjectLiteral {
+  const entity = prefetch.reader.hydrateArray(row);
+  const offset = prefetch.reader.columns.length;
+  prime(loaders, prefetch.children, entity, (j) => row[offset + j]);
+  return entity;
+}
+
+/** `{ attributed: { from: 'ASC' }, id: 'ASC' }` → [['attributed.from', 'ASC'], ['id', 'ASC']]. */
+export function flattenOrder(order: Order, prefix = ''): [string, 'ASC' | 'DESC'][] {
+  return Object.entries(order).flatMap(([property, direction]) =>
+    typeof direction === 'object' && direction !== null
+      ? flattenOrder(direction as Order, `${prefix}${property}.`)
+      : [[`${prefix}${property}`, direction as 'ASC' | 'DESC'] as [string, 'ASC' | 'DESC']],
+  );
+}
+
+/** Hands each operation's selection to its request's loaders, once the operation is known. */
+export function lookAheadPlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, document, schema }) {
+          contextValue.loaders?.lookAhead(selectionOf(schema, document));
+        },
+      };
+    },
+  };
+}
