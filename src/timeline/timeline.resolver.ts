@@ -2,6 +2,7 @@ import { Args, Context, Int, Parent, ResolveField, Resolver } from '@nestjs/grap
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { Attribution, AttributionStatus } from '../attributions/attribution.entity';
 import { DateSpan, toDateSpan } from '../common/date-span';
+import { BelongsTo } from '../common/lookahead';
 import { PageArgs, pageKey } from '../common/pagination';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
@@ -27,7 +28,7 @@ export class IncidentTimelineResolver {
     description: `The incident's own dates (started, disclosed, ended), every statement about it, every attribution of it and every response to it. ${TIMELINE}`,
   })
   timeline(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders, @Args() page: PageArgs) {
-    return loaders.custom(pageKey('timeline.incident', page), (ids) => this.timelines.incidentPagesOf(ids, page)).load(incident.id);
+    return loaders.custom(pageKey('timeline.incident', page), (ids) => this.timelines.incidentPagesOf(ids, page, loaders)).load(incident.id);
   }
 }
 
@@ -48,7 +49,7 @@ export class ActorTimelineResolver {
     @Args() page: PageArgs,
   ) {
     return loaders
-      .custom(pageKey(`timeline.actor:${includeSubordinates}`, page), (ids) => this.timelines.actorPagesOf(ids, includeSubordinates, page))
+      .custom(pageKey(`timeline.actor:${includeSubordinates}`, page), (ids) => this.timelines.actorPagesOf(ids, includeSubordinates, page, loaders))
       .load(actor.id);
   }
 }
@@ -62,7 +63,7 @@ export class CountryTimelineResolver {
       + `naming an actor from or sponsored by it, and the responses it made. ${TIMELINE}`,
   })
   timeline(@Parent() country: Country, @Context('loaders') loaders: RequestLoaders, @Args() page: PageArgs) {
-    return loaders.custom(pageKey('timeline.country', page), (codes) => this.timelines.countryPagesOf(codes, page)).load(country.code);
+    return loaders.custom(pageKey('timeline.country', page), (codes) => this.timelines.countryPagesOf(codes, page, loaders)).load(country.code);
   }
 }
 
@@ -75,25 +76,17 @@ export class TimelineEntriesResolver {
     return toDateSpan(entry.dateColumns);
   }
 
-  @ResolveField(() => Statement, { nullable: true, description: 'For STATEMENT entries.' })
-  statement(@Parent() entry: TimelineEntry, @Context('loaders') loaders: RequestLoaders) {
-    return statementOf(entry, loaders);
-  }
+  @BelongsTo(() => Statement, 'statementId', { nullable: true, description: 'For STATEMENT entries.' })
+  statement() {}
 
-  @ResolveField(() => Attribution, { nullable: true, description: 'For ATTRIBUTION entries.' })
-  attribution(@Parent() entry: TimelineEntry, @Context('loaders') loaders: RequestLoaders) {
-    return attributionOf(entry, loaders);
-  }
+  @BelongsTo(() => Attribution, 'attributionId', { nullable: true, description: 'For ATTRIBUTION entries.' })
+  attribution() {}
 
-  @ResolveField(() => Response, { nullable: true, description: 'For RESPONSE entries.' })
-  response(@Parent() entry: TimelineEntry, @Context('loaders') loaders: RequestLoaders) {
-    return responseOf(entry, loaders);
-  }
+  @BelongsTo(() => Response, 'responseId', { nullable: true, description: 'For RESPONSE entries.' })
+  response() {}
 
-  @ResolveField(() => Incident, { nullable: true, description: 'The incident whose date this is, or that the attribution or response is about.' })
-  incident(@Parent() entry: TimelineEntry, @Context('loaders') loaders: RequestLoaders) {
-    return entry.incidentId ? loaders.one(Incident).load(entry.incidentId) : null;
-  }
+  @BelongsTo(() => Incident, 'incidentId', { nullable: true, description: 'The incident whose date this is, or that the attribution or response is about.' })
+  incident() {}
 
   @ResolveField(() => Person, { nullable: true, description: 'Who said it, or who made the claim (a person).' })
   async speakerPerson(@Parent() entry: TimelineEntry, @Context('loaders') loaders: RequestLoaders) {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { subtreeCte } from '../actors/threat-actor.service';
 import { ListOrder, Page, PageArgs, SortDirection, paginateEach } from '../common/pagination';
+import type { RequestLoaders } from '../common/request-loaders';
 import { TimelineEntry, TimelineEntryKind } from './timeline.types';
 
 /**
@@ -55,7 +56,7 @@ export class TimelineService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** The incident's own dates, every statement linked to it, every attribution of it and every response to it. */
-  incidentPagesOf(ids: readonly string[], page: PageArgs): Promise<Page<TimelineEntry>[]> {
+  incidentPagesOf(ids: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<TimelineEntry>[]> {
     const members = `
       ${incidentDates('i.id', 'incident i', 'UNION ALL', 'i.id = ANY(CAST(:timelineOf AS uuid[]))')}
       UNION ALL
@@ -65,7 +66,7 @@ export class TimelineService {
       SELECT a.incident_id, ${attributionKeys('a')} FROM attribution a WHERE a.incident_id = ANY(CAST(:timelineOf AS uuid[]))
       UNION ALL
       SELECT r.incident_id, ${responseKeys('r')} FROM response r WHERE r.incident_id = ANY(CAST(:timelineOf AS uuid[]))`;
-    return this.pages('incident_timeline', members, ids, page, 'uuid');
+    return this.pages('incident_timeline', members, ids, page, 'uuid', loaders, 'timeline.incident');
   }
 
   /**
@@ -75,7 +76,7 @@ export class TimelineService {
    * actor: a claim against APT28 is not a claim against the Russian state, and keeping them
    * apart keeps the sources' hedging. An entry reached through several actors is listed once.
    */
-  actorPagesOf(ids: readonly string[], includeSubordinates: boolean, page: PageArgs): Promise<Page<TimelineEntry>[]> {
+  actorPagesOf(ids: readonly string[], includeSubordinates: boolean, page: PageArgs, loaders?: RequestLoaders): Promise<Page<TimelineEntry>[]> {
     // Each actor asked for (root_id) with the actors whose entries count for it (id).
     const actors = includeSubordinates
       ? `${subtreeCte('CAST(:timelineOf AS uuid[])')}, actors AS (SELECT root_id, id FROM subtree)`
@@ -93,7 +94,7 @@ export class TimelineService {
       UNION
       SELECT actors.root_id, ${responseKeys('r')}
         FROM actors JOIN attribution a ON a.actor_id = actors.id JOIN response r ON r.attribution_id = a.id`;
-    return this.pages('actor_timeline', members, ids, page, 'uuid');
+    return this.pages('actor_timeline', members, ids, page, 'uuid', loaders, `timeline.actor:${includeSubordinates}`);
   }
 
   /**
@@ -102,7 +103,7 @@ export class TimelineService {
    * about the country; attributions naming an actor from, or sponsored by, the country; and
    * the responses the country made. An entry that belongs for several reasons is listed once.
    */
-  countryPagesOf(codes: readonly string[], page: PageArgs): Promise<Page<TimelineEntry>[]> {
+  countryPagesOf(codes: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<TimelineEntry>[]> {
     const members = `
       WITH targeted AS (
         SELECT DISTINCT coalesce(it.country_code, o.country_code, p.country_code) AS code, it.incident_id
@@ -123,15 +124,17 @@ export class TimelineService {
       SELECT actors.code, ${attributionKeys('a')} FROM actors JOIN attribution a ON a.actor_id = actors.id
       UNION
       SELECT r.responder_country_code, ${responseKeys('r')} FROM response r WHERE r.responder_country_code = ANY(CAST(:timelineOf AS text[]))`;
-    return this.pages('country_timeline', members, codes, page, 'text');
+    return this.pages('country_timeline', members, codes, page, 'text', loaders, 'timeline.country');
   }
 
   private pages(
     alias: string, members: string, parents: readonly string[], page: PageArgs, parentType: 'uuid' | 'text',
+    loaders: RequestLoaders | undefined, name: string,
   ): Promise<Page<TimelineEntry>[]> {
     const query = this.dataSource.getRepository(TimelineEntry).createQueryBuilder('entry')
       .innerJoin(`(${members})`, alias, `${alias}.entry_id = entry.id`)
       .setParameter('timelineOf', [...parents]);
-    return paginateEach(query, `${alias}.parent_id`, parents, timelineOrder(alias), page, parentType);
+    // `name` stands for the membership query's text (one per kind of timeline), so it is not rendered per request.
+    return paginateEach(query, `${alias}.parent_id`, parents, timelineOrder(alias), page, parentType, loaders, name);
   }
 }
