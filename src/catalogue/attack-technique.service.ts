@@ -8,15 +8,21 @@ import { AttackTechnique } from './attack-technique.entity';
 
 export const TECHNIQUE_ID = /^T\d{4}(\.\d{3})?$/;
 
+/** An ATT&CK technique id as stored ("t1110.001 " → "T1110.001"), or BAD_USER_INPUT. */
+export function techniqueIdOf(id: string): string {
+  const techniqueId = id.trim().toUpperCase();
+  if (!TECHNIQUE_ID.test(techniqueId)) {
+    throw new BadUserInputError(`${JSON.stringify(id)} is not an ATT&CK technique id such as T1110 or T1110.001`, { argument: 'id' });
+  }
+  return techniqueId;
+}
+
 @Injectable()
 export class AttackTechniqueService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async get(id: string): Promise<AttackTechnique> {
-    const techniqueId = id.trim().toUpperCase();
-    if (!TECHNIQUE_ID.test(techniqueId)) {
-      throw new BadUserInputError(`${JSON.stringify(id)} is not an ATT&CK technique id such as T1110 or T1110.001`, { argument: 'id' });
-    }
+    const techniqueId = techniqueIdOf(id);
     const technique = await this.dataSource.getRepository(AttackTechnique).findOneBy({ id: techniqueId });
     if (!technique) throw new NotFoundError('AttackTechnique', techniqueId);
     return technique;

@@ -7,7 +7,7 @@ import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders, type RequestContext } from '../common/request-loaders';
 import { Incident } from '../incidents/incident.entity';
 import { AttackTechnique } from './attack-technique.entity';
-import { AttackTechniqueService } from './attack-technique.service';
+import { AttackTechniqueService, techniqueIdOf } from './attack-technique.service';
 
 @ObjectType()
 export class AttackTechniqueConnection extends Connection(AttackTechnique) {}
@@ -27,7 +27,7 @@ export class AttackTechniquesResolver {
 
   @Query(() => AttackTechnique, { nullable: true, description: nullWhenAbsent('An ATT&CK technique by id ("T1110").') })
   attackTechnique(@Args('id', { type: () => ID }) id: string, @Context('loaders') loaders: RequestLoaders) {
-    return loadOrFail(loaders, AttackTechnique, id, 'AttackTechnique');
+    return loadOrFail(loaders, AttackTechnique, id, 'AttackTechnique', techniqueIdOf);
   }
 
   @Query(() => AttackTechniqueConnection, { description: 'ATT&CK techniques in id order.' })

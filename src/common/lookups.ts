@@ -24,10 +24,17 @@ export async function findOrFail<T extends ObjectLiteral>(
  * As findOrFail, through the request's loaders (a root query such as incident(id)): one prepared
  * statement that also reads the relations the operation selects on the row (lookahead.ts).
  */
-export async function loadOrFail<T extends ObjectLiteral>(loaders: RequestLoaders, entity: EntityTarget<T>, id: string, type: string): Promise<T> {
-  assertId(id, type);
-  const row = await loaders.one(entity).load(id);
-  if (!row) throw new NotFoundError(type, id);
+export async function loadOrFail<T extends ObjectLiteral>(
+  loaders: RequestLoaders,
+  entity: EntityTarget<T>,
+  id: string,
+  type: string,
+  // Most ids are UUIDs; a table keyed otherwise (ATT&CK techniques: "T1110") checks and normalises its own.
+  parseId: (id: string) => string = (value) => (assertId(value, type), value),
+): Promise<T> {
+  const key = parseId(id);
+  const row = await loaders.one(entity).load(key);
+  if (!row) throw new NotFoundError(type, key);
   return row;
 }
 
