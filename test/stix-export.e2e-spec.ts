@@ -70,6 +70,18 @@ describe('STIX export of the seeded graph, and the round trip', () => {
     expect(objects.get(tie.target_ref)).toMatchObject({ type: 'identity', name: 'GRU' });
   });
 
+  it("carries the French Defense Council's response as a note by the council on the Macron incident, citing its article", () => {
+    const council = bundle.objects.find((o) => o.type === 'identity' && o.name === 'French Defense Council')!;
+    const macron = bundle.objects.find((o) => o.type === 'incident' && /Macron/.test(o.name))!;
+    const response = bundle.objects.find((o) => o.type === 'note' && o.created_by_ref === council.id)!;
+    expect(response).toMatchObject({ object_refs: [macron.id], authors: ['French Defense Council'], content: expect.stringMatching(/special meeting/) });
+    expect(Object.values(response.extensions)[0]).toMatchObject({
+      response_kind: 'EXECUTIVE_OR_LEGISLATIVE', responder_country_code: 'FR', responder_organization_ref: council.id,
+      responded: { from: '2017-01-01', to: '2017-12-31', precision: 'YEAR', text: 'planned next week' },
+    });
+    expect(response.external_references).toEqual([expect.objectContaining({ description: expect.stringMatching(/Defense Council is planned next week/) })]);
+  });
+
   it('gives the same ids for the same graph (UUIDv5 of the internal ids)', async () => {
     const again = await exportAll(t);
     expect(again).toEqual(bundle);

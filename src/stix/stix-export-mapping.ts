@@ -258,6 +258,7 @@ export interface AttributionRow extends SpanRow {
   attributed_by_organization_id: string | null; organization_stix: string[] | null;
   attributed_by_person_id: string | null; person_stix: string[] | null; party_name: string | null;
   confidence: number | null; confidence_words: string | null; bases: string[]; status: string; notes: string | null;
+  attributing_country_code: string | null; coded_type: string | null; coded_basis: string | null;
   /** For a denial or dispute: the claims it contests (same subject and actor, asserted). */
   contested: { id: string; stix: string[] | null }[] | null;
   citations: Citation[] | null; created_at: string; updated_at: string; stix: StoredStix[] | null;
@@ -279,6 +280,8 @@ export function attributionObject(row: AttributionRow): StixObject {
     attributed: spanToStix(span(row, 'attributed')), confidence_words: row.confidence_words, bases: row.bases,
     claim_status: row.status, notes: row.notes,
     attributed_by_person_ref: organization ? person : undefined,
+    // A dataset's own coding; a claim coded without a named party has no created_by_ref (nobody is invented).
+    attributing_country_code: row.attributing_country_code, coded_type: row.coded_type, coded_basis: row.coded_basis,
   };
   const references = externalReferences(row.citations, (row.stix ?? []).map((s) => s.id));
   if (row.status === AttributionStatus.DENIED || row.status === AttributionStatus.DISPUTED) {
@@ -360,5 +363,55 @@ export function memberObject(row: MemberRow): StixObject {
     source_ref: refOf(actorType(row.actor_kind), 'threat_actor', row.actor_id, row.actor_stix),
     target_ref: refOf('identity', 'person', row.person_id, row.person_stix),
     external_references: externalReferences(row.citations, (row.stix ?? []).map((s) => s.id)),
+  }) as StixObject;
+}
+
+export interface ResponseRow extends SpanRow {
+  id: string; kind: string; coded_type: string | null; coded_subtype: string | null; description: string | null;
+  responder_organization_id: string | null; responder_organization_stix: string[] | null; responder_organization_name: string | null;
+  responder_person_id: string | null; responder_person_stix: string[] | null; responder_person_name: string | null;
+  responder_country_code: string | null; responder_region: string | null; responder_text: string | null;
+  /** What it responds to, each only when in the bundle (a scoped export). */
+  incident_id: string | null; incident_stix: string[] | null;
+  attribution_id: string | null; attribution_type: string | null; attribution_stix: string[] | null;
+  actor_id: string | null; actor_kind: string | null; actor_stix: string[] | null;
+  citations: Citation[] | null; created_at: string; updated_at: string; stix: StoredStix[] | null;
+}
+
+/** The kind of response in words, for a note's content when the source gave no description and no coding. */
+const RESPONSE_KIND_WORDS: Record<string, string> = {
+  STATEMENT: 'Public statement', PREVENTIVE_MEASURE: 'Preventive measure', DIPLOMATIC: 'Diplomatic response',
+  EXECUTIVE_OR_LEGISLATIVE: 'Executive or legislative response', SANCTIONS: 'Sanctions', LEGAL_ACTION: 'Legal action', OTHER: 'Response',
+};
+
+/**
+ * A political or legal response as a note (STIX has no object for a response): `content` =
+ * its description (else the source's coded subtype or type, else its kind in words),
+ * `authors` = the responder, `created_by_ref` = the responding organization (or person),
+ * `object_refs` = the incident, claim and actor it responds to; everything else (kind,
+ * coding, date span, responder country or region) in the extension, `response_kind` marking
+ * the note as a response rather than a statement.
+ */
+export function responseObject(row: ResponseRow): StixObject {
+  const organization = row.responder_organization_id
+    ? refOf('identity', 'organization', row.responder_organization_id, row.responder_organization_stix) : undefined;
+  const person = row.responder_person_id ? refOf('identity', 'person', row.responder_person_id, row.responder_person_stix) : undefined;
+  const about: string[] = [];
+  if (row.incident_id) about.push(refOf('incident', 'incident', row.incident_id, row.incident_stix));
+  if (row.attribution_id) about.push(refOf(row.attribution_type ?? 'relationship', 'attribution', row.attribution_id, row.attribution_stix));
+  if (row.actor_id) about.push(refOf(actorType(row.actor_kind ?? ''), 'threat_actor', row.actor_id, row.actor_stix));
+  const authors = [row.responder_text ?? undefined, row.responder_organization_name ?? undefined, row.responder_person_name ?? undefined]
+    .filter((n, i, all): n is string => !!n && all.indexOf(n) === i);
+  return withExtension({
+    ...base('note', identify('note', 'response', row.id, row, row.stix)),
+    abstract: row.coded_subtype ?? row.coded_type ?? RESPONSE_KIND_WORDS[row.kind] ?? row.kind,
+    content: row.description ?? row.coded_subtype ?? row.coded_type ?? RESPONSE_KIND_WORDS[row.kind] ?? row.kind,
+    authors, created_by_ref: organization ?? person, object_refs: about.sort(),
+    external_references: externalReferences(row.citations, (row.stix ?? []).map((s) => s.id)),
+  }, {
+    response_kind: row.kind, coded_type: row.coded_type, coded_subtype: row.coded_subtype, description: row.description,
+    responded: spanToStix(span(row, 'responded')),
+    responder_organization_ref: organization, responder_person_ref: person,
+    responder_country_code: row.responder_country_code, responder_region: row.responder_region, responder_text: row.responder_text,
   }) as StixObject;
 }

@@ -8,7 +8,7 @@ import { IncidentService } from '../incidents/incident.service';
 import { extensionDefinition, producerIdentity } from './stix-extension';
 import {
   Citation, StixObject, StoredStix, actorObjects, memberObject, articleObject, attributionObject, campaignObject, countryObject, incidentObject, organizationObject,
-  personObject, statementObject, targetObjects, techniqueObject,
+  personObject, responseObject, statementObject, targetObjects, techniqueObject,
 } from './stix-export-mapping';
 import { uuidv5 } from './stix-id';
 
@@ -24,7 +24,7 @@ export interface StixExportRequest {
 interface Scope {
   incidents: string[] | null; attributions: string[] | null; campaigns: string[] | null; actors: string[] | null;
   statements: string[] | null; organizations: string[] | null; people: string[] | null; articles: string[] | null;
-  countries: string[] | null; techniques: string[] | null; targets: string[] | null;
+  countries: string[] | null; techniques: string[] | null; targets: string[] | null; responses: string[] | null;
 }
 
 /** Rows read per query: enough to amortise the round trips, few enough to keep memory flat. */
@@ -54,6 +54,10 @@ const ROWS = {
     LEFT JOIN organization o ON o.id = a.attributed_by_organization_id LEFT JOIN person p ON p.id = a.attributed_by_person_id ${page('a')}`,
   statement: `SELECT s.*, p.name AS speaker_person_name, o.name AS speaker_organization_name
     FROM statement s LEFT JOIN person p ON p.id = s.speaker_person_id LEFT JOIN organization o ON o.id = s.speaker_organization_id ${page('s')}`,
+  response: `SELECT r.*, o.name AS responder_organization_name, p.name AS responder_person_name,
+      CASE WHEN a.status IN ('DENIED', 'DISPUTED') THEN 'opinion' ELSE 'relationship' END AS attribution_type, ta.kind AS actor_kind
+    FROM response r LEFT JOIN organization o ON o.id = r.responder_organization_id LEFT JOIN person p ON p.id = r.responder_person_id
+    LEFT JOIN attribution a ON a.id = r.attribution_id LEFT JOIN threat_actor ta ON ta.id = r.actor_id ${page('r')}`,
   article: `SELECT sa.id, sa.title, sa.url, sa.publisher, sa.authors, sa.language, sa.published_from, sa.published_to, sa.published_text,
       sa.created_at, sa.updated_at FROM source_article sa ${page('sa')}`,
 };
@@ -269,6 +273,30 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
       }
       return;
     }
+    case 'response': {
+      const citations = await look.citations(ids, 'response_id');
+      // In a scoped bundle, only what it responds to that the bundle holds (at least one: that is how it is in scope).
+      const held = (set: Set<string> | null, id: string | null) => (id && (set === null || set.has(String(id))) ? id : null);
+      const stix = await look.stix([
+        ...rows.flatMap((r) => [['response', r.id], ['organization', r.responder_organization_id], ['person', r.responder_person_id],
+          ['incident', r.incident_id], ['attribution', r.attribution_id], ['threat_actor', r.actor_id]] as [string, string][]),
+        ...articleStix([...citations.values()]),
+      ]);
+      const incidents = scope.incidents && new Set(scope.incidents);
+      const attributions = scope.attributions && new Set(scope.attributions);
+      const actors = scope.actors && new Set(scope.actors);
+      for (const r of rows) {
+        Object.assign(r, {
+          incident_id: held(incidents, r.incident_id), attribution_id: held(attributions, r.attribution_id), actor_id: held(actors, r.actor_id),
+        });
+        Object.assign(r, {
+          citations: withArticleStix(citations.get(r.id), stix), stix: stix('response', r.id),
+          responder_organization_stix: idsOf(stix('organization', r.responder_organization_id)), responder_person_stix: idsOf(stix('person', r.responder_person_id)),
+          incident_stix: idsOf(stix('incident', r.incident_id)), attribution_stix: idsOf(stix('attribution', r.attribution_id)), actor_stix: idsOf(stix('threat_actor', r.actor_id)),
+        });
+      }
+      return;
+    }
     case 'article': {
       const cited = await look.grouped(
         `SELECT DISTINCT x.article AS key, 'incident' AS table, x.id::text AS id, 'incident' AS type FROM (
@@ -282,8 +310,10 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
          UNION ALL SELECT DISTINCT x.article, 'attribution', x.id::text, ${CLAIM_TYPE_SQL} FROM (
            SELECT source_article_id::text AS article, attribution_id AS id FROM attribution_source WHERE source_article_id = ANY($1::uuid[])
            UNION SELECT source_article_id::text, attribution_id FROM citation WHERE source_article_id = ANY($1::uuid[]) AND attribution_id IS NOT NULL) x
-           JOIN attribution a ON a.id = x.id WHERE ${inScope('x.id', '$4')}`,
-        [ids, scope.incidents, scope.statements, scope.attributions]);
+           JOIN attribution a ON a.id = x.id WHERE ${inScope('x.id', '$4')}
+         UNION ALL SELECT DISTINCT source_article_id::text, 'response', response_id::text, 'note' FROM citation
+          WHERE source_article_id = ANY($1::uuid[]) AND response_id IS NOT NULL AND ${inScope('response_id', '$5')}`,
+        [ids, scope.incidents, scope.statements, scope.attributions, scope.responses]);
       const stix = await look.stix([
         ...rows.flatMap((r) => [['source_article', r.id], ...(cited.get(r.id) ?? []).map((x) => [x.table, x.id])] as [string, string][]),
       ]);
@@ -336,6 +366,7 @@ export class StixExportService {
         ['target', scope.targets, targetObjects, NO_UUID],
         ['attribution', scope.attributions, attributionObject, NO_UUID],
         ['statement', scope.statements, statementObject, NO_UUID],
+        ['response', scope.responses, responseObject, NO_UUID],
         ['article', scope.articles, articleObject, NO_UUID],
       ];
       for (const [kind, inScopeIds, map, start] of kinds) {
@@ -364,7 +395,7 @@ export class StixExportService {
   private async scope(runner: QueryRunner, request: StixExportRequest): Promise<Scope> {
     const all = (): Scope => ({
       incidents: null, attributions: null, campaigns: null, actors: null, statements: null, organizations: null,
-      people: null, articles: null, countries: null, techniques: null, targets: null,
+      people: null, articles: null, countries: null, techniques: null, targets: null, responses: null,
     });
     const column = async (sql: string, params: unknown[]): Promise<string[]> =>
       (await runner.query(sql, params)).map((r: { id: string }) => String(r.id));
@@ -403,17 +434,23 @@ export class StixExportService {
        UNION SELECT statement_id FROM statement_actor WHERE actor_id = ANY($2::uuid[])
        UNION SELECT statement_id FROM attribution_statement WHERE attribution_id = ANY($3::uuid[])`, [incidents, scopeActors, attributions]);
     const targets = await column(`SELECT id FROM incident_target WHERE incident_id = ANY($1::uuid[])`, [incidents]);
+    const responses = await column(
+      `SELECT id FROM response WHERE incident_id = ANY($1::uuid[]) OR attribution_id = ANY($2::uuid[]) OR actor_id = ANY($3::uuid[])`,
+      [incidents, attributions, scopeActors]);
     const people = await column(
       `SELECT attributed_by_person_id AS id FROM attribution WHERE id = ANY($1::uuid[]) AND attributed_by_person_id IS NOT NULL
        UNION SELECT speaker_person_id FROM statement WHERE id = ANY($2::uuid[]) AND speaker_person_id IS NOT NULL
        UNION SELECT person_id FROM incident_target WHERE id = ANY($3::uuid[]) AND person_id IS NOT NULL
-       UNION SELECT person_id FROM actor_member WHERE actor_id = ANY($4::uuid[])`, [attributions, statements, targets, actors]);
+       UNION SELECT person_id FROM actor_member WHERE actor_id = ANY($4::uuid[])
+       UNION SELECT responder_person_id FROM response WHERE id = ANY($5::uuid[]) AND responder_person_id IS NOT NULL`, [attributions, statements, targets, actors, responses]);
     const organizations = await column(
       `SELECT attributed_by_organization_id AS id FROM attribution WHERE id = ANY($1::uuid[]) AND attributed_by_organization_id IS NOT NULL
        UNION SELECT speaker_organization_id FROM statement WHERE id = ANY($2::uuid[]) AND speaker_organization_id IS NOT NULL
        UNION SELECT organization_id FROM incident_target WHERE id = ANY($3::uuid[]) AND organization_id IS NOT NULL
-       UNION SELECT organization_id FROM person WHERE id = ANY($4::uuid[]) AND organization_id IS NOT NULL`, [attributions, statements, targets, people]);
-    const scope: Scope = { ...all(), incidents, attributions, campaigns, actors, statements, targets, people, organizations };
+       UNION SELECT organization_id FROM person WHERE id = ANY($4::uuid[]) AND organization_id IS NOT NULL
+       UNION SELECT responder_organization_id FROM response WHERE id = ANY($5::uuid[]) AND responder_organization_id IS NOT NULL`,
+      [attributions, statements, targets, people, responses]);
+    const scope: Scope = { ...all(), incidents, attributions, campaigns, actors, statements, targets, people, organizations, responses };
     return this.referenced(runner, scope);
   }
 
@@ -438,8 +475,8 @@ export class StixExportService {
        UNION SELECT source_article_id FROM statement_source WHERE statement_id = ANY($2::uuid[])
        UNION SELECT source_article_id FROM attribution_source WHERE attribution_id = ANY($3::uuid[])
        UNION SELECT source_article_id FROM citation WHERE source_article_id IS NOT NULL
-         AND (incident_id = ANY($1::uuid[]) OR statement_id = ANY($2::uuid[]) OR attribution_id = ANY($3::uuid[]))`,
-      [scope.incidents, scope.statements, scope.attributions]);
+         AND (incident_id = ANY($1::uuid[]) OR statement_id = ANY($2::uuid[]) OR attribution_id = ANY($3::uuid[]) OR response_id = ANY($4::uuid[]))`,
+      [scope.incidents, scope.statements, scope.attributions, scope.responses]);
     return { ...scope, countries, techniques: techniques.filter((t) => t !== 'null'), articles };
   }
 }

@@ -11,6 +11,7 @@ import { DateSpanColumns } from '../common/date-span';
 import { normalizeName } from '../common/names';
 import { IncidentType } from '../incidents/incident.entity';
 import { OrganizationKind } from '../organizations/organization.entity';
+import { ResponseKind } from '../responses/response.entity';
 import { loadStixConfig } from '../config/app-config';
 import { StixBundleError, StixInput, StixProblem, danglingReferences, parseBundle } from './stix-bundle-check';
 import { EXTENSION_ID, PRODUCER_ID, extensionOf, spanFromStix } from './stix-extension';
@@ -429,7 +430,9 @@ class ImportRun {
   }
 
   /** A fact's external references that stand for an article (external_id report--…): citations of that article, with the excerpt. */
-  private async cite(o: StixInput, kind: 'incident' | 'attribution' | 'statement' | 'threat_actor' | 'actor_tie_actor' | 'campaign' | 'incident_target', factId: string): Promise<void> {
+  private async cite(
+    o: StixInput, kind: 'incident' | 'attribution' | 'statement' | 'threat_actor' | 'actor_tie_actor' | 'campaign' | 'incident_target' | 'response', factId: string,
+  ): Promise<void> {
     for (const r of o.external_references ?? []) {
       if (!String(r.external_id ?? '').startsWith('report--')) continue;
       let articleId = this.row(r.external_id)?.id;
@@ -518,21 +521,29 @@ class ImportRun {
     const party = this.row(claim.party);
     const person = this.row(ext.attributed_by_person_ref) ?? (party?.table === 'person' ? party : undefined);
     const organization = party?.table === 'organization' ? party : undefined;
-    if (!organization && !person) return 'it does not say who attributed (created_by_ref names no imported organization or person)';
+    const country = typeof ext.attributing_country_code === 'string' ? ext.attributing_country_code.toUpperCase() : null;
+    if (country && !(await this.manager.query(`SELECT 1 FROM country WHERE code = $1`, [country])).length) {
+      return this.bad(o, `attributing_country_code "${ext.attributing_country_code}" is not an ISO 3166-1 code the tracker knows`);
+    }
+    // A claim a dataset coded without naming its party (coded_basis) is held as such; otherwise someone must have made it.
+    if (!organization && !person && !ext.coded_basis) {
+      return 'it does not say who attributed (created_by_ref names no imported organization or person, and no coded_basis)';
+    }
     const span = ext.attributed ? spanFromStix(ext.attributed) : day(o.start_time);
     const values = [
       claim.subject.table === 'incident' ? claim.subject.id : null, claim.subject.table === 'campaign' ? claim.subject.id : null, claim.actorId,
       organization?.id ?? null, person?.id ?? null, span.from, span.to, span.text, o.confidence ?? null, ext.confidence_words ?? null,
       ext.bases ?? [], claim.status, ext.notes ?? (o.type === 'relationship' ? o.description : o.explanation) ?? null,
+      country, ext.coded_type ?? null, ext.coded_basis ?? null,
     ];
     const columns = `incident_id, campaign_id, actor_id, attributed_by_organization_id, attributed_by_person_id, attributed_from, attributed_to,
-      attributed_text, confidence, confidence_words, bases, status, notes`;
+      attributed_text, confidence, confidence_words, bases, status, notes, attributing_country_code, coded_type, coded_basis`;
     let id: string;
     if (known) {
       id = this.stored.get(o.id)!.rowId;
-      await this.manager.query(`UPDATE attribution SET (${columns}, updated_at) = ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, clock_timestamp()) WHERE id = $1`, [id, ...values]);
+      await this.manager.query(`UPDATE attribution SET (${columns}, updated_at) = ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, clock_timestamp()) WHERE id = $1`, [id, ...values]);
     } else {
-      [{ id }] = await this.manager.query(`INSERT INTO attribution (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`, values);
+      [{ id }] = await this.manager.query(`INSERT INTO attribution (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`, values);
     }
     await this.remember(o, 'attribution', id, 'attribution_id', known ? 'updated' : 'created');
     await this.cite(o, 'attribution', id);
@@ -555,6 +566,7 @@ class ImportRun {
   }
 
   private async note(o: StixInput, ext: Record<string, any>, known: boolean): Promise<string | null> {
+    if (ext.response_kind) return this.response(o, ext, known);
     const person = this.row(ext.speaker_person_ref) ?? (this.row(o.created_by_ref)?.table === 'person' ? this.row(o.created_by_ref) : undefined);
     const organization = this.row(ext.speaker_organization_ref) ?? (this.row(o.created_by_ref)?.table === 'organization' ? this.row(o.created_by_ref) : undefined);
     if (!person && !organization) return 'it does not say who said it (no speaker, no created_by_ref naming an organization or person)';
@@ -578,6 +590,39 @@ class ImportRun {
     }
     await this.remember(o, 'statement', id, 'statement_id', known ? 'updated' : 'created');
     await this.cite(o, 'statement', id);
+    return null;
+  }
+
+  /** A note the tracker exported for a response (its extension has `response_kind`): the response row again. */
+  private async response(o: StixInput, ext: Record<string, any>, known: boolean): Promise<string | null> {
+    const creator = this.row(o.created_by_ref);
+    const organization = this.row(ext.responder_organization_ref) ?? (creator?.table === 'organization' ? creator : undefined);
+    const person = this.row(ext.responder_person_ref) ?? (creator?.table === 'person' ? creator : undefined);
+    const country = typeof ext.responder_country_code === 'string' ? ext.responder_country_code.toUpperCase() : null;
+    if (country && !(await this.manager.query(`SELECT 1 FROM country WHERE code = $1`, [country])).length) {
+      return this.bad(o, `responder_country_code "${ext.responder_country_code}" is not an ISO 3166-1 code the tracker knows`);
+    }
+    if (!organization && !person && !country && !ext.responder_region) return 'it does not say who responded (no responder organization, person, country or region)';
+    const about = (o.object_refs as string[]).map((ref) => this.row(ref));
+    const subject = (table: string) => about.find((b) => b?.table === table)?.id ?? null;
+    const [incident, attribution, actor] = [subject('incident'), subject('attribution'), subject('threat_actor')];
+    if (!incident && !attribution && !actor) return 'it responds to nothing the tracker holds (no incident, claim or actor among its object_refs)';
+    const kind = Object.values(ResponseKind).includes(ext.response_kind) ? ext.response_kind : ResponseKind.OTHER;
+    const responded = spanFromStix(ext.responded);
+    const values = [organization?.id ?? null, person?.id ?? null, country, ext.responder_region ?? null, ext.responder_text ?? null,
+      responded.from, responded.to, responded.text, kind, ext.coded_type ?? null, ext.coded_subtype ?? null, ext.description ?? null,
+      incident, attribution, actor];
+    const columns = `responder_organization_id, responder_person_id, responder_country_code, responder_region, responder_text,
+      responded_from, responded_to, responded_text, kind, coded_type, coded_subtype, description, incident_id, attribution_id, actor_id`;
+    let id: string;
+    if (known) {
+      id = this.stored.get(o.id)!.rowId;
+      await this.manager.query(`UPDATE response SET (${columns}, updated_at) = ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, clock_timestamp()) WHERE id = $1`, [id, ...values]);
+    } else {
+      [{ id }] = await this.manager.query(`INSERT INTO response (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`, values);
+    }
+    await this.remember(o, 'response', id, 'response_id', known ? 'updated' : 'created');
+    await this.cite(o, 'response', id);
     return null;
   }
 
