@@ -35,7 +35,8 @@ export interface Citation {
 }
 
 type SpanRow = Record<string, unknown>;
-const iso = (value: string | Date) => new Date(value).toISOString();
+/** Timestamps come as ISO text already (stix-export.service.ts reads them so); a Date still works. */
+const iso = (value: string | Date) => (typeof value === 'string' ? value : value.toISOString());
 const dayStart = (date: string | null | undefined) => (date ? `${date}T00:00:00.000Z` : undefined);
 
 /** Which STIX object stands for an actor of each kind (issue 10's table). */

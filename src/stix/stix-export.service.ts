@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { PoolClient, QueryConfig, types as pgTypes } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
 import { subtreeCte } from '../actors/threat-actor.service';
 import { NotFoundError } from '../common/errors';
@@ -80,14 +81,39 @@ function citationsSql(factColumn: string, legacy?: { table: string; column: stri
     WHERE c.${factColumn} = ANY($1::uuid[]) ${legacySql}`;
 }
 
+/** A query on the export's own connection. */
+type Query = (sql: string, params: unknown[]) => Promise<Record<string, any>[]>;
+
+/**
+ * timestamptz as PostgreSQL writes it in UTC ("2025-12-01 14:40:00.123456+00") → ISO 8601 with
+ * milliseconds, truncated as a JavaScript Date would: the same text as
+ * `new Date(parsed).toISOString()`, without building a Date per timestamp.
+ */
+export function isoFromPostgres(text: string): string {
+  if (text.length >= 22 && text.charCodeAt(10) === 32 && text.charCodeAt(4) === 45 && text.endsWith('+00')) {
+    const fraction = text.charCodeAt(19) === 46 ? `${text.slice(20, text.length - 3)}00`.slice(0, 3) : '000';
+    return `${text.slice(0, 10)}T${text.slice(11, 19)}.${fraction}Z`;
+  }
+  return new Date(text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).toISOString();
+}
+const TIMESTAMPTZ = 1184;
+/** The pg type parsers of the export: the defaults, but timestamps straight to ISO text. */
+const EXPORT_TYPES = { getTypeParser: (oid: number, format?: string) => (oid === TIMESTAMPTZ ? isoFromPostgres : pgTypes.getTypeParser(oid, format as 'text')) };
+
+/** The query function on a runner's pg client, with the export's type parsers. */
+function exportQuery(runner: QueryRunner): Query {
+  const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+  return async (text, values) => (await client.query({ text, values, types: EXPORT_TYPES } as QueryConfig)).rows;
+}
+
 /** What each page needs beside its rows: one query per relation for the whole page. */
 class Lookups {
-  constructor(private readonly runner: QueryRunner, private readonly hasStix: boolean) {}
+  constructor(private readonly query: Query, private readonly hasStix: boolean) {}
 
   /** Rows grouped by their `key` column. */
   async grouped(sql: string, params: unknown[]): Promise<Map<string, Record<string, any>[]>> {
     const out = new Map<string, Record<string, any>[]>();
-    for (const row of await this.runner.query(sql, params)) {
+    for (const row of await this.query(sql, params)) {
       const list = out.get(row.key);
       if (list) list.push(row);
       else out.set(row.key, [row]);
@@ -107,15 +133,15 @@ class Lookups {
   async stix(pairs: [string, string | null | undefined][]): Promise<(table: string, id: string | null | undefined) => StoredStix[] | null> {
     if (!this.hasStix) return () => null;
     const wanted = pairs.filter((p): p is [string, string] => !!p[1]);
-    const rows: { row_table: string; row_id: string; stix_id: string; created: string; modified: string; imported_at: Date }[] =
-      wanted.length ? await this.runner.query(
+    const rows = (wanted.length ? await this.query(
         `SELECT row_table, row_id, stix_id, created, modified, imported_at FROM stix_object
           WHERE row_table = ANY($1::text[]) AND row_id = ANY($2::text[]) ORDER BY stix_id`,
-        [[...new Set(wanted.map((p) => p[0]))], [...new Set(wanted.map((p) => String(p[1])))]]) : [];
+        [[...new Set(wanted.map((p) => p[0]))], [...new Set(wanted.map((p) => String(p[1])))]]) : []) as
+      { row_table: string; row_id: string; stix_id: string; created: string; modified: string; imported_at: string }[];
     const found = new Map<string, StoredStix[]>();
     for (const r of rows) {
       const k = `${r.row_table}\0${r.row_id}`;
-      const stored = { id: r.stix_id, created: r.created, modified: r.modified, at: new Date(r.imported_at).toISOString() };
+      const stored = { id: r.stix_id, created: r.created, modified: r.modified, at: r.imported_at };
       found.set(k, [...(found.get(k) ?? []), stored]);
     }
     return (table, id) => (id ? found.get(`${table}\0${id}`) ?? null : null);
@@ -344,16 +370,29 @@ export class StixExportService {
 
   /** Checks the request (unknown incident or actor → NOT_FOUND) and yields the bundle's objects. */
   async *objects(request: StixExportRequest): AsyncGenerator<StixObject> {
+    for await (const page of this.pages(request)) yield* page;
+  }
+
+  /**
+   * The bundle's objects a page at a time (one page of rows of one kind → its objects): what
+   * the download writes, without a promise per object. While one page is mapped and written,
+   * PostgreSQL already reads the next (the next page's keyset cursor is known once a page's
+   * rows are in), so the two cores work side by side.
+   */
+  async *pages(request: StixExportRequest): AsyncGenerator<StixObject[]> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
+    let pending: Promise<unknown> | null = null;
     try {
       await runner.startTransaction('REPEATABLE READ');
       await runner.query('SET TRANSACTION READ ONLY');
+      // Timestamps as UTC text (isoFromPostgres).
+      await runner.query(`SET LOCAL TIME ZONE 'UTC'`);
       const scope = await this.scope(runner, request);
-      yield producerIdentity() as StixObject;
-      yield extensionDefinition() as StixObject;
+      yield [producerIdentity() as StixObject, extensionDefinition() as StixObject];
       const [{ imported }] = await runner.query(`SELECT EXISTS (SELECT 1 FROM stix_object) AS imported`);
-      const look = new Lookups(runner, imported);
+      const query = exportQuery(runner);
+      const look = new Lookups(query, imported);
       const kinds: [Kind, string[] | null, (row: any) => StixObject | StixObject[] | null, string][] = [
         ['organization', scope.organizations, organizationObject, NO_UUID],
         ['person', scope.people, personObject, NO_UUID],
@@ -370,22 +409,36 @@ export class StixExportService {
         ['article', scope.articles, articleObject, NO_UUID],
       ];
       for (const [kind, inScopeIds, map, start] of kinds) {
-        let cursor = start;
+        const load = async (cursor: string) => {
+          const rows = await query(ROWS[kind], [cursor, inScopeIds]);
+          if (rows.length) await enrich(kind, rows, look, scope);
+          return rows;
+        };
+        let next: Promise<Record<string, any>[]> = load(start);
         for (;;) {
-          const rows: Record<string, any>[] = await runner.query(ROWS[kind], [cursor, inScopeIds]);
+          const rows = await next;
+          pending = null;
           if (rows.length === 0) break;
-          await enrich(kind, rows, look, scope);
+          const more = rows.length === BATCH;
+          if (more) {
+            next = load(String(rows[rows.length - 1].id));
+            // Awaited on the next turn; if the reader stops first, awaited (and its error dropped) below.
+            pending = next;
+          }
+          const out: StixObject[] = [];
           for (const row of rows) {
             const mapped = map(row);
-            if (Array.isArray(mapped)) yield* mapped;
-            else if (mapped) yield mapped;
+            if (Array.isArray(mapped)) for (const o of mapped) out.push(o);
+            else if (mapped) out.push(mapped);
           }
-          if (rows.length < BATCH) break;
-          cursor = String(rows[rows.length - 1].id);
+          rows.length = 0;
+          yield out;
+          if (!more) break;
         }
       }
       await runner.commitTransaction();
     } finally {
+      if (pending) await pending.catch(() => undefined);
       if (runner.isTransactionActive) await runner.rollbackTransaction();
       await runner.release();
     }
