@@ -128,6 +128,9 @@ export interface ActorRow {
   external_ids: { source: string; external_id: string }[] | null; references: { url: string; source: string | null }[] | null;
   citations: Citation[] | null; tie_citations: Citation[] | null;
   created_at: string; updated_at: string; stix: StoredStix[] | null; tie_stix: StoredStix[] | null;
+  /** What the catalogues say it targets: suspected victims (a country or a name) and sectors (the catalogue's words). */
+  victims?: { name: string; country_code: string | null; source: string | null; stix: StoredStix[] | null; party_stix: StoredStix[] | null; country_stix: string[] | null }[];
+  sectors?: { sector: string; source: string | null; stix: StoredStix[] | null; party_stix: StoredStix[] | null }[];
 }
 
 const ATTACK_GROUP_URL = (id: string) => `https://attack.mitre.org/groups/${id}`;
@@ -156,8 +159,12 @@ export function actorObjects(row: ActorRow): StixObject[] {
     aliases: type === 'identity' ? others : undefined,
     // "name<TAB>source" per name whose source is known (which vendor, catalogue or article uses it).
     alias_sources: sources,
+    // STIX allows `targets` from intrusion-sets and threat-actors only: an identity (a state, an agency) lists them here.
+    suspected_victims: type === 'identity' ? (row.victims ?? []).map((v) => compact({ name: v.name, country_code: v.country_code, source: v.source })) : undefined,
+    targeted_sectors: type === 'identity' ? (row.sectors ?? []).map((v) => compact({ sector: v.sector, source: v.source })) : undefined,
   }) as StixObject;
-  if (!row.parent_id || !row.parent_kind) return [actor];
+  const out = [actor, ...(type === 'identity' ? [] : actorTargets(row, ids.id))];
+  if (!row.parent_id || !row.parent_kind) return out;
   const tieIds = identify('relationship', 'threat_actor_parent', row.id, row, row.tie_stix);
   const tie = withExtension({
     ...base('relationship', tieIds),
@@ -165,7 +172,44 @@ export function actorObjects(row: ActorRow): StixObject[] {
     target_ref: refOf(actorType(row.parent_kind), 'threat_actor', row.parent_id, row.parent_stix),
     external_references: externalReferences(row.tie_citations, (row.tie_stix ?? []).map((s) => s.id)),
   }, { actor_tie: row.parent_tie ?? 'PARENT' }) as StixObject;
-  return [actor, tie];
+  out.push(tie);
+  return out;
+}
+
+/**
+ * What an intrusion-set or threat-actor targets by the catalogues: `targets` relationships to
+ * the country of a suspected victim (its `location`), or to an identity standing for the victim
+ * the catalogue names (`identity_class: unknown`) or for a sector in the catalogue's words
+ * (`identity_class: class`); those identities are flagged `actor_target_only`. The name and
+ * the catalogue that said it are in the relationship's extension. Timestamps: the actor's.
+ */
+function actorTargets(row: ActorRow, actorRef: string): StixObject[] {
+  const out: StixObject[] = [];
+  const stamps = { created_at: row.created_at, updated_at: row.updated_at };
+  for (const v of row.victims ?? []) {
+    const key = `${row.id}:${v.name}`;
+    let target: string;
+    if (v.country_code) target = refOf('location', 'country', v.country_code, v.country_stix);
+    else {
+      const party = identify('identity', 'actor_suspected_victim', key, stamps, v.party_stix);
+      target = party.id;
+      out.push(withExtension({ ...base('identity', party), name: v.name, identity_class: 'unknown' }, { actor_target_only: true }) as StixObject);
+    }
+    out.push(withExtension({
+      ...base('relationship', identify('relationship', 'actor_suspected_victim', key, stamps, v.stix)),
+      relationship_type: 'targets', source_ref: actorRef, target_ref: target,
+    }, { actor_target: 'SUSPECTED_VICTIM', victim_name: v.name, catalogue_source: v.source }) as StixObject);
+  }
+  for (const v of row.sectors ?? []) {
+    const key = `${row.id}:${v.sector}`;
+    const party = identify('identity', 'actor_targeted_sector', key, stamps, v.party_stix);
+    out.push(withExtension({ ...base('identity', party), name: v.sector, identity_class: 'class' }, { actor_target_only: true }) as StixObject);
+    out.push(withExtension({
+      ...base('relationship', identify('relationship', 'actor_targeted_sector', key, stamps, v.stix)),
+      relationship_type: 'targets', source_ref: actorRef, target_ref: party.id,
+    }, { actor_target: 'TARGETED_SECTOR', targeted_sector: v.sector, catalogue_source: v.source }) as StixObject);
+  }
+  return out;
 }
 
 export interface CampaignRow extends SpanRow {

@@ -21,6 +21,9 @@ export interface StixExportRequest {
   incidentFilter?: IncidentFilter;
 }
 
+/** Per kind of row, for the benchmark: rows and objects, time in SQL (reading and enriching its pages; overlaps the mapping) and mapping. */
+export type ExportTrace = (stats: { kind: string; rows: number; objects: number; sqlMs: number; mapMs: number }) => void;
+
 /** The rows in the export: an id list per table, or null for all of them (the whole graph). */
 interface Scope {
   incidents: string[] | null; attributions: string[] | null; campaigns: string[] | null; actors: string[] | null;
@@ -33,36 +36,52 @@ const BATCH = 2000;
 const NO_UUID = '00000000-0000-0000-0000-000000000000';
 const inScope = (column: string, param: string) => `(${param}::text[] IS NULL OR ${column}::text = ANY(${param}::text[]))`;
 const page = (alias: string, key = 'id') => `WHERE ${alias}.${key} > $1 AND ${inScope(`${alias}.${key}`, '$2')} ORDER BY ${alias}.${key} LIMIT ${BATCH}`;
+/**
+ * A whole table is read in its physical order instead: block ranges ($1 ≤ ctid < $2, a TID
+ * range scan), so that PostgreSQL reads each heap page once, in order, rather than one random
+ * page per row as an id order over random UUIDs does.
+ */
+const blocks = (alias: string) => `WHERE ${alias}.ctid >= $1::tid AND ${alias}.ctid < $2::tid ORDER BY ${alias}.ctid`;
 
 /**
- * The rows of each kind, one keyset page at a time ($1 the cursor, $2 the scope's ids). What
- * hangs off them (names, citations, links, remembered STIX ids) is read per page with one
+ * The rows of each kind ($1/$2: the keyset cursor and the scope's ids, or the block range):
+ * what hangs off them (names, citations, links, remembered STIX ids) is read per page with one
  * `= ANY($ids)` query per relation (Lookups below): no query per row.
  */
-const ROWS = {
-  organization: `SELECT o.* FROM organization o ${page('o')}`,
-  person: `SELECT p.* FROM person p ${page('p')}`,
-  actor: `SELECT a.*, p.kind AS parent_kind FROM threat_actor a LEFT JOIN threat_actor p ON p.id = a.parent_id ${page('a')}`,
-  member: `SELECT m.id, m.actor_id, a.kind AS actor_kind, m.person_id, a.created_at, a.updated_at
+const ROWS_OF = {
+  organization: (where: string) => `SELECT o.* FROM organization o ${where}`,
+  person: (where: string) => `SELECT p.* FROM person p ${where}`,
+  actor: (where: string) => `SELECT a.*, p.kind AS parent_kind FROM threat_actor a LEFT JOIN threat_actor p ON p.id = a.parent_id ${where}`,
+  member: () => `SELECT m.id, m.actor_id, a.kind AS actor_kind, m.person_id, a.created_at, a.updated_at
     FROM actor_member m JOIN threat_actor a ON a.id = m.actor_id WHERE m.id > $1 AND ${inScope('m.actor_id', '$2')} ORDER BY m.id LIMIT ${BATCH}`,
-  campaign: `SELECT c.* FROM campaign c ${page('c')}`,
-  technique: `SELECT t.* FROM attack_technique t ${page('t')}`,
-  country: `SELECT c.code AS id, c.code, c.name FROM country c ${page('c', 'code')}`,
-  incident: `SELECT i.* FROM incident i ${page('i')}`,
-  target: `SELECT t.*, i.created_at, i.updated_at FROM incident_target t JOIN incident i ON i.id = t.incident_id ${page('t')}`,
-  attribution: `SELECT a.*, ac.kind AS actor_kind, coalesce(o.name, p.name) AS party_name
+  campaign: (where: string) => `SELECT c.* FROM campaign c ${where}`,
+  technique: (where: string) => `SELECT t.* FROM attack_technique t ${where}`,
+  country: () => `SELECT c.code AS id, c.code, c.name FROM country c ${page('c', 'code')}`,
+  incident: (where: string) => `SELECT i.* FROM incident i ${where}`,
+  target: (where: string) => `SELECT t.*, i.created_at, i.updated_at FROM incident_target t JOIN incident i ON i.id = t.incident_id ${where}`,
+  attribution: (where: string) => `SELECT a.*, ac.kind AS actor_kind, coalesce(o.name, p.name) AS party_name
     FROM attribution a JOIN threat_actor ac ON ac.id = a.actor_id
-    LEFT JOIN organization o ON o.id = a.attributed_by_organization_id LEFT JOIN person p ON p.id = a.attributed_by_person_id ${page('a')}`,
-  statement: `SELECT s.*, p.name AS speaker_person_name, o.name AS speaker_organization_name
-    FROM statement s LEFT JOIN person p ON p.id = s.speaker_person_id LEFT JOIN organization o ON o.id = s.speaker_organization_id ${page('s')}`,
-  response: `SELECT r.*, o.name AS responder_organization_name, p.name AS responder_person_name,
+    LEFT JOIN organization o ON o.id = a.attributed_by_organization_id LEFT JOIN person p ON p.id = a.attributed_by_person_id ${where}`,
+  statement: (where: string) => `SELECT s.*, p.name AS speaker_person_name, o.name AS speaker_organization_name
+    FROM statement s LEFT JOIN person p ON p.id = s.speaker_person_id LEFT JOIN organization o ON o.id = s.speaker_organization_id ${where}`,
+  response: (where: string) => `SELECT r.*, o.name AS responder_organization_name, p.name AS responder_person_name,
       CASE WHEN a.status IN ('DENIED', 'DISPUTED') THEN 'opinion' ELSE 'relationship' END AS attribution_type, ta.kind AS actor_kind
     FROM response r LEFT JOIN organization o ON o.id = r.responder_organization_id LEFT JOIN person p ON p.id = r.responder_person_id
-    LEFT JOIN attribution a ON a.id = r.attribution_id LEFT JOIN threat_actor ta ON ta.id = r.actor_id ${page('r')}`,
-  article: `SELECT sa.id, sa.title, sa.url, sa.publisher, sa.authors, sa.language, sa.published_from, sa.published_to, sa.published_text,
-      sa.created_at, sa.updated_at FROM source_article sa ${page('sa')}`,
+    LEFT JOIN attribution a ON a.id = r.attribution_id LEFT JOIN threat_actor ta ON ta.id = r.actor_id ${where}`,
+  article: (where: string) => `SELECT sa.id, sa.title, sa.url, sa.publisher, sa.authors, sa.language, sa.published_from, sa.published_to, sa.published_text,
+      sa.created_at, sa.updated_at FROM source_article sa ${where}`,
 };
-type Kind = keyof typeof ROWS;
+type Kind = keyof typeof ROWS_OF;
+const ALIAS: Record<Kind, [string, string]> = {
+  organization: ['organization', 'o'], person: ['person', 'p'], actor: ['threat_actor', 'a'], member: ['actor_member', 'm'], campaign: ['campaign', 'c'],
+  technique: ['attack_technique', 't'], country: ['country', 'c'], incident: ['incident', 'i'], target: ['incident_target', 't'],
+  attribution: ['attribution', 'a'], statement: ['statement', 's'], response: ['response', 'r'], article: ['source_article', 'sa'],
+};
+/** Kinds read in physical order when the whole table is exported (member and country are always read by key). */
+const PHYSICAL = new Set<Kind>(['organization', 'person', 'actor', 'campaign', 'technique', 'incident', 'target', 'attribution', 'statement', 'response', 'article']);
+const ROWS = Object.fromEntries(Object.entries(ROWS_OF).map(([kind, sql]) => [kind, sql(page(ALIAS[kind as Kind][1]))])) as Record<Kind, string>;
+const ROWS_BY_BLOCKS = Object.fromEntries(Object.entries(ROWS_OF).map(([kind, sql]) => [kind, sql(blocks(ALIAS[kind as Kind][1]))])) as Record<Kind, string>;
+
 
 const ACTOR_TYPE_SQL = (kind: string) => `CASE WHEN ${kind} IN ('STATE', 'INTELLIGENCE_AGENCY') THEN 'identity'
   WHEN ${kind} IN ('MILITARY_UNIT', 'INDIVIDUAL') THEN 'threat-actor' ELSE 'intrusion-set' END`;
@@ -125,7 +144,11 @@ class Lookups {
   async citations(ids: string[], factColumn: string, legacy?: { table: string; column: string; excerpt: boolean }): Promise<Map<string, Citation[]>> {
     const grouped = await this.grouped(citationsSql(factColumn, legacy), [ids]);
     const sortKey = (c: Record<string, any>) => `${c.article ?? c.record_key}\u0000${c.excerpt ?? ''}`;
-    for (const list of grouped.values()) list.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+    for (const list of grouped.values()) {
+      if (list.length < 2) continue;
+      const keyed = list.map((c) => ({ c, k: sortKey(c) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+      for (let i = 0; i < list.length; i++) list[i] = keyed[i].c;
+    }
     return grouped as unknown as Map<string, Citation[]>;
   }
 
@@ -176,9 +199,16 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
       const references = await look.grouped(`SELECT actor_id::text AS key, url, source FROM actor_reference WHERE actor_id = ANY($1::uuid[])`, [ids]);
       const citations = await look.citations(ids, 'threat_actor_id');
       const ties = await look.citations(ids, 'actor_tie_actor_id');
+      const victims = await look.grouped(
+        `SELECT actor_id::text AS key, name, country_code, source FROM actor_suspected_victim WHERE actor_id = ANY($1::uuid[]) ORDER BY name`, [ids]);
+      const sectors = await look.grouped(
+        `SELECT actor_id::text AS key, sector, source FROM actor_targeted_sector WHERE actor_id = ANY($1::uuid[]) ORDER BY sector`, [ids]);
       const stix = await look.stix([
         ...rows.flatMap((r) => [['threat_actor', r.id], ['threat_actor_parent', r.id], ['threat_actor', r.parent_id]] as [string, string][]),
         ...articleStix([...citations.values(), ...ties.values()]),
+        ...[...victims.values()].flat().flatMap((v) => [['actor_suspected_victim', `${v.key}:${v.name}`], ['actor_suspected_victim_party', `${v.key}:${v.name}`],
+          ['country', v.country_code]] as [string, string][]),
+        ...[...sectors.values()].flat().flatMap((v) => [['actor_targeted_sector', `${v.key}:${v.sector}`], ['actor_targeted_sector_party', `${v.key}:${v.sector}`]] as [string, string][]),
       ]);
       const byText = (key: string) => (a: Record<string, any>, b: Record<string, any>) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0);
       for (const r of rows) {
@@ -188,6 +218,11 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
           references: (references.get(r.id) ?? []).sort(byText('url')),
           citations: withArticleStix(citations.get(r.id), stix), tie_citations: withArticleStix(ties.get(r.id), stix),
           stix: stix('threat_actor', r.id), tie_stix: stix('threat_actor_parent', r.id), parent_stix: idsOf(stix('threat_actor', r.parent_id)),
+          victims: (victims.get(r.id) ?? []).map((v) => ({ name: v.name, country_code: v.country_code, source: v.source,
+            stix: stix('actor_suspected_victim', `${r.id}:${v.name}`), party_stix: stix('actor_suspected_victim_party', `${r.id}:${v.name}`),
+            country_stix: idsOf(stix('country', v.country_code)) })),
+          sectors: (sectors.get(r.id) ?? []).map((v) => ({ sector: v.sector, source: v.source,
+            stix: stix('actor_targeted_sector', `${r.id}:${v.sector}`), party_stix: stix('actor_targeted_sector_party', `${r.id}:${v.sector}`) })),
         });
       }
       return;
@@ -379,7 +414,7 @@ export class StixExportService {
    * PostgreSQL already reads the next (the next page's keyset cursor is known once a page's
    * rows are in), so the two cores work side by side.
    */
-  async *pages(request: StixExportRequest): AsyncGenerator<StixObject[]> {
+  async *pages(request: StixExportRequest, trace?: ExportTrace): AsyncGenerator<StixObject[]> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     let pending: Promise<unknown> | null = null;
@@ -409,32 +444,45 @@ export class StixExportService {
         ['article', scope.articles, articleObject, NO_UUID],
       ];
       for (const [kind, inScopeIds, map, start] of kinds) {
-        const load = async (cursor: string) => {
-          const rows = await query(ROWS[kind], [cursor, inScopeIds]);
+        const stats = { kind, rows: 0, objects: 0, sqlMs: 0, mapMs: 0 };
+        // The whole table: block ranges of about BATCH rows, up to the table's size in this snapshot (rows visible to it are in
+        // blocks that existed when it began). Otherwise keyset pages in id order, within the scope.
+        const physical = inScopeIds === null && PHYSICAL.has(kind) ? await this.blockRanges(runner, ALIAS[kind][0]) : null;
+        const load = async (cursor: string, range = 0) => {
+          const started = performance.now();
+          const rows = physical
+            ? await query(ROWS_BY_BLOCKS[kind], [`(${range * physical.step},0)`, `(${(range + 1) * physical.step},0)`])
+            : await query(ROWS[kind], [cursor, inScopeIds]);
           if (rows.length) await enrich(kind, rows, look, scope);
+          stats.sqlMs += performance.now() - started;
           return rows;
         };
         let next: Promise<Record<string, any>[]> = load(start);
-        for (;;) {
+        for (let range = 0; ; range++) {
           const rows = await next;
           pending = null;
-          if (rows.length === 0) break;
-          const more = rows.length === BATCH;
+          if (rows.length === 0 && !physical) break;
+          const more = physical ? (range + 1) * physical.step < physical.blocks : rows.length === BATCH;
           if (more) {
-            next = load(String(rows[rows.length - 1].id));
+            next = physical ? load('', range + 1) : load(String(rows[rows.length - 1].id));
             // Awaited on the next turn; if the reader stops first, awaited (and its error dropped) below.
             pending = next;
           }
+          const mapping = performance.now();
           const out: StixObject[] = [];
           for (const row of rows) {
             const mapped = map(row);
             if (Array.isArray(mapped)) for (const o of mapped) out.push(o);
             else if (mapped) out.push(mapped);
           }
+          stats.mapMs += performance.now() - mapping;
+          stats.rows += rows.length;
+          stats.objects += out.length;
           rows.length = 0;
           yield out;
           if (!more) break;
         }
+        trace?.(stats);
       }
       await runner.commitTransaction();
     } finally {
@@ -442,6 +490,15 @@ export class StixExportService {
       if (runner.isTransactionActive) await runner.rollbackTransaction();
       await runner.release();
     }
+  }
+
+  /** A table's size in blocks, and how many blocks hold about BATCH rows (by the planner's statistics). */
+  private async blockRanges(runner: QueryRunner, table: string): Promise<{ blocks: number; step: number }> {
+    const [row] = await runner.query(
+      `SELECT (pg_relation_size($1::regclass) / current_setting('block_size')::int)::int AS blocks, reltuples::float8 AS tuples, relpages::int AS pages
+         FROM pg_class WHERE oid = $1::regclass`, [table]);
+    const perBlock = row.tuples > 0 && row.pages > 0 ? row.tuples / row.pages : 10;
+    return { blocks: row.blocks, step: Math.max(1, Math.floor(BATCH / Math.max(1, perBlock))) };
   }
 
   /** The id lists of a scoped export; all null for everything. */
@@ -518,7 +575,9 @@ export class StixExportService {
       (await runner.query(sql, params)).map((r: { id: string }) => String(r.id));
     const countries = await column(
       `SELECT country_code AS id FROM incident_target WHERE country_code IS NOT NULL AND ${inScope('id', '$1')}
-       UNION SELECT country_code FROM statement_country WHERE ${inScope('statement_id', '$2')}`, [scope.targets, scope.statements]);
+       UNION SELECT country_code FROM statement_country WHERE ${inScope('statement_id', '$2')}
+       UNION SELECT country_code FROM actor_suspected_victim WHERE country_code IS NOT NULL AND ${inScope('actor_id', '$3')}`,
+      [scope.targets, scope.statements, scope.actors]);
     const techniques = await column(
       `SELECT DISTINCT unnest(technique_ids) AS id FROM incident WHERE ${inScope('id', '$1')}
        UNION SELECT id FROM attack_technique WHERE id IN (SELECT row_id FROM stix_object WHERE row_table = 'attack_technique') AND $1::text[] IS NULL`,
