@@ -41,6 +41,8 @@ const page = (alias: string, key = 'id') => `WHERE ${alias}.${key} > $1 AND ${in
  * range scan), so that PostgreSQL reads each heap page once, in order, rather than one random
  * page per row as an id order over random UUIDs does.
  */
+/** Rows per block range: bigger pages, fewer statements to plan (a few ms each), still a few MB in memory. */
+const BLOCK_BATCH = 4000;
 const blocks = (alias: string) => `WHERE ${alias}.ctid >= $1::tid AND ${alias}.ctid < $2::tid ORDER BY ${alias}.ctid`;
 
 /**
@@ -498,7 +500,7 @@ export class StixExportService {
       `SELECT (pg_relation_size($1::regclass) / current_setting('block_size')::int)::int AS blocks, reltuples::float8 AS tuples, relpages::int AS pages
          FROM pg_class WHERE oid = $1::regclass`, [table]);
     const perBlock = row.tuples > 0 && row.pages > 0 ? row.tuples / row.pages : 10;
-    return { blocks: row.blocks, step: Math.max(1, Math.floor(BATCH / Math.max(1, perBlock))) };
+    return { blocks: row.blocks, step: Math.max(1, Math.floor(BLOCK_BATCH / Math.max(1, perBlock))) };
   }
 
   /** The id lists of a scoped export; all null for everything. */

@@ -18,7 +18,7 @@ describe('UUIDv5 ids', () => {
     expect(uuidv5('https://attribution-tracker.invalid/stix', '6ba7b811-9dad-11d1-80b4-00c04fd430c8')).toBe(TRACKER_NAMESPACE);
     // python3 -c "import uuid; print(uuid.uuid5(uuid.UUID('6ba7b811-9dad-11d1-80b4-00c04fd430c8'), 'https://attribution-tracker.invalid/stix'))"
     expect(TRACKER_NAMESPACE).toBe('3c13a736-3233-5fab-b411-cbe97d6b537a');
-    // uuid.uuid5(that namespace, 'incident:00000000-0000-0000-0000-000000000001'), twice: the second from the cache.
+    // uuid.uuid5(that namespace, 'incident:00000000-0000-0000-0000-000000000001'), twice: the same id each time.
     for (let i = 0; i < 2; i++) expect(mintedId('incident', 'incident', '00000000-0000-0000-0000-000000000001')).toBe('incident--9d844c82-8889-52c4-9931-6ca186339226');
   });
 });

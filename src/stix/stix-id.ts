@@ -92,11 +92,14 @@ export function uuidv5Reference(name: string): string {
 }
 
 /*
- * Ids referred to again and again (actors, organizations, people, countries, techniques, the
- * articles many facts cite) are remembered; the cache is emptied when full, so it never holds
- * more than CACHE_SIZE ids whatever the export's size.
+ * Ids of the small tables that facts refer to again and again (actors, organizations, people,
+ * countries, techniques, campaigns) are remembered; the cache is emptied when full, so it never
+ * holds more than CACHE_SIZE ids whatever the export's size. The big tables' ids are not: each
+ * is minted for its own object and a few references in random order, and a cache of them would
+ * only turn into garbage for the old generation of the heap.
  */
 const CACHE_SIZE = 50_000;
+const CACHED_TABLES = new Set(['threat_actor', 'organization', 'person', 'country', 'attack_technique', 'campaign']);
 let cache = new Map<string, string>();
 
 /**
@@ -105,6 +108,7 @@ let cache = new Map<string, string>();
  */
 export function mintedId(type: string, table: string, rowId: string): string {
   const name = `${table}:${rowId}`;
+  if (!CACHED_TABLES.has(table)) return `${type}--${uuidv5(name)}`;
   let uuid = cache.get(name);
   if (uuid === undefined) {
     uuid = uuidv5(name);
