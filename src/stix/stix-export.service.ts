@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
 import { PoolClient, QueryConfig, types as pgTypes } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
 import { subtreeCte } from '../actors/threat-actor.service';
@@ -121,10 +122,19 @@ const TIMESTAMPTZ = 1184;
 /** The pg type parsers of the export: the defaults, but timestamps straight to ISO text. */
 const EXPORT_TYPES = { getTypeParser: (oid: number, format?: string) => (oid === TIMESTAMPTZ ? isoFromPostgres : pgTypes.getTypeParser(oid, format as 'text')) };
 
-/** The query function on a runner's pg client, with the export's type parsers. */
+/**
+ * The query function on a runner's pg client, with the export's type parsers. Each statement is
+ * prepared once per connection (named by its text): a page's lookups are the same few
+ * statements a thousand times over, and planning each anew cost PostgreSQL milliseconds a page.
+ */
 function exportQuery(runner: QueryRunner): Query {
   const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
-  return async (text, values) => (await client.query({ text, values, types: EXPORT_TYPES } as QueryConfig)).rows;
+  const names = new Map<string, string>();
+  return async (text, values) => {
+    let name = names.get(text);
+    if (name === undefined) names.set(text, (name = `stix-${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
+    return (await client.query({ name, text, values, types: EXPORT_TYPES } as QueryConfig)).rows;
+  };
 }
 
 /** What each page needs beside its rows: one query per relation for the whole page. */
@@ -155,9 +165,10 @@ class Lookups {
   }
 
   /** The STIX objects imported into the given rows, by `table\0id`; nothing to read when nothing was ever imported. */
-  async stix(pairs: [string, string | null | undefined][]): Promise<(table: string, id: string | null | undefined) => StoredStix[] | null> {
-    if (!this.hasStix) return () => null;
-    const wanted = pairs.filter((p): p is [string, string] => !!p[1]);
+  async stix(pairsOf: () => [string, string | null | undefined][]): Promise<(table: string, id: string | null | undefined) => StoredStix[] | null> {
+    // Nothing ever imported (a graph entered here): not even the pairs are built.
+    if (!this.hasStix) return NONE_STORED;
+    const wanted = pairsOf().filter((p): p is [string, string] => !!p[1]);
     const rows = (wanted.length ? await this.query(
         `SELECT row_table, row_id, stix_id, created, modified, imported_at FROM stix_object
           WHERE row_table = ANY($1::text[]) AND row_id = ANY($2::text[]) ORDER BY stix_id`,
@@ -175,7 +186,9 @@ class Lookups {
 
 const idsOf = (stored: StoredStix[] | null) => stored?.map((s) => s.id) ?? null;
 const articleStix = (citations: Citation[][]) => citations.flat().filter((c) => c.article).map((c): [string, string] => ['source_article', c.article!]);
+const NONE_STORED = () => null;
 const withArticleStix = (list: Citation[] | undefined, stix: (t: string, id: string | null) => StoredStix[] | null) =>
+  stix === NONE_STORED ? list ?? [] :
   (list ?? []).map((c) => ({ ...c, article_stix: idsOf(stix('source_article', c.article)) }));
 
 /**
@@ -186,12 +199,12 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
   const ids = rows.map((r) => String(r.id));
   switch (kind) {
     case 'organization': {
-      const stix = await look.stix(ids.map((id) => ['organization', id]));
+      const stix = await look.stix(() => ids.map((id) => ['organization', id]));
       for (const r of rows) r.stix = stix('organization', r.id);
       return;
     }
     case 'person': {
-      const stix = await look.stix(rows.flatMap((r) => [['person', r.id], ['organization', r.organization_id]] as [string, string][]));
+      const stix = await look.stix(() => rows.flatMap((r) => [['person', r.id], ['organization', r.organization_id]] as [string, string][]));
       for (const r of rows) Object.assign(r, { stix: stix('person', r.id), organization_stix: idsOf(stix('organization', r.organization_id)) });
       return;
     }
@@ -205,7 +218,7 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
         `SELECT actor_id::text AS key, name, country_code, source FROM actor_suspected_victim WHERE actor_id = ANY($1::uuid[]) ORDER BY name`, [ids]);
       const sectors = await look.grouped(
         `SELECT actor_id::text AS key, sector, source FROM actor_targeted_sector WHERE actor_id = ANY($1::uuid[]) ORDER BY sector`, [ids]);
-      const stix = await look.stix([
+      const stix = await look.stix(() => [
         ...rows.flatMap((r) => [['threat_actor', r.id], ['threat_actor_parent', r.id], ['threat_actor', r.parent_id]] as [string, string][]),
         ...articleStix([...citations.values(), ...ties.values()]),
         ...[...victims.values()].flat().flatMap((v) => [['actor_suspected_victim', `${v.key}:${v.name}`], ['actor_suspected_victim_party', `${v.key}:${v.name}`],
@@ -231,7 +244,7 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
     }
     case 'member': {
       const citations = await look.citations(ids, 'actor_member_id');
-      const stix = await look.stix([
+      const stix = await look.stix(() => [
         ...rows.flatMap((r) => [['actor_member', r.id], ['threat_actor', r.actor_id], ['person', r.person_id]] as [string, string][]),
         ...articleStix([...citations.values()]),
       ]);
@@ -243,20 +256,20 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
     }
     case 'campaign': {
       const citations = await look.citations(ids, 'campaign_id');
-      const stix = await look.stix([...ids.map((id): [string, string] => ['campaign', id]), ...articleStix([...citations.values()])]);
+      const stix = await look.stix(() => [...ids.map((id): [string, string] => ['campaign', id]), ...articleStix([...citations.values()])]);
       for (const r of rows) Object.assign(r, { citations: withArticleStix(citations.get(r.id), stix), stix: stix('campaign', r.id) });
       return;
     }
     case 'technique':
     case 'country': {
       const table = kind === 'technique' ? 'attack_technique' : 'country';
-      const stix = await look.stix(ids.map((id) => [table, id]));
+      const stix = await look.stix(() => ids.map((id) => [table, id]));
       for (const r of rows) r.stix = stix(table, r.id);
       return;
     }
     case 'incident': {
       const citations = await look.citations(ids, 'incident_id', { table: 'incident_source', column: 'incident_id', excerpt: false });
-      const stix = await look.stix([
+      const stix = await look.stix(() => [
         ...rows.flatMap((r) => [['incident', r.id], ['campaign', r.campaign_id], ...r.technique_ids.map((t: string) => ['attack_technique', t])] as [string, string][]),
         ...articleStix([...citations.values()]),
       ]);
@@ -272,7 +285,7 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
       const citations = await look.citations(ids, 'incident_target_id');
       const party = (r: Record<string, any>): [string, string] | null =>
         r.organization_id ? ['organization', r.organization_id] : r.person_id ? ['person', r.person_id] : r.country_code ? ['country', r.country_code] : null;
-      const stix = await look.stix([
+      const stix = await look.stix(() => [
         ...rows.flatMap((r) => [['incident_target', r.id], ['incident_target_party', r.id], ['incident', r.incident_id], party(r) ?? ['', null]] as [string, string][]),
         ...articleStix([...citations.values()]),
       ]);
@@ -292,7 +305,7 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
         `SELECT a.id::text AS key, c.id::text AS id FROM attribution a JOIN attribution c ON c.actor_id = a.actor_id
            AND c.status IN ('ASSERTED', 'RETRACTED') AND (c.incident_id = a.incident_id OR c.campaign_id = a.campaign_id)
           WHERE a.id = ANY($1::uuid[]) AND ${inScope('c.id', '$2')} ORDER BY c.id`, [denials, scope.attributions]) : new Map();
-      const stix = await look.stix([
+      const stix = await look.stix(() => [
         ...rows.flatMap((r) => [
           ['attribution', r.id], ['threat_actor', r.actor_id], r.incident_id ? ['incident', r.incident_id] : ['campaign', r.campaign_id],
           ['organization', r.attributed_by_organization_id], ['person', r.attributed_by_person_id],
@@ -322,7 +335,7 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
            FROM statement_country sc WHERE sc.statement_id = ANY($1::uuid[]) AND ${inScope('sc.country_code', '$5')}`,
         [ids, scope.incidents, scope.actors, scope.attributions, scope.countries]);
       const citations = await look.citations(ids, 'statement_id', { table: 'statement_source', column: 'statement_id', excerpt: true });
-      const stix = await look.stix([
+      const stix = await look.stix(() => [
         ...rows.flatMap((r) => [['statement', r.id], ['person', r.speaker_person_id], ['organization', r.speaker_organization_id],
           ...(refs.get(r.id) ?? []).map((x) => [x.table, x.id])] as [string, string][]),
         ...articleStix([...citations.values()]),
@@ -340,7 +353,7 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
       const citations = await look.citations(ids, 'response_id');
       // In a scoped bundle, only what it responds to that the bundle holds (at least one: that is how it is in scope).
       const held = (set: Set<string> | null, id: string | null) => (id && (set === null || set.has(String(id))) ? id : null);
-      const stix = await look.stix([
+      const stix = await look.stix(() => [
         ...rows.flatMap((r) => [['response', r.id], ['organization', r.responder_organization_id], ['person', r.responder_person_id],
           ['incident', r.incident_id], ['attribution', r.attribution_id], ['threat_actor', r.actor_id]] as [string, string][]),
         ...articleStix([...citations.values()]),
@@ -377,7 +390,7 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
          UNION ALL SELECT DISTINCT source_article_id::text, 'response', response_id::text, 'note' FROM citation
           WHERE source_article_id = ANY($1::uuid[]) AND response_id IS NOT NULL AND ${inScope('response_id', '$5')}`,
         [ids, scope.incidents, scope.statements, scope.attributions, scope.responses]);
-      const stix = await look.stix([
+      const stix = await look.stix(() => [
         ...rows.flatMap((r) => [['source_article', r.id], ...(cited.get(r.id) ?? []).map((x) => [x.table, x.id])] as [string, string][]),
       ]);
       for (const r of rows) {
