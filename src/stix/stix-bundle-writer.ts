@@ -2,8 +2,11 @@ import { once } from 'node:events';
 import { Writable } from 'node:stream';
 import { StixObject } from './stix-export-mapping';
 
-/** Bytes gathered before one write: one write per object costs more than the JSON itself. */
-const CHUNK = 256 * 1024;
+/**
+ * Characters gathered before one write: one write per object costs more than the JSON itself,
+ * and a chunk below V8's large-object size (128 KB) is young-generation garbage, not old.
+ */
+const CHUNK = 60 * 1024;
 
 /**
  * Writes a bundle as its objects come: the envelope, then each page of objects as soon as it

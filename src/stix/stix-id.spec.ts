@@ -12,6 +12,12 @@ describe('UUIDv5 ids', () => {
       expect(uuidv5(name)).toBe(uuidv5Reference(name));
     }
     expect(uuidv5('organisation:Ærø')).toBe(uuidv5Reference('organisation:Ærø'));
+    // Big tables' ids are hashed as prefix and row id written one after the other.
+    for (const table of ['statement', 'attribution', 'some_table']) {
+      const row = randomUUID();
+      expect(mintedId('note', table, row)).toBe(`note--${uuidv5Reference(`${table}:${row}`)}`);
+    }
+    expect(mintedId('note', 'statement', 'x'.repeat(120))).toBe(`note--${uuidv5Reference(`statement:${'x'.repeat(120)}`)}`);
   });
 
   it('matches RFC 9562 (the URL namespace example) and keeps the ids the tracker has always minted', () => {

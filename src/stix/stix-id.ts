@@ -30,11 +30,18 @@ message.set(bytesOf(TRACKER_NAMESPACE), 0);
 const words = new Int32Array(80);
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
-function uuidv5Fast(name: string): string | null {
-  const n = name.length;
+/** UUIDv5 of `prefix + name` (the two written one after the other, not concatenated first), or null when not ASCII or too long. */
+function uuidv5Fast(name: string, prefix = ''): string | null {
+  const p = prefix.length;
+  const n = p + name.length;
   if (n > MAX_FAST_NAME) return null;
-  for (let i = 0; i < n; i++) {
-    const c = name.charCodeAt(i);
+  for (let i = 0; i < p; i++) {
+    const c = prefix.charCodeAt(i);
+    if (c > 127) return null;
+    message[16 + i] = c;
+  }
+  for (let i = p; i < n; i++) {
+    const c = name.charCodeAt(i - p);
     if (c > 127) return null;
     message[16 + i] = c;
   }
@@ -101,14 +108,16 @@ export function uuidv5Reference(name: string): string {
 const CACHE_SIZE = 50_000;
 const CACHED_TABLES = new Set(['threat_actor', 'organization', 'person', 'country', 'attack_technique', 'campaign']);
 let cache = new Map<string, string>();
+/** "table:" per table, made once. */
+const PREFIXES = new Map(['incident', 'incident_target', 'attribution', 'statement', 'response', 'source_article'].map((t) => [t, `${t}:`]));
 
 /**
  * The STIX id of a tracker row: `type--UUIDv5(table:rowId)`. Deterministic, so the same graph
  * exports the same ids; `table` keeps two tables' rows apart even when their ids coincide.
  */
 export function mintedId(type: string, table: string, rowId: string): string {
+  if (!CACHED_TABLES.has(table)) return `${type}--${uuidv5Fast(rowId, PREFIXES.get(table) ?? `${table}:`) ?? uuidv5(`${table}:${rowId}`)}`;
   const name = `${table}:${rowId}`;
-  if (!CACHED_TABLES.has(table)) return `${type}--${uuidv5(name)}`;
   let uuid = cache.get(name);
   if (uuid === undefined) {
     uuid = uuidv5(name);
