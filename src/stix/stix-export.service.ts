@@ -60,12 +60,15 @@ const ROWS_OF = {
   campaign: (where: string) => `SELECT c.* FROM campaign c ${where}`,
   technique: (where: string) => `SELECT t.* FROM attack_technique t ${where}`,
   country: () => `SELECT c.code AS id, c.code, c.name FROM country c ${page('c', 'code')}`,
-  incident: (where: string) => `SELECT i.* FROM incident i ${where}`,
+  // Columns by name where the table has a search_vector: PostgreSQL would print each tsvector and Node parse it, for nothing.
+  incident: (where: string) => `SELECT i.id, i.title, i.summary, i.started_from, i.started_to, i.started_text, i.ended_from, i.ended_to, i.ended_text,
+      i.disclosed_from, i.disclosed_to, i.disclosed_text, i.types, i.technique_ids, i.campaign_id, i.created_at, i.updated_at FROM incident i ${where}`,
   target: (where: string) => `SELECT t.*, i.created_at, i.updated_at FROM incident_target t JOIN incident i ON i.id = t.incident_id ${where}`,
   attribution: (where: string) => `SELECT a.*, ac.kind AS actor_kind, coalesce(o.name, p.name) AS party_name
     FROM attribution a JOIN threat_actor ac ON ac.id = a.actor_id
     LEFT JOIN organization o ON o.id = a.attributed_by_organization_id LEFT JOIN person p ON p.id = a.attributed_by_person_id ${where}`,
-  statement: (where: string) => `SELECT s.*, p.name AS speaker_person_name, o.name AS speaker_organization_name
+  statement: (where: string) => `SELECT s.id, s.speaker_person_id, s.speaker_organization_id, s.speaker_role, s.said_from, s.said_to, s.said_text,
+      s.quote, s.summary, s.language, s.stance, s.created_at, s.updated_at, p.name AS speaker_person_name, o.name AS speaker_organization_name
     FROM statement s LEFT JOIN person p ON p.id = s.speaker_person_id LEFT JOIN organization o ON o.id = s.speaker_organization_id ${where}`,
   response: (where: string) => `SELECT r.*, o.name AS responder_organization_name, p.name AS responder_person_name,
       CASE WHEN a.status IN ('DENIED', 'DISPUTED') THEN 'opinion' ELSE 'relationship' END AS attribution_type, ta.kind AS actor_kind
