@@ -41,17 +41,22 @@ async function exportBench(url: string, log: (line: string) => void): Promise<vo
     global.gc?.();
     const baseline = process.memoryUsage().heapUsed;
     let peak = baseline;
-    const samples: { objects: number; heap: number }[] = [];
+    const samples: { objects: number; heap: number; rss: number }[] = [];
     let count = 0;
+    let rssPeak = process.memoryUsage().rss;
+    const rssBaseline = rssPeak;
+    let nextSample = 5000;
     async function* counted() {
-      for await (const object of service.objects({})) {
-        count += 1;
-        if (count % 5000 === 0) {
-          const heap = process.memoryUsage().heapUsed;
+      for await (const page of service.pages({})) {
+        count += page.length;
+        if (count >= nextSample) {
+          nextSample += 5000;
+          const { heapUsed: heap, rss } = process.memoryUsage();
           peak = Math.max(peak, heap);
-          samples.push({ objects: count, heap });
+          rssPeak = Math.max(rssPeak, rss);
+          samples.push({ objects: count, heap, rss });
         }
-        yield object;
+        yield page;
       }
     }
     const started = process.hrtime.bigint();
@@ -68,6 +73,8 @@ async function exportBench(url: string, log: (line: string) => void): Promise<vo
       `load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${(await import('node:os')).cpus().length} cores`);
     log(`  heap: ${mb(baseline)} at the start, peak ${mb(peak)}; by objects written: ` +
       quarters.map((s) => `${s.objects.toLocaleString('en-US')} → ${mb(s.heap)}`).join(', '));
+    log(`  RSS: ${mb(rssBaseline)} at the start, peak ${mb(rssPeak)}; by objects written: ` +
+      quarters.map((s) => `${s.objects.toLocaleString('en-US')} → ${mb(s.rss)}`).join(', '));
   } finally {
     await dataSource.destroy();
   }

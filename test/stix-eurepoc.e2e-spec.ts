@@ -33,5 +33,12 @@ describe('STIX export of the EuRepoC-imported graph', () => {
     expect(objects.filter((o) => o.type === 'opinion')).toHaveLength(counts.contested);
     // Facts imported from EuRepoC cite their dataset records.
     expect(claims.some((c) => c.external_references?.some((r: any) => /EuRepoC/.test(r.source_name) && /^attribution:/.test(r.external_id)))).toBe(true);
+    // Responses are notes marked response_kind, by the responder, on what they respond to.
+    const [{ responses }] = await t.dataSource.query(`SELECT count(*)::int AS responses FROM response`);
+    const notes = objects.filter((o) => o.type === 'note' && Object.values(o.extensions ?? {}).some((e: any) => e.response_kind));
+    expect(notes).toHaveLength(responses);
+    // Claims coded without a party: no created_by_ref (nobody invented), their coding in the extension.
+    const unnamed = claims.filter((c) => !c.created_by_ref);
+    for (const c of unnamed) expect(Object.values(c.extensions)[0]).toMatchObject({ coded_basis: expect.any(String) });
   }, 180_000);
 });

@@ -28,6 +28,13 @@ describe('STIX export of the seeded graph, and the round trip', () => {
   beforeAll(async () => {
     t = await startTestApp({ seed: true });
     empty = await startTestApp();
+    // What catalogues say actors target (the seed has none): a country, a named victim and a sector for APT28 (an
+    // intrusion-set: targets relationships) and for the GRU (an identity: STIX allows it no targets, so its extension lists them).
+    await t.dataSource.query(`INSERT INTO actor_suspected_victim (actor_id, name, country_code, source) VALUES
+      ($1, 'Norway', 'NO', 'misp-galaxy threat-actor'), ($1, 'NATO', NULL, 'misp-galaxy threat-actor'), ($2, 'Ukraine', 'UA', NULL)`,
+      [seedId('actor:apt28'), seedId('actor:gru')]);
+    await t.dataSource.query(`INSERT INTO actor_targeted_sector (actor_id, sector, source) VALUES
+      ($1, 'Government, Administration', 'misp-galaxy threat-actor'), ($2, 'Energy', NULL)`, [seedId('actor:apt28'), seedId('actor:gru')]);
     bundle = await exportAll(t);
   });
   afterAll(async () => {
@@ -68,6 +75,32 @@ describe('STIX export of the seeded graph, and the round trip', () => {
     // APT28 → GRU → Russian Federation: intrusion-set → identity → identity.
     const tie = bundle.objects.find((o) => o.relationship_type === 'attributed-to' && o.source_ref === apt28.id)!;
     expect(objects.get(tie.target_ref)).toMatchObject({ type: 'identity', name: 'GRU' });
+  });
+
+  it('carries what actors target by the catalogues: targets from the intrusion-set, a list on the identity', () => {
+    const objects = byId(bundle.objects);
+    const apt28 = bundle.objects.find((o) => o.type === 'intrusion-set' && o.name === 'APT28')!;
+    const targets = bundle.objects.filter((o) => o.relationship_type === 'targets' && o.source_ref === apt28.id);
+    const described = targets.map((r) => {
+      const to = objects.get(r.target_ref)!;
+      return `${to.type}:${to.country ?? to.name}:${to.identity_class ?? ''}:${(Object.values(r.extensions)[0] as any).catalogue_source}`;
+    }).sort();
+    expect(described).toEqual([
+      'identity:Government, Administration:class:misp-galaxy threat-actor', 'identity:NATO:unknown:misp-galaxy threat-actor', 'location:NO::misp-galaxy threat-actor']);
+    const gru = bundle.objects.find((o) => o.type === 'identity' && o.name === 'GRU')!;
+    expect(Object.values(gru.extensions)[0]).toMatchObject({ suspected_victims: [{ name: 'Ukraine', country_code: 'UA' }], targeted_sectors: [{ sector: 'Energy' }] });
+  });
+
+  it("carries the French Defense Council's response as a note by the council on the Macron incident, citing its article", () => {
+    const council = bundle.objects.find((o) => o.type === 'identity' && o.name === 'French Defense Council')!;
+    const macron = bundle.objects.find((o) => o.type === 'incident' && /Macron/.test(o.name))!;
+    const response = bundle.objects.find((o) => o.type === 'note' && o.created_by_ref === council.id)!;
+    expect(response).toMatchObject({ object_refs: [macron.id], authors: ['French Defense Council'], content: expect.stringMatching(/special meeting/) });
+    expect(Object.values(response.extensions)[0]).toMatchObject({
+      response_kind: 'EXECUTIVE_OR_LEGISLATIVE', responder_country_code: 'FR', responder_organization_ref: council.id,
+      responded: { from: '2017-01-01', to: '2017-12-31', precision: 'YEAR', text: 'planned next week' },
+    });
+    expect(response.external_references).toEqual([expect.objectContaining({ description: expect.stringMatching(/Defense Council is planned next week/) })]);
   });
 
   it('gives the same ids for the same graph (UUIDv5 of the internal ids)', async () => {

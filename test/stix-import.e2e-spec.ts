@@ -132,6 +132,26 @@ describe('STIX import: ATT&CK for ICS and the OASIS threat reports into the seed
     expect(await t.dataSource.query(`SELECT name FROM campaign WHERE name ILIKE '%poison%' OR name ILIKE 'admin@338' ORDER BY 1`)).not.toHaveLength(0);
   });
 
+  it("takes a group's targets (a country, a sector) as its suspected victims and sectors; its uses of techniques are reported", async () => {
+    const stamp = { spec_version: '2.1', created: '2024-02-01T00:00:00.000Z', modified: '2024-02-01T00:00:00.000Z' };
+    const id = (type: string, n: number) => `${type}--${String(n).padStart(8, '0')}-1111-4111-8111-111111111111`;
+    const group = { ...stamp, type: 'intrusion-set', id: id('intrusion-set', 1), name: 'Targeting Test Panda' };
+    const norway = { ...stamp, type: 'location', id: id('location', 2), country: 'NO' };
+    const energy = { ...stamp, type: 'identity', id: id('identity', 3), name: 'Energy', identity_class: 'class' };
+    const rel = (n: number, type: string, target: string) => ({ ...stamp, type: 'relationship', id: id('relationship', n), relationship_type: type, source_ref: group.id, target_ref: target });
+    const technique = file.objects.find((o) => o.type === 'attack-pattern' && live(o))!;
+    const result = await new StixImportService(t.dataSource).import(JSON.stringify({
+      type: 'bundle', id: 'bundle--00000004-1111-4111-8111-111111111111',
+      objects: [group, norway, energy, technique, rel(10, 'targets', norway.id), rel(11, 'targets', energy.id), rel(12, 'uses', technique.id)],
+    }));
+    const [actor] = await t.dataSource.query(`SELECT id FROM threat_actor WHERE name = 'Targeting Test Panda'`);
+    expect(await t.dataSource.query(`SELECT name, country_code, source FROM actor_suspected_victim WHERE actor_id = $1`, [actor.id]))
+      .toEqual([{ name: 'Norway', country_code: 'NO', source: 'STIX 2.1 bundle' }]);
+    expect(await t.dataSource.query(`SELECT sector, source FROM actor_targeted_sector WHERE actor_id = $1`, [actor.id]))
+      .toEqual([{ sector: 'Energy', source: 'STIX 2.1 bundle' }]);
+    expect(result.notTaken).toContainEqual({ stixId: id('relationship', 12), reason: expect.stringMatching(/techniques on incidents only/) });
+  });
+
   it('exports the imported graph as valid STIX, every reference inside the bundle', async () => {
     const exporter = new StixExportService(t.dataSource, null as never);
     const objects: Record<string, any>[] = [];

@@ -35,7 +35,8 @@ export interface Citation {
 }
 
 type SpanRow = Record<string, unknown>;
-const iso = (value: string | Date) => new Date(value).toISOString();
+/** Timestamps come as ISO text already (stix-export.service.ts reads them so); a Date still works. */
+const iso = (value: string | Date) => (typeof value === 'string' ? value : value.toISOString());
 const dayStart = (date: string | null | undefined) => (date ? `${date}T00:00:00.000Z` : undefined);
 
 /** Which STIX object stands for an actor of each kind (issue 10's table). */
@@ -127,6 +128,9 @@ export interface ActorRow {
   external_ids: { source: string; external_id: string }[] | null; references: { url: string; source: string | null }[] | null;
   citations: Citation[] | null; tie_citations: Citation[] | null;
   created_at: string; updated_at: string; stix: StoredStix[] | null; tie_stix: StoredStix[] | null;
+  /** What the catalogues say it targets: suspected victims (a country or a name) and sectors (the catalogue's words). */
+  victims?: { name: string; country_code: string | null; source: string | null; stix: StoredStix[] | null; party_stix: StoredStix[] | null; country_stix: string[] | null }[];
+  sectors?: { sector: string; source: string | null; stix: StoredStix[] | null; party_stix: StoredStix[] | null }[];
 }
 
 const ATTACK_GROUP_URL = (id: string) => `https://attack.mitre.org/groups/${id}`;
@@ -155,8 +159,12 @@ export function actorObjects(row: ActorRow): StixObject[] {
     aliases: type === 'identity' ? others : undefined,
     // "name<TAB>source" per name whose source is known (which vendor, catalogue or article uses it).
     alias_sources: sources,
+    // STIX allows `targets` from intrusion-sets and threat-actors only: an identity (a state, an agency) lists them here.
+    suspected_victims: type === 'identity' ? (row.victims ?? []).map((v) => compact({ name: v.name, country_code: v.country_code, source: v.source })) : undefined,
+    targeted_sectors: type === 'identity' ? (row.sectors ?? []).map((v) => compact({ sector: v.sector, source: v.source })) : undefined,
   }) as StixObject;
-  if (!row.parent_id || !row.parent_kind) return [actor];
+  const out = [actor, ...(type === 'identity' ? [] : actorTargets(row, ids.id))];
+  if (!row.parent_id || !row.parent_kind) return out;
   const tieIds = identify('relationship', 'threat_actor_parent', row.id, row, row.tie_stix);
   const tie = withExtension({
     ...base('relationship', tieIds),
@@ -164,7 +172,44 @@ export function actorObjects(row: ActorRow): StixObject[] {
     target_ref: refOf(actorType(row.parent_kind), 'threat_actor', row.parent_id, row.parent_stix),
     external_references: externalReferences(row.tie_citations, (row.tie_stix ?? []).map((s) => s.id)),
   }, { actor_tie: row.parent_tie ?? 'PARENT' }) as StixObject;
-  return [actor, tie];
+  out.push(tie);
+  return out;
+}
+
+/**
+ * What an intrusion-set or threat-actor targets by the catalogues: `targets` relationships to
+ * the country of a suspected victim (its `location`), or to an identity standing for the victim
+ * the catalogue names (`identity_class: unknown`) or for a sector in the catalogue's words
+ * (`identity_class: class`); those identities are flagged `actor_target_only`. The name and
+ * the catalogue that said it are in the relationship's extension. Timestamps: the actor's.
+ */
+function actorTargets(row: ActorRow, actorRef: string): StixObject[] {
+  const out: StixObject[] = [];
+  const stamps = { created_at: row.created_at, updated_at: row.updated_at };
+  for (const v of row.victims ?? []) {
+    const key = `${row.id}:${v.name}`;
+    let target: string;
+    if (v.country_code) target = refOf('location', 'country', v.country_code, v.country_stix);
+    else {
+      const party = identify('identity', 'actor_suspected_victim', key, stamps, v.party_stix);
+      target = party.id;
+      out.push(withExtension({ ...base('identity', party), name: v.name, identity_class: 'unknown' }, { actor_target_only: true }) as StixObject);
+    }
+    out.push(withExtension({
+      ...base('relationship', identify('relationship', 'actor_suspected_victim', key, stamps, v.stix)),
+      relationship_type: 'targets', source_ref: actorRef, target_ref: target,
+    }, { actor_target: 'SUSPECTED_VICTIM', victim_name: v.name, catalogue_source: v.source }) as StixObject);
+  }
+  for (const v of row.sectors ?? []) {
+    const key = `${row.id}:${v.sector}`;
+    const party = identify('identity', 'actor_targeted_sector', key, stamps, v.party_stix);
+    out.push(withExtension({ ...base('identity', party), name: v.sector, identity_class: 'class' }, { actor_target_only: true }) as StixObject);
+    out.push(withExtension({
+      ...base('relationship', identify('relationship', 'actor_targeted_sector', key, stamps, v.stix)),
+      relationship_type: 'targets', source_ref: actorRef, target_ref: party.id,
+    }, { actor_target: 'TARGETED_SECTOR', targeted_sector: v.sector, catalogue_source: v.source }) as StixObject);
+  }
+  return out;
 }
 
 export interface CampaignRow extends SpanRow {
@@ -258,6 +303,7 @@ export interface AttributionRow extends SpanRow {
   attributed_by_organization_id: string | null; organization_stix: string[] | null;
   attributed_by_person_id: string | null; person_stix: string[] | null; party_name: string | null;
   confidence: number | null; confidence_words: string | null; bases: string[]; status: string; notes: string | null;
+  attributing_country_code: string | null; coded_type: string | null; coded_basis: string | null;
   /** For a denial or dispute: the claims it contests (same subject and actor, asserted). */
   contested: { id: string; stix: string[] | null }[] | null;
   citations: Citation[] | null; created_at: string; updated_at: string; stix: StoredStix[] | null;
@@ -279,6 +325,8 @@ export function attributionObject(row: AttributionRow): StixObject {
     attributed: spanToStix(span(row, 'attributed')), confidence_words: row.confidence_words, bases: row.bases,
     claim_status: row.status, notes: row.notes,
     attributed_by_person_ref: organization ? person : undefined,
+    // A dataset's own coding; a claim coded without a named party has no created_by_ref (nobody is invented).
+    attributing_country_code: row.attributing_country_code, coded_type: row.coded_type, coded_basis: row.coded_basis,
   };
   const references = externalReferences(row.citations, (row.stix ?? []).map((s) => s.id));
   if (row.status === AttributionStatus.DENIED || row.status === AttributionStatus.DISPUTED) {
@@ -360,5 +408,55 @@ export function memberObject(row: MemberRow): StixObject {
     source_ref: refOf(actorType(row.actor_kind), 'threat_actor', row.actor_id, row.actor_stix),
     target_ref: refOf('identity', 'person', row.person_id, row.person_stix),
     external_references: externalReferences(row.citations, (row.stix ?? []).map((s) => s.id)),
+  }) as StixObject;
+}
+
+export interface ResponseRow extends SpanRow {
+  id: string; kind: string; coded_type: string | null; coded_subtype: string | null; description: string | null;
+  responder_organization_id: string | null; responder_organization_stix: string[] | null; responder_organization_name: string | null;
+  responder_person_id: string | null; responder_person_stix: string[] | null; responder_person_name: string | null;
+  responder_country_code: string | null; responder_region: string | null; responder_text: string | null;
+  /** What it responds to, each only when in the bundle (a scoped export). */
+  incident_id: string | null; incident_stix: string[] | null;
+  attribution_id: string | null; attribution_type: string | null; attribution_stix: string[] | null;
+  actor_id: string | null; actor_kind: string | null; actor_stix: string[] | null;
+  citations: Citation[] | null; created_at: string; updated_at: string; stix: StoredStix[] | null;
+}
+
+/** The kind of response in words, for a note's content when the source gave no description and no coding. */
+const RESPONSE_KIND_WORDS: Record<string, string> = {
+  STATEMENT: 'Public statement', PREVENTIVE_MEASURE: 'Preventive measure', DIPLOMATIC: 'Diplomatic response',
+  EXECUTIVE_OR_LEGISLATIVE: 'Executive or legislative response', SANCTIONS: 'Sanctions', LEGAL_ACTION: 'Legal action', OTHER: 'Response',
+};
+
+/**
+ * A political or legal response as a note (STIX has no object for a response): `content` =
+ * its description (else the source's coded subtype or type, else its kind in words),
+ * `authors` = the responder, `created_by_ref` = the responding organization (or person),
+ * `object_refs` = the incident, claim and actor it responds to; everything else (kind,
+ * coding, date span, responder country or region) in the extension, `response_kind` marking
+ * the note as a response rather than a statement.
+ */
+export function responseObject(row: ResponseRow): StixObject {
+  const organization = row.responder_organization_id
+    ? refOf('identity', 'organization', row.responder_organization_id, row.responder_organization_stix) : undefined;
+  const person = row.responder_person_id ? refOf('identity', 'person', row.responder_person_id, row.responder_person_stix) : undefined;
+  const about: string[] = [];
+  if (row.incident_id) about.push(refOf('incident', 'incident', row.incident_id, row.incident_stix));
+  if (row.attribution_id) about.push(refOf(row.attribution_type ?? 'relationship', 'attribution', row.attribution_id, row.attribution_stix));
+  if (row.actor_id) about.push(refOf(actorType(row.actor_kind ?? ''), 'threat_actor', row.actor_id, row.actor_stix));
+  const authors = [row.responder_text ?? undefined, row.responder_organization_name ?? undefined, row.responder_person_name ?? undefined]
+    .filter((n, i, all): n is string => !!n && all.indexOf(n) === i);
+  return withExtension({
+    ...base('note', identify('note', 'response', row.id, row, row.stix)),
+    abstract: row.coded_subtype ?? row.coded_type ?? RESPONSE_KIND_WORDS[row.kind] ?? row.kind,
+    content: row.description ?? row.coded_subtype ?? row.coded_type ?? RESPONSE_KIND_WORDS[row.kind] ?? row.kind,
+    authors, created_by_ref: organization ?? person, object_refs: about.sort(),
+    external_references: externalReferences(row.citations, (row.stix ?? []).map((s) => s.id)),
+  }, {
+    response_kind: row.kind, coded_type: row.coded_type, coded_subtype: row.coded_subtype, description: row.description,
+    responded: spanToStix(span(row, 'responded')),
+    responder_organization_ref: organization, responder_person_ref: person,
+    responder_country_code: row.responder_country_code, responder_region: row.responder_region, responder_text: row.responder_text,
   }) as StixObject;
 }

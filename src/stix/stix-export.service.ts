@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { PoolClient, QueryConfig, types as pgTypes } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
 import { subtreeCte } from '../actors/threat-actor.service';
 import { NotFoundError } from '../common/errors';
@@ -8,7 +10,7 @@ import { IncidentService } from '../incidents/incident.service';
 import { extensionDefinition, producerIdentity } from './stix-extension';
 import {
   Citation, StixObject, StoredStix, actorObjects, memberObject, articleObject, attributionObject, campaignObject, countryObject, incidentObject, organizationObject,
-  personObject, statementObject, targetObjects, techniqueObject,
+  personObject, responseObject, statementObject, targetObjects, techniqueObject,
 } from './stix-export-mapping';
 import { uuidv5 } from './stix-id';
 
@@ -20,11 +22,14 @@ export interface StixExportRequest {
   incidentFilter?: IncidentFilter;
 }
 
+/** Per kind of row, for the benchmark: rows and objects, time in SQL (reading and enriching its pages; overlaps the mapping) and mapping. */
+export type ExportTrace = (stats: { kind: string; rows: number; objects: number; sqlMs: number; mapMs: number }) => void;
+
 /** The rows in the export: an id list per table, or null for all of them (the whole graph). */
 interface Scope {
   incidents: string[] | null; attributions: string[] | null; campaigns: string[] | null; actors: string[] | null;
   statements: string[] | null; organizations: string[] | null; people: string[] | null; articles: string[] | null;
-  countries: string[] | null; techniques: string[] | null; targets: string[] | null;
+  countries: string[] | null; techniques: string[] | null; targets: string[] | null; responses: string[] | null;
 }
 
 /** Rows read per query: enough to amortise the round trips, few enough to keep memory flat. */
@@ -32,32 +37,57 @@ const BATCH = 2000;
 const NO_UUID = '00000000-0000-0000-0000-000000000000';
 const inScope = (column: string, param: string) => `(${param}::text[] IS NULL OR ${column}::text = ANY(${param}::text[]))`;
 const page = (alias: string, key = 'id') => `WHERE ${alias}.${key} > $1 AND ${inScope(`${alias}.${key}`, '$2')} ORDER BY ${alias}.${key} LIMIT ${BATCH}`;
+/**
+ * A whole table is read in its physical order instead: block ranges ($1 ≤ ctid < $2, a TID
+ * range scan), so that PostgreSQL reads each heap page once, in order, rather than one random
+ * page per row as an id order over random UUIDs does.
+ */
+/** Rows per block range: bigger pages, fewer statements to plan (a few ms each), still a few MB in memory. */
+const BLOCK_BATCH = 4000;
+const blocks = (alias: string) => `WHERE ${alias}.ctid >= $1::tid AND ${alias}.ctid < $2::tid ORDER BY ${alias}.ctid`;
 
 /**
- * The rows of each kind, one keyset page at a time ($1 the cursor, $2 the scope's ids). What
- * hangs off them (names, citations, links, remembered STIX ids) is read per page with one
+ * The rows of each kind ($1/$2: the keyset cursor and the scope's ids, or the block range):
+ * what hangs off them (names, citations, links, remembered STIX ids) is read per page with one
  * `= ANY($ids)` query per relation (Lookups below): no query per row.
  */
-const ROWS = {
-  organization: `SELECT o.* FROM organization o ${page('o')}`,
-  person: `SELECT p.* FROM person p ${page('p')}`,
-  actor: `SELECT a.*, p.kind AS parent_kind FROM threat_actor a LEFT JOIN threat_actor p ON p.id = a.parent_id ${page('a')}`,
-  member: `SELECT m.id, m.actor_id, a.kind AS actor_kind, m.person_id, a.created_at, a.updated_at
+const ROWS_OF = {
+  organization: (where: string) => `SELECT o.* FROM organization o ${where}`,
+  person: (where: string) => `SELECT p.* FROM person p ${where}`,
+  actor: (where: string) => `SELECT a.*, p.kind AS parent_kind FROM threat_actor a LEFT JOIN threat_actor p ON p.id = a.parent_id ${where}`,
+  member: () => `SELECT m.id, m.actor_id, a.kind AS actor_kind, m.person_id, a.created_at, a.updated_at
     FROM actor_member m JOIN threat_actor a ON a.id = m.actor_id WHERE m.id > $1 AND ${inScope('m.actor_id', '$2')} ORDER BY m.id LIMIT ${BATCH}`,
-  campaign: `SELECT c.* FROM campaign c ${page('c')}`,
-  technique: `SELECT t.* FROM attack_technique t ${page('t')}`,
-  country: `SELECT c.code AS id, c.code, c.name FROM country c ${page('c', 'code')}`,
-  incident: `SELECT i.* FROM incident i ${page('i')}`,
-  target: `SELECT t.*, i.created_at, i.updated_at FROM incident_target t JOIN incident i ON i.id = t.incident_id ${page('t')}`,
-  attribution: `SELECT a.*, ac.kind AS actor_kind, coalesce(o.name, p.name) AS party_name
+  campaign: (where: string) => `SELECT c.* FROM campaign c ${where}`,
+  technique: (where: string) => `SELECT t.* FROM attack_technique t ${where}`,
+  country: () => `SELECT c.code AS id, c.code, c.name FROM country c ${page('c', 'code')}`,
+  // Columns by name where the table has a search_vector: PostgreSQL would print each tsvector and Node parse it, for nothing.
+  incident: (where: string) => `SELECT i.id, i.title, i.summary, i.started_from, i.started_to, i.started_text, i.ended_from, i.ended_to, i.ended_text,
+      i.disclosed_from, i.disclosed_to, i.disclosed_text, i.types, i.technique_ids, i.campaign_id, i.created_at, i.updated_at FROM incident i ${where}`,
+  target: (where: string) => `SELECT t.*, i.created_at, i.updated_at FROM incident_target t JOIN incident i ON i.id = t.incident_id ${where}`,
+  attribution: (where: string) => `SELECT a.*, ac.kind AS actor_kind, coalesce(o.name, p.name) AS party_name
     FROM attribution a JOIN threat_actor ac ON ac.id = a.actor_id
-    LEFT JOIN organization o ON o.id = a.attributed_by_organization_id LEFT JOIN person p ON p.id = a.attributed_by_person_id ${page('a')}`,
-  statement: `SELECT s.*, p.name AS speaker_person_name, o.name AS speaker_organization_name
-    FROM statement s LEFT JOIN person p ON p.id = s.speaker_person_id LEFT JOIN organization o ON o.id = s.speaker_organization_id ${page('s')}`,
-  article: `SELECT sa.id, sa.title, sa.url, sa.publisher, sa.authors, sa.language, sa.published_from, sa.published_to, sa.published_text,
-      sa.created_at, sa.updated_at FROM source_article sa ${page('sa')}`,
+    LEFT JOIN organization o ON o.id = a.attributed_by_organization_id LEFT JOIN person p ON p.id = a.attributed_by_person_id ${where}`,
+  statement: (where: string) => `SELECT s.id, s.speaker_person_id, s.speaker_organization_id, s.speaker_role, s.said_from, s.said_to, s.said_text,
+      s.quote, s.summary, s.language, s.stance, s.created_at, s.updated_at, p.name AS speaker_person_name, o.name AS speaker_organization_name
+    FROM statement s LEFT JOIN person p ON p.id = s.speaker_person_id LEFT JOIN organization o ON o.id = s.speaker_organization_id ${where}`,
+  response: (where: string) => `SELECT r.*, o.name AS responder_organization_name, p.name AS responder_person_name,
+      CASE WHEN a.status IN ('DENIED', 'DISPUTED') THEN 'opinion' ELSE 'relationship' END AS attribution_type, ta.kind AS actor_kind
+    FROM response r LEFT JOIN organization o ON o.id = r.responder_organization_id LEFT JOIN person p ON p.id = r.responder_person_id
+    LEFT JOIN attribution a ON a.id = r.attribution_id LEFT JOIN threat_actor ta ON ta.id = r.actor_id ${where}`,
+  article: (where: string) => `SELECT sa.id, sa.title, sa.url, sa.publisher, sa.authors, sa.language, sa.published_from, sa.published_to, sa.published_text,
+      sa.created_at, sa.updated_at FROM source_article sa ${where}`,
 };
-type Kind = keyof typeof ROWS;
+type Kind = keyof typeof ROWS_OF;
+const ALIAS: Record<Kind, [string, string]> = {
+  organization: ['organization', 'o'], person: ['person', 'p'], actor: ['threat_actor', 'a'], member: ['actor_member', 'm'], campaign: ['campaign', 'c'],
+  technique: ['attack_technique', 't'], country: ['country', 'c'], incident: ['incident', 'i'], target: ['incident_target', 't'],
+  attribution: ['attribution', 'a'], statement: ['statement', 's'], response: ['response', 'r'], article: ['source_article', 'sa'],
+};
+/** Kinds read in physical order when the whole table is exported (member and country are always read by key). */
+const PHYSICAL = new Set<Kind>(['organization', 'person', 'actor', 'campaign', 'technique', 'incident', 'target', 'attribution', 'statement', 'response', 'article']);
+const ROWS = Object.fromEntries(Object.entries(ROWS_OF).map(([kind, sql]) => [kind, sql(page(ALIAS[kind as Kind][1]))])) as Record<Kind, string>;
+const ROWS_BY_BLOCKS = Object.fromEntries(Object.entries(ROWS_OF).map(([kind, sql]) => [kind, sql(blocks(ALIAS[kind as Kind][1]))])) as Record<Kind, string>;
+
 
 const ACTOR_TYPE_SQL = (kind: string) => `CASE WHEN ${kind} IN ('STATE', 'INTELLIGENCE_AGENCY') THEN 'identity'
   WHEN ${kind} IN ('MILITARY_UNIT', 'INDIVIDUAL') THEN 'threat-actor' ELSE 'intrusion-set' END`;
@@ -76,14 +106,48 @@ function citationsSql(factColumn: string, legacy?: { table: string; column: stri
     WHERE c.${factColumn} = ANY($1::uuid[]) ${legacySql}`;
 }
 
+/** A query on the export's own connection. */
+type Query = (sql: string, params: unknown[]) => Promise<Record<string, any>[]>;
+
+/**
+ * timestamptz as PostgreSQL writes it in UTC ("2025-12-01 14:40:00.123456+00") → ISO 8601 with
+ * milliseconds, truncated as a JavaScript Date would: the same text as
+ * `new Date(parsed).toISOString()`, without building a Date per timestamp.
+ */
+export function isoFromPostgres(text: string): string {
+  if (text.length >= 22 && text.charCodeAt(10) === 32 && text.charCodeAt(4) === 45 && text.endsWith('+00')) {
+    const fraction = text.charCodeAt(19) === 46 ? `${text.slice(20, text.length - 3)}00`.slice(0, 3) : '000';
+    return `${text.slice(0, 10)}T${text.slice(11, 19)}.${fraction}Z`;
+  }
+  return new Date(text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).toISOString();
+}
+const TIMESTAMPTZ = 1184;
+/** The pg type parsers of the export: the defaults, but timestamps straight to ISO text. */
+const EXPORT_TYPES = { getTypeParser: (oid: number, format?: string) => (oid === TIMESTAMPTZ ? isoFromPostgres : pgTypes.getTypeParser(oid, format as 'text')) };
+
+/**
+ * The query function on a runner's pg client, with the export's type parsers. Each statement is
+ * prepared once per connection (named by its text): a page's lookups are the same few
+ * statements a thousand times over, and planning each anew cost PostgreSQL milliseconds a page.
+ */
+function exportQuery(runner: QueryRunner): Query {
+  const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+  const names = new Map<string, string>();
+  return async (text, values) => {
+    let name = names.get(text);
+    if (name === undefined) names.set(text, (name = `stix-${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
+    return (await client.query({ name, text, values, types: EXPORT_TYPES } as QueryConfig)).rows;
+  };
+}
+
 /** What each page needs beside its rows: one query per relation for the whole page. */
 class Lookups {
-  constructor(private readonly runner: QueryRunner, private readonly hasStix: boolean) {}
+  constructor(private readonly query: Query, private readonly hasStix: boolean) {}
 
   /** Rows grouped by their `key` column. */
   async grouped(sql: string, params: unknown[]): Promise<Map<string, Record<string, any>[]>> {
     const out = new Map<string, Record<string, any>[]>();
-    for (const row of await this.runner.query(sql, params)) {
+    for (const row of await this.query(sql, params)) {
       const list = out.get(row.key);
       if (list) list.push(row);
       else out.set(row.key, [row]);
@@ -95,23 +159,28 @@ class Lookups {
   async citations(ids: string[], factColumn: string, legacy?: { table: string; column: string; excerpt: boolean }): Promise<Map<string, Citation[]>> {
     const grouped = await this.grouped(citationsSql(factColumn, legacy), [ids]);
     const sortKey = (c: Record<string, any>) => `${c.article ?? c.record_key}\u0000${c.excerpt ?? ''}`;
-    for (const list of grouped.values()) list.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+    for (const list of grouped.values()) {
+      if (list.length < 2) continue;
+      const keyed = list.map((c) => ({ c, k: sortKey(c) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+      for (let i = 0; i < list.length; i++) list[i] = keyed[i].c;
+    }
     return grouped as unknown as Map<string, Citation[]>;
   }
 
   /** The STIX objects imported into the given rows, by `table\0id`; nothing to read when nothing was ever imported. */
-  async stix(pairs: [string, string | null | undefined][]): Promise<(table: string, id: string | null | undefined) => StoredStix[] | null> {
-    if (!this.hasStix) return () => null;
-    const wanted = pairs.filter((p): p is [string, string] => !!p[1]);
-    const rows: { row_table: string; row_id: string; stix_id: string; created: string; modified: string; imported_at: Date }[] =
-      wanted.length ? await this.runner.query(
+  async stix(pairsOf: () => [string, string | null | undefined][]): Promise<(table: string, id: string | null | undefined) => StoredStix[] | null> {
+    // Nothing ever imported (a graph entered here): not even the pairs are built.
+    if (!this.hasStix) return NONE_STORED;
+    const wanted = pairsOf().filter((p): p is [string, string] => !!p[1]);
+    const rows = (wanted.length ? await this.query(
         `SELECT row_table, row_id, stix_id, created, modified, imported_at FROM stix_object
           WHERE row_table = ANY($1::text[]) AND row_id = ANY($2::text[]) ORDER BY stix_id`,
-        [[...new Set(wanted.map((p) => p[0]))], [...new Set(wanted.map((p) => String(p[1])))]]) : [];
+        [[...new Set(wanted.map((p) => p[0]))], [...new Set(wanted.map((p) => String(p[1])))]]) : []) as
+      { row_table: string; row_id: string; stix_id: string; created: string; modified: string; imported_at: string }[];
     const found = new Map<string, StoredStix[]>();
     for (const r of rows) {
       const k = `${r.row_table}\0${r.row_id}`;
-      const stored = { id: r.stix_id, created: r.created, modified: r.modified, at: new Date(r.imported_at).toISOString() };
+      const stored = { id: r.stix_id, created: r.created, modified: r.modified, at: r.imported_at };
       found.set(k, [...(found.get(k) ?? []), stored]);
     }
     return (table, id) => (id ? found.get(`${table}\0${id}`) ?? null : null);
@@ -120,7 +189,9 @@ class Lookups {
 
 const idsOf = (stored: StoredStix[] | null) => stored?.map((s) => s.id) ?? null;
 const articleStix = (citations: Citation[][]) => citations.flat().filter((c) => c.article).map((c): [string, string] => ['source_article', c.article!]);
+const NONE_STORED = () => null;
 const withArticleStix = (list: Citation[] | undefined, stix: (t: string, id: string | null) => StoredStix[] | null) =>
+  stix === NONE_STORED ? list ?? [] :
   (list ?? []).map((c) => ({ ...c, article_stix: idsOf(stix('source_article', c.article)) }));
 
 /**
@@ -131,12 +202,12 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
   const ids = rows.map((r) => String(r.id));
   switch (kind) {
     case 'organization': {
-      const stix = await look.stix(ids.map((id) => ['organization', id]));
+      const stix = await look.stix(() => ids.map((id) => ['organization', id]));
       for (const r of rows) r.stix = stix('organization', r.id);
       return;
     }
     case 'person': {
-      const stix = await look.stix(rows.flatMap((r) => [['person', r.id], ['organization', r.organization_id]] as [string, string][]));
+      const stix = await look.stix(() => rows.flatMap((r) => [['person', r.id], ['organization', r.organization_id]] as [string, string][]));
       for (const r of rows) Object.assign(r, { stix: stix('person', r.id), organization_stix: idsOf(stix('organization', r.organization_id)) });
       return;
     }
@@ -146,9 +217,16 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
       const references = await look.grouped(`SELECT actor_id::text AS key, url, source FROM actor_reference WHERE actor_id = ANY($1::uuid[])`, [ids]);
       const citations = await look.citations(ids, 'threat_actor_id');
       const ties = await look.citations(ids, 'actor_tie_actor_id');
-      const stix = await look.stix([
+      const victims = await look.grouped(
+        `SELECT actor_id::text AS key, name, country_code, source FROM actor_suspected_victim WHERE actor_id = ANY($1::uuid[]) ORDER BY name`, [ids]);
+      const sectors = await look.grouped(
+        `SELECT actor_id::text AS key, sector, source FROM actor_targeted_sector WHERE actor_id = ANY($1::uuid[]) ORDER BY sector`, [ids]);
+      const stix = await look.stix(() => [
         ...rows.flatMap((r) => [['threat_actor', r.id], ['threat_actor_parent', r.id], ['threat_actor', r.parent_id]] as [string, string][]),
         ...articleStix([...citations.values(), ...ties.values()]),
+        ...[...victims.values()].flat().flatMap((v) => [['actor_suspected_victim', `${v.key}:${v.name}`], ['actor_suspected_victim_party', `${v.key}:${v.name}`],
+          ['country', v.country_code]] as [string, string][]),
+        ...[...sectors.values()].flat().flatMap((v) => [['actor_targeted_sector', `${v.key}:${v.sector}`], ['actor_targeted_sector_party', `${v.key}:${v.sector}`]] as [string, string][]),
       ]);
       const byText = (key: string) => (a: Record<string, any>, b: Record<string, any>) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0);
       for (const r of rows) {
@@ -158,13 +236,18 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
           references: (references.get(r.id) ?? []).sort(byText('url')),
           citations: withArticleStix(citations.get(r.id), stix), tie_citations: withArticleStix(ties.get(r.id), stix),
           stix: stix('threat_actor', r.id), tie_stix: stix('threat_actor_parent', r.id), parent_stix: idsOf(stix('threat_actor', r.parent_id)),
+          victims: (victims.get(r.id) ?? []).map((v) => ({ name: v.name, country_code: v.country_code, source: v.source,
+            stix: stix('actor_suspected_victim', `${r.id}:${v.name}`), party_stix: stix('actor_suspected_victim_party', `${r.id}:${v.name}`),
+            country_stix: idsOf(stix('country', v.country_code)) })),
+          sectors: (sectors.get(r.id) ?? []).map((v) => ({ sector: v.sector, source: v.source,
+            stix: stix('actor_targeted_sector', `${r.id}:${v.sector}`), party_stix: stix('actor_targeted_sector_party', `${r.id}:${v.sector}`) })),
         });
       }
       return;
     }
     case 'member': {
       const citations = await look.citations(ids, 'actor_member_id');
-      const stix = await look.stix([
+      const stix = await look.stix(() => [
         ...rows.flatMap((r) => [['actor_member', r.id], ['threat_actor', r.actor_id], ['person', r.person_id]] as [string, string][]),
         ...articleStix([...citations.values()]),
       ]);
@@ -176,20 +259,20 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
     }
     case 'campaign': {
       const citations = await look.citations(ids, 'campaign_id');
-      const stix = await look.stix([...ids.map((id): [string, string] => ['campaign', id]), ...articleStix([...citations.values()])]);
+      const stix = await look.stix(() => [...ids.map((id): [string, string] => ['campaign', id]), ...articleStix([...citations.values()])]);
       for (const r of rows) Object.assign(r, { citations: withArticleStix(citations.get(r.id), stix), stix: stix('campaign', r.id) });
       return;
     }
     case 'technique':
     case 'country': {
       const table = kind === 'technique' ? 'attack_technique' : 'country';
-      const stix = await look.stix(ids.map((id) => [table, id]));
+      const stix = await look.stix(() => ids.map((id) => [table, id]));
       for (const r of rows) r.stix = stix(table, r.id);
       return;
     }
     case 'incident': {
       const citations = await look.citations(ids, 'incident_id', { table: 'incident_source', column: 'incident_id', excerpt: false });
-      const stix = await look.stix([
+      const stix = await look.stix(() => [
         ...rows.flatMap((r) => [['incident', r.id], ['campaign', r.campaign_id], ...r.technique_ids.map((t: string) => ['attack_technique', t])] as [string, string][]),
         ...articleStix([...citations.values()]),
       ]);
@@ -205,7 +288,7 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
       const citations = await look.citations(ids, 'incident_target_id');
       const party = (r: Record<string, any>): [string, string] | null =>
         r.organization_id ? ['organization', r.organization_id] : r.person_id ? ['person', r.person_id] : r.country_code ? ['country', r.country_code] : null;
-      const stix = await look.stix([
+      const stix = await look.stix(() => [
         ...rows.flatMap((r) => [['incident_target', r.id], ['incident_target_party', r.id], ['incident', r.incident_id], party(r) ?? ['', null]] as [string, string][]),
         ...articleStix([...citations.values()]),
       ]);
@@ -225,7 +308,7 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
         `SELECT a.id::text AS key, c.id::text AS id FROM attribution a JOIN attribution c ON c.actor_id = a.actor_id
            AND c.status IN ('ASSERTED', 'RETRACTED') AND (c.incident_id = a.incident_id OR c.campaign_id = a.campaign_id)
           WHERE a.id = ANY($1::uuid[]) AND ${inScope('c.id', '$2')} ORDER BY c.id`, [denials, scope.attributions]) : new Map();
-      const stix = await look.stix([
+      const stix = await look.stix(() => [
         ...rows.flatMap((r) => [
           ['attribution', r.id], ['threat_actor', r.actor_id], r.incident_id ? ['incident', r.incident_id] : ['campaign', r.campaign_id],
           ['organization', r.attributed_by_organization_id], ['person', r.attributed_by_person_id],
@@ -255,7 +338,7 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
            FROM statement_country sc WHERE sc.statement_id = ANY($1::uuid[]) AND ${inScope('sc.country_code', '$5')}`,
         [ids, scope.incidents, scope.actors, scope.attributions, scope.countries]);
       const citations = await look.citations(ids, 'statement_id', { table: 'statement_source', column: 'statement_id', excerpt: true });
-      const stix = await look.stix([
+      const stix = await look.stix(() => [
         ...rows.flatMap((r) => [['statement', r.id], ['person', r.speaker_person_id], ['organization', r.speaker_organization_id],
           ...(refs.get(r.id) ?? []).map((x) => [x.table, x.id])] as [string, string][]),
         ...articleStix([...citations.values()]),
@@ -265,6 +348,30 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
           citations: withArticleStix(citations.get(r.id), stix), stix: stix('statement', r.id),
           speaker_person_stix: idsOf(stix('person', r.speaker_person_id)), speaker_organization_stix: idsOf(stix('organization', r.speaker_organization_id)),
           refs: (refs.get(r.id) ?? []).map((x) => ({ ...x, stix: idsOf(stix(x.table, x.id)) })),
+        });
+      }
+      return;
+    }
+    case 'response': {
+      const citations = await look.citations(ids, 'response_id');
+      // In a scoped bundle, only what it responds to that the bundle holds (at least one: that is how it is in scope).
+      const held = (set: Set<string> | null, id: string | null) => (id && (set === null || set.has(String(id))) ? id : null);
+      const stix = await look.stix(() => [
+        ...rows.flatMap((r) => [['response', r.id], ['organization', r.responder_organization_id], ['person', r.responder_person_id],
+          ['incident', r.incident_id], ['attribution', r.attribution_id], ['threat_actor', r.actor_id]] as [string, string][]),
+        ...articleStix([...citations.values()]),
+      ]);
+      const incidents = scope.incidents && new Set(scope.incidents);
+      const attributions = scope.attributions && new Set(scope.attributions);
+      const actors = scope.actors && new Set(scope.actors);
+      for (const r of rows) {
+        Object.assign(r, {
+          incident_id: held(incidents, r.incident_id), attribution_id: held(attributions, r.attribution_id), actor_id: held(actors, r.actor_id),
+        });
+        Object.assign(r, {
+          citations: withArticleStix(citations.get(r.id), stix), stix: stix('response', r.id),
+          responder_organization_stix: idsOf(stix('organization', r.responder_organization_id)), responder_person_stix: idsOf(stix('person', r.responder_person_id)),
+          incident_stix: idsOf(stix('incident', r.incident_id)), attribution_stix: idsOf(stix('attribution', r.attribution_id)), actor_stix: idsOf(stix('threat_actor', r.actor_id)),
         });
       }
       return;
@@ -282,9 +389,11 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
          UNION ALL SELECT DISTINCT x.article, 'attribution', x.id::text, ${CLAIM_TYPE_SQL} FROM (
            SELECT source_article_id::text AS article, attribution_id AS id FROM attribution_source WHERE source_article_id = ANY($1::uuid[])
            UNION SELECT source_article_id::text, attribution_id FROM citation WHERE source_article_id = ANY($1::uuid[]) AND attribution_id IS NOT NULL) x
-           JOIN attribution a ON a.id = x.id WHERE ${inScope('x.id', '$4')}`,
-        [ids, scope.incidents, scope.statements, scope.attributions]);
-      const stix = await look.stix([
+           JOIN attribution a ON a.id = x.id WHERE ${inScope('x.id', '$4')}
+         UNION ALL SELECT DISTINCT source_article_id::text, 'response', response_id::text, 'note' FROM citation
+          WHERE source_article_id = ANY($1::uuid[]) AND response_id IS NOT NULL AND ${inScope('response_id', '$5')}`,
+        [ids, scope.incidents, scope.statements, scope.attributions, scope.responses]);
+      const stix = await look.stix(() => [
         ...rows.flatMap((r) => [['source_article', r.id], ...(cited.get(r.id) ?? []).map((x) => [x.table, x.id])] as [string, string][]),
       ]);
       for (const r of rows) {
@@ -314,16 +423,29 @@ export class StixExportService {
 
   /** Checks the request (unknown incident or actor → NOT_FOUND) and yields the bundle's objects. */
   async *objects(request: StixExportRequest): AsyncGenerator<StixObject> {
+    for await (const page of this.pages(request)) yield* page;
+  }
+
+  /**
+   * The bundle's objects a page at a time (one page of rows of one kind → its objects): what
+   * the download writes, without a promise per object. While one page is mapped and written,
+   * PostgreSQL already reads the next (the next page's keyset cursor is known once a page's
+   * rows are in), so the two cores work side by side.
+   */
+  async *pages(request: StixExportRequest, trace?: ExportTrace): AsyncGenerator<StixObject[]> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
+    let pending: Promise<unknown> | null = null;
     try {
       await runner.startTransaction('REPEATABLE READ');
       await runner.query('SET TRANSACTION READ ONLY');
+      // Timestamps as UTC text (isoFromPostgres).
+      await runner.query(`SET LOCAL TIME ZONE 'UTC'`);
       const scope = await this.scope(runner, request);
-      yield producerIdentity() as StixObject;
-      yield extensionDefinition() as StixObject;
+      yield [producerIdentity() as StixObject, extensionDefinition() as StixObject];
       const [{ imported }] = await runner.query(`SELECT EXISTS (SELECT 1 FROM stix_object) AS imported`);
-      const look = new Lookups(runner, imported);
+      const query = exportQuery(runner);
+      const look = new Lookups(query, imported);
       const kinds: [Kind, string[] | null, (row: any) => StixObject | StixObject[] | null, string][] = [
         ['organization', scope.organizations, organizationObject, NO_UUID],
         ['person', scope.people, personObject, NO_UUID],
@@ -336,35 +458,72 @@ export class StixExportService {
         ['target', scope.targets, targetObjects, NO_UUID],
         ['attribution', scope.attributions, attributionObject, NO_UUID],
         ['statement', scope.statements, statementObject, NO_UUID],
+        ['response', scope.responses, responseObject, NO_UUID],
         ['article', scope.articles, articleObject, NO_UUID],
       ];
       for (const [kind, inScopeIds, map, start] of kinds) {
-        let cursor = start;
-        for (;;) {
-          const rows: Record<string, any>[] = await runner.query(ROWS[kind], [cursor, inScopeIds]);
-          if (rows.length === 0) break;
-          await enrich(kind, rows, look, scope);
+        const stats = { kind, rows: 0, objects: 0, sqlMs: 0, mapMs: 0 };
+        // The whole table: block ranges of about BATCH rows, up to the table's size in this snapshot (rows visible to it are in
+        // blocks that existed when it began). Otherwise keyset pages in id order, within the scope.
+        const physical = inScopeIds === null && PHYSICAL.has(kind) ? await this.blockRanges(runner, ALIAS[kind][0]) : null;
+        const load = async (cursor: string, range = 0) => {
+          const started = performance.now();
+          const rows = physical
+            ? await query(ROWS_BY_BLOCKS[kind], [`(${range * physical.step},0)`, `(${(range + 1) * physical.step},0)`])
+            : await query(ROWS[kind], [cursor, inScopeIds]);
+          if (rows.length) await enrich(kind, rows, look, scope);
+          stats.sqlMs += performance.now() - started;
+          return rows;
+        };
+        let next: Promise<Record<string, any>[]> = load(start);
+        for (let range = 0; ; range++) {
+          const rows = await next;
+          pending = null;
+          if (rows.length === 0 && !physical) break;
+          const more = physical ? (range + 1) * physical.step < physical.blocks : rows.length === BATCH;
+          if (more) {
+            next = physical ? load('', range + 1) : load(String(rows[rows.length - 1].id));
+            // Awaited on the next turn; if the reader stops first, awaited (and its error dropped) below.
+            pending = next;
+          }
+          const mapping = performance.now();
+          const out: StixObject[] = [];
           for (const row of rows) {
             const mapped = map(row);
-            if (Array.isArray(mapped)) yield* mapped;
-            else if (mapped) yield mapped;
+            if (Array.isArray(mapped)) for (const o of mapped) out.push(o);
+            else if (mapped) out.push(mapped);
           }
-          if (rows.length < BATCH) break;
-          cursor = String(rows[rows.length - 1].id);
+          stats.mapMs += performance.now() - mapping;
+          stats.rows += rows.length;
+          stats.objects += out.length;
+          rows.length = 0;
+          yield out;
+          if (!more) break;
         }
+        trace?.(stats);
       }
       await runner.commitTransaction();
     } finally {
+      if (pending) await pending.catch(() => undefined);
       if (runner.isTransactionActive) await runner.rollbackTransaction();
       await runner.release();
     }
+  }
+
+  /** A table's size in blocks, and how many blocks hold about BATCH rows (by the planner's statistics). */
+  private async blockRanges(runner: QueryRunner, table: string): Promise<{ blocks: number; step: number }> {
+    const [row] = await runner.query(
+      `SELECT (pg_relation_size($1::regclass) / current_setting('block_size')::int)::int AS blocks, reltuples::float8 AS tuples, relpages::int AS pages
+         FROM pg_class WHERE oid = $1::regclass`, [table]);
+    const perBlock = row.tuples > 0 && row.pages > 0 ? row.tuples / row.pages : 10;
+    return { blocks: row.blocks, step: Math.max(1, Math.floor(BLOCK_BATCH / Math.max(1, perBlock))) };
   }
 
   /** The id lists of a scoped export; all null for everything. */
   private async scope(runner: QueryRunner, request: StixExportRequest): Promise<Scope> {
     const all = (): Scope => ({
       incidents: null, attributions: null, campaigns: null, actors: null, statements: null, organizations: null,
-      people: null, articles: null, countries: null, techniques: null, targets: null,
+      people: null, articles: null, countries: null, techniques: null, targets: null, responses: null,
     });
     const column = async (sql: string, params: unknown[]): Promise<string[]> =>
       (await runner.query(sql, params)).map((r: { id: string }) => String(r.id));
@@ -403,17 +562,23 @@ export class StixExportService {
        UNION SELECT statement_id FROM statement_actor WHERE actor_id = ANY($2::uuid[])
        UNION SELECT statement_id FROM attribution_statement WHERE attribution_id = ANY($3::uuid[])`, [incidents, scopeActors, attributions]);
     const targets = await column(`SELECT id FROM incident_target WHERE incident_id = ANY($1::uuid[])`, [incidents]);
+    const responses = await column(
+      `SELECT id FROM response WHERE incident_id = ANY($1::uuid[]) OR attribution_id = ANY($2::uuid[]) OR actor_id = ANY($3::uuid[])`,
+      [incidents, attributions, scopeActors]);
     const people = await column(
       `SELECT attributed_by_person_id AS id FROM attribution WHERE id = ANY($1::uuid[]) AND attributed_by_person_id IS NOT NULL
        UNION SELECT speaker_person_id FROM statement WHERE id = ANY($2::uuid[]) AND speaker_person_id IS NOT NULL
        UNION SELECT person_id FROM incident_target WHERE id = ANY($3::uuid[]) AND person_id IS NOT NULL
-       UNION SELECT person_id FROM actor_member WHERE actor_id = ANY($4::uuid[])`, [attributions, statements, targets, actors]);
+       UNION SELECT person_id FROM actor_member WHERE actor_id = ANY($4::uuid[])
+       UNION SELECT responder_person_id FROM response WHERE id = ANY($5::uuid[]) AND responder_person_id IS NOT NULL`, [attributions, statements, targets, actors, responses]);
     const organizations = await column(
       `SELECT attributed_by_organization_id AS id FROM attribution WHERE id = ANY($1::uuid[]) AND attributed_by_organization_id IS NOT NULL
        UNION SELECT speaker_organization_id FROM statement WHERE id = ANY($2::uuid[]) AND speaker_organization_id IS NOT NULL
        UNION SELECT organization_id FROM incident_target WHERE id = ANY($3::uuid[]) AND organization_id IS NOT NULL
-       UNION SELECT organization_id FROM person WHERE id = ANY($4::uuid[]) AND organization_id IS NOT NULL`, [attributions, statements, targets, people]);
-    const scope: Scope = { ...all(), incidents, attributions, campaigns, actors, statements, targets, people, organizations };
+       UNION SELECT organization_id FROM person WHERE id = ANY($4::uuid[]) AND organization_id IS NOT NULL
+       UNION SELECT responder_organization_id FROM response WHERE id = ANY($5::uuid[]) AND responder_organization_id IS NOT NULL`,
+      [attributions, statements, targets, people, responses]);
+    const scope: Scope = { ...all(), incidents, attributions, campaigns, actors, statements, targets, people, organizations, responses };
     return this.referenced(runner, scope);
   }
 
@@ -428,7 +593,9 @@ export class StixExportService {
       (await runner.query(sql, params)).map((r: { id: string }) => String(r.id));
     const countries = await column(
       `SELECT country_code AS id FROM incident_target WHERE country_code IS NOT NULL AND ${inScope('id', '$1')}
-       UNION SELECT country_code FROM statement_country WHERE ${inScope('statement_id', '$2')}`, [scope.targets, scope.statements]);
+       UNION SELECT country_code FROM statement_country WHERE ${inScope('statement_id', '$2')}
+       UNION SELECT country_code FROM actor_suspected_victim WHERE country_code IS NOT NULL AND ${inScope('actor_id', '$3')}`,
+      [scope.targets, scope.statements, scope.actors]);
     const techniques = await column(
       `SELECT DISTINCT unnest(technique_ids) AS id FROM incident WHERE ${inScope('id', '$1')}
        UNION SELECT id FROM attack_technique WHERE id IN (SELECT row_id FROM stix_object WHERE row_table = 'attack_technique') AND $1::text[] IS NULL`,
@@ -438,8 +605,8 @@ export class StixExportService {
        UNION SELECT source_article_id FROM statement_source WHERE statement_id = ANY($2::uuid[])
        UNION SELECT source_article_id FROM attribution_source WHERE attribution_id = ANY($3::uuid[])
        UNION SELECT source_article_id FROM citation WHERE source_article_id IS NOT NULL
-         AND (incident_id = ANY($1::uuid[]) OR statement_id = ANY($2::uuid[]) OR attribution_id = ANY($3::uuid[]))`,
-      [scope.incidents, scope.statements, scope.attributions]);
+         AND (incident_id = ANY($1::uuid[]) OR statement_id = ANY($2::uuid[]) OR attribution_id = ANY($3::uuid[]) OR response_id = ANY($4::uuid[]))`,
+      [scope.incidents, scope.statements, scope.attributions, scope.responses]);
     return { ...scope, countries, techniques: techniques.filter((t) => t !== 'null'), articles };
   }
 }

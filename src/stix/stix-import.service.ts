@@ -11,6 +11,7 @@ import { DateSpanColumns } from '../common/date-span';
 import { normalizeName } from '../common/names';
 import { IncidentType } from '../incidents/incident.entity';
 import { OrganizationKind } from '../organizations/organization.entity';
+import { ResponseKind } from '../responses/response.entity';
 import { loadStixConfig } from '../config/app-config';
 import { StixBundleError, StixInput, StixProblem, danglingReferences, parseBundle } from './stix-bundle-check';
 import { EXTENSION_ID, PRODUCER_ID, extensionOf, spanFromStix } from './stix-extension';
@@ -83,6 +84,8 @@ class ImportRun {
   private readonly actorIdentities = new Set<string>();
   /** Identities that stand for a target that names no record (the export's own target identities). */
   private readonly targetIdentities = new Set<string>();
+  /** Identities that stand for what an actor targets by the catalogues (a victim by name, a sector): kept on the actor. */
+  private readonly actorTargetIdentities = new Set<string>();
 
   constructor(
     private readonly manager: EntityManager, bundleId: string, private readonly objects: StixInput[],
@@ -111,6 +114,7 @@ class ImportRun {
     if (dangling.length) throw new StixBundleError(`The bundle refers to objects it does not hold: ${dangling.length} reference(s)`, dangling);
     for (const r of this.objects) {
       if (r.type === 'identity' && extensionOf(r)?.target_only) this.targetIdentities.add(r.id);
+      if (r.type === 'identity' && extensionOf(r)?.actor_target_only) this.actorTargetIdentities.add(r.id);
       if (r.type !== 'relationship' || r.revoked) continue;
       // An organization that an actor or a claim is attributed to is an actor (a state, an agency); a person stays a person.
       for (const end of [r.source_ref, r.target_ref]) {
@@ -151,6 +155,7 @@ class ImportRun {
     if (o.revoked === true) return 'revoked by its producer';
     if (o.x_mitre_deprecated === true) return 'deprecated by MITRE ATT&CK (x_mitre_deprecated)';
     if (this.targetIdentities.has(o.id)) return 'stands for a target; kept on the target itself';
+    if (this.actorTargetIdentities.has(o.id)) return "stands for what an actor targets; kept on the actor's targets relationship";
     return null;
   }
 
@@ -323,6 +328,17 @@ class ImportRun {
     for (const r of references) {
       await this.manager.query(`INSERT INTO actor_reference (actor_id, url, source) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [actorId, r.url, r.source]);
     }
+    // An actor exported as an identity lists what it targets in the extension (STIX has no targets from an identity).
+    for (const v of ext.suspected_victims ?? []) {
+      if (typeof v?.name !== 'string' || !v.name.trim()) continue;
+      await this.manager.query(`INSERT INTO actor_suspected_victim (actor_id, name, country_code, source)
+        VALUES ($1, $2, (SELECT code FROM country WHERE code = $3), $4) ON CONFLICT DO NOTHING`,
+        [actorId, v.name, typeof v.country_code === 'string' ? v.country_code.toUpperCase() : null, v.source ?? null]);
+    }
+    for (const v of ext.targeted_sectors ?? []) {
+      if (typeof v?.sector !== 'string' || !v.sector.trim()) continue;
+      await this.manager.query(`INSERT INTO actor_targeted_sector (actor_id, sector, source) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [actorId, v.sector, v.source ?? null]);
+    }
     await this.remember(o, 'threat_actor', actorId, 'threat_actor_id', status);
     await this.cite(o, 'threat_actor', actorId);
     return null;
@@ -429,7 +445,9 @@ class ImportRun {
   }
 
   /** A fact's external references that stand for an article (external_id report--…): citations of that article, with the excerpt. */
-  private async cite(o: StixInput, kind: 'incident' | 'attribution' | 'statement' | 'threat_actor' | 'actor_tie_actor' | 'campaign' | 'incident_target', factId: string): Promise<void> {
+  private async cite(
+    o: StixInput, kind: 'incident' | 'attribution' | 'statement' | 'threat_actor' | 'actor_tie_actor' | 'campaign' | 'incident_target' | 'response', factId: string,
+  ): Promise<void> {
     for (const r of o.external_references ?? []) {
       if (!String(r.external_id ?? '').startsWith('report--')) continue;
       let articleId = this.row(r.external_id)?.id;
@@ -458,7 +476,8 @@ class ImportRun {
   private async relationship(o: StixInput, ext: Record<string, any>, known: boolean): Promise<string | null> {
     const source = this.row(o.source_ref);
     // A target that names no record: its identity was written by the exporter for the relationship alone.
-    const target = this.targetIdentities.has(o.target_ref) ? { table: 'target_only', id: o.target_ref } : this.row(o.target_ref);
+    const target = this.targetIdentities.has(o.target_ref) ? { table: 'target_only', id: o.target_ref }
+      : this.actorTargetIdentities.has(o.target_ref) ? { table: 'actor_target_only', id: o.target_ref } : this.row(o.target_ref);
     const type = o.relationship_type as string;
     if (!['attributed-to', 'targets', 'uses', 'located-at', 'related-to'].includes(type)) return `relationship type "${type}" is not held by the tracker`;
     if (!source || !target) {
@@ -478,6 +497,11 @@ class ImportRun {
       return this.attribution(o, ext, { subject: source, actorId: target.id, status: ext.claim_status ?? AttributionStatus.ASSERTED, party: o.created_by_ref }, known);
     }
     if (type === 'targets' && source.table === 'incident') return this.target(o, ext, source.id, target, known);
+    if (type === 'targets' && source.table === 'threat_actor') return this.actorTarget(o, ext, source.id, target, known);
+    if (type === 'uses' && source.table === 'threat_actor') {
+      return `"uses" from ${typeOfId(o.source_ref)} to ${typeOfId(o.target_ref)}: the tracker records techniques on incidents only, ` +
+        'not on actors (a group\'s usual techniques have no place in its model)';
+    }
     if (type === 'uses' && source.table === 'incident' && target.table === 'attack_technique') {
       await this.manager.query(`UPDATE incident SET technique_ids = array_append(technique_ids, $2) WHERE id = $1 AND NOT ($2 = ANY(technique_ids))`, [source.id, target.id]);
       await this.remember(o, 'incident_technique', `${source.id}:${target.id}`, null, known ? 'updated' : 'created');
@@ -518,21 +542,29 @@ class ImportRun {
     const party = this.row(claim.party);
     const person = this.row(ext.attributed_by_person_ref) ?? (party?.table === 'person' ? party : undefined);
     const organization = party?.table === 'organization' ? party : undefined;
-    if (!organization && !person) return 'it does not say who attributed (created_by_ref names no imported organization or person)';
+    const country = typeof ext.attributing_country_code === 'string' ? ext.attributing_country_code.toUpperCase() : null;
+    if (country && !(await this.manager.query(`SELECT 1 FROM country WHERE code = $1`, [country])).length) {
+      return this.bad(o, `attributing_country_code "${ext.attributing_country_code}" is not an ISO 3166-1 code the tracker knows`);
+    }
+    // A claim a dataset coded without naming its party (coded_basis) is held as such; otherwise someone must have made it.
+    if (!organization && !person && !ext.coded_basis) {
+      return 'it does not say who attributed (created_by_ref names no imported organization or person, and no coded_basis)';
+    }
     const span = ext.attributed ? spanFromStix(ext.attributed) : day(o.start_time);
     const values = [
       claim.subject.table === 'incident' ? claim.subject.id : null, claim.subject.table === 'campaign' ? claim.subject.id : null, claim.actorId,
       organization?.id ?? null, person?.id ?? null, span.from, span.to, span.text, o.confidence ?? null, ext.confidence_words ?? null,
       ext.bases ?? [], claim.status, ext.notes ?? (o.type === 'relationship' ? o.description : o.explanation) ?? null,
+      country, ext.coded_type ?? null, ext.coded_basis ?? null,
     ];
     const columns = `incident_id, campaign_id, actor_id, attributed_by_organization_id, attributed_by_person_id, attributed_from, attributed_to,
-      attributed_text, confidence, confidence_words, bases, status, notes`;
+      attributed_text, confidence, confidence_words, bases, status, notes, attributing_country_code, coded_type, coded_basis`;
     let id: string;
     if (known) {
       id = this.stored.get(o.id)!.rowId;
-      await this.manager.query(`UPDATE attribution SET (${columns}, updated_at) = ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, clock_timestamp()) WHERE id = $1`, [id, ...values]);
+      await this.manager.query(`UPDATE attribution SET (${columns}, updated_at) = ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, clock_timestamp()) WHERE id = $1`, [id, ...values]);
     } else {
-      [{ id }] = await this.manager.query(`INSERT INTO attribution (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`, values);
+      [{ id }] = await this.manager.query(`INSERT INTO attribution (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`, values);
     }
     await this.remember(o, 'attribution', id, 'attribution_id', known ? 'updated' : 'created');
     await this.cite(o, 'attribution', id);
@@ -555,6 +587,7 @@ class ImportRun {
   }
 
   private async note(o: StixInput, ext: Record<string, any>, known: boolean): Promise<string | null> {
+    if (ext.response_kind) return this.response(o, ext, known);
     const person = this.row(ext.speaker_person_ref) ?? (this.row(o.created_by_ref)?.table === 'person' ? this.row(o.created_by_ref) : undefined);
     const organization = this.row(ext.speaker_organization_ref) ?? (this.row(o.created_by_ref)?.table === 'organization' ? this.row(o.created_by_ref) : undefined);
     if (!person && !organization) return 'it does not say who said it (no speaker, no created_by_ref naming an organization or person)';
@@ -578,6 +611,78 @@ class ImportRun {
     }
     await this.remember(o, 'statement', id, 'statement_id', known ? 'updated' : 'created');
     await this.cite(o, 'statement', id);
+    return null;
+  }
+
+  /**
+   * What an actor targets (`targets` from an intrusion-set, threat-actor or actor identity): a
+   * country or a named identity → a suspected victim of the actor; an identity of class `class`
+   * (a sector) → a targeted sector; each with the catalogue that said it (the tracker's
+   * extension), else this bundle's dataset.
+   */
+  private async actorTarget(o: StixInput, ext: Record<string, any>, actorId: string, party: Bound, known: boolean): Promise<string | null> {
+    const object = this.byId.get(o.target_ref);
+    const source: string = ext.catalogue_source ?? this.result.dataset.name;
+    const status = known ? 'updated' : 'created';
+    if (ext.targeted_sector || (object?.type === 'identity' && object.identity_class === 'class')) {
+      const sector: string = ext.targeted_sector ?? object!.name;
+      await this.manager.query(`INSERT INTO actor_targeted_sector (actor_id, sector, source) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [actorId, sector, source]);
+      await this.remember(o, 'actor_targeted_sector', `${actorId}:${sector}`, null, status);
+      if (party.table === 'actor_target_only') await this.rememberParty(object!, 'actor_targeted_sector_party', `${actorId}:${sector}`);
+      return null;
+    }
+    if (!['country', 'organization', 'person', 'actor_target_only'].includes(party.table)) {
+      return `"targets" from an actor to ${typeOfId(o.target_ref)}: the tracker holds an actor's suspected victims (countries, named parties) and sectors only`;
+    }
+    const country = party.table === 'country' ? party.id : null;
+    const name: string | undefined = ext.victim_name ?? object?.name ?? (country
+      ? (await this.manager.query(`SELECT name FROM country WHERE code = $1`, [country]))[0]?.name : undefined);
+    if (!name) return 'the target has no name the tracker can hold';
+    await this.manager.query(
+      `INSERT INTO actor_suspected_victim (actor_id, name, country_code, source) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [actorId, name, country, source]);
+    await this.remember(o, 'actor_suspected_victim', `${actorId}:${name}`, null, status);
+    if (party.table === 'actor_target_only') await this.rememberParty(object!, 'actor_suspected_victim_party', `${actorId}:${name}`);
+    return null;
+  }
+
+  /** The STIX id of an identity the exporter wrote for one relationship alone, so that the next export gives it again. */
+  private async rememberParty(object: StixInput, table: string, key: string): Promise<void> {
+    await this.manager.query(
+      `INSERT INTO stix_object (stix_id, stix_type, row_table, row_id, created, modified, modified_at) VALUES ($1, 'identity', $2, $3, $4, $5::text, $5::timestamptz)
+       ON CONFLICT (stix_id) DO UPDATE SET row_id = excluded.row_id, modified = excluded.modified, modified_at = excluded.modified_at, imported_at = clock_timestamp()`,
+      [object.id, table, key, object.created, object.modified]);
+  }
+
+  /** A note the tracker exported for a response (its extension has `response_kind`): the response row again. */
+  private async response(o: StixInput, ext: Record<string, any>, known: boolean): Promise<string | null> {
+    const creator = this.row(o.created_by_ref);
+    const organization = this.row(ext.responder_organization_ref) ?? (creator?.table === 'organization' ? creator : undefined);
+    const person = this.row(ext.responder_person_ref) ?? (creator?.table === 'person' ? creator : undefined);
+    const country = typeof ext.responder_country_code === 'string' ? ext.responder_country_code.toUpperCase() : null;
+    if (country && !(await this.manager.query(`SELECT 1 FROM country WHERE code = $1`, [country])).length) {
+      return this.bad(o, `responder_country_code "${ext.responder_country_code}" is not an ISO 3166-1 code the tracker knows`);
+    }
+    if (!organization && !person && !country && !ext.responder_region) return 'it does not say who responded (no responder organization, person, country or region)';
+    const about = (o.object_refs as string[]).map((ref) => this.row(ref));
+    const subject = (table: string) => about.find((b) => b?.table === table)?.id ?? null;
+    const [incident, attribution, actor] = [subject('incident'), subject('attribution'), subject('threat_actor')];
+    if (!incident && !attribution && !actor) return 'it responds to nothing the tracker holds (no incident, claim or actor among its object_refs)';
+    const kind = Object.values(ResponseKind).includes(ext.response_kind) ? ext.response_kind : ResponseKind.OTHER;
+    const responded = spanFromStix(ext.responded);
+    const values = [organization?.id ?? null, person?.id ?? null, country, ext.responder_region ?? null, ext.responder_text ?? null,
+      responded.from, responded.to, responded.text, kind, ext.coded_type ?? null, ext.coded_subtype ?? null, ext.description ?? null,
+      incident, attribution, actor];
+    const columns = `responder_organization_id, responder_person_id, responder_country_code, responder_region, responder_text,
+      responded_from, responded_to, responded_text, kind, coded_type, coded_subtype, description, incident_id, attribution_id, actor_id`;
+    let id: string;
+    if (known) {
+      id = this.stored.get(o.id)!.rowId;
+      await this.manager.query(`UPDATE response SET (${columns}, updated_at) = ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, clock_timestamp()) WHERE id = $1`, [id, ...values]);
+    } else {
+      [{ id }] = await this.manager.query(`INSERT INTO response (${columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`, values);
+    }
+    await this.remember(o, 'response', id, 'response_id', known ? 'updated' : 'created');
+    await this.cite(o, 'response', id);
     return null;
   }
 

@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { BadUserInputError, ErrorCode } from '../common/errors';
 import { validationPipe } from '../common/validation';
 import { writeBundle } from './stix-bundle-writer';
+import { StixObject } from './stix-export-mapping';
 import { StixExportService } from './stix-export.service';
 import { exportRequest } from './stix.resolver';
 import { StixBundleArgs } from './stix.types';
@@ -20,18 +21,18 @@ export class StixController {
 
   @Get('bundle')
   async bundle(@Query() query: Record<string, string>, @Res() res: Response): Promise<void> {
-    let objects: AsyncGenerator<Record<string, unknown> & { type: string; id: string }>;
+    let pages: AsyncGenerator<StixObject[]>;
     let id: string;
     try {
       const args = await parseQuery(query);
       const request = exportRequest(args);
       id = this.exporter.bundleId(request);
-      objects = this.exporter.objects(request);
-      // The first object is read before the headers go out, so a bad request is still an error response.
-      const first = await objects.next();
+      pages = this.exporter.pages(request);
+      // The first page is read before the headers go out, so a bad request is still an error response.
+      const first = await pages.next();
       res.status(200).type('application/stix+json;version=2.1');
       res.setHeader('Content-Disposition', `attachment; filename="${id}.json"`);
-      await writeBundle(res, id, prepend(first, objects));
+      await writeBundle(res, id, prepend(first, pages));
       res.end();
     } catch (error) {
       if (res.headersSent) {
