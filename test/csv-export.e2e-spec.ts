@@ -402,5 +402,19 @@ describe('CSV exports for researchers', () => {
           'attributed_text,status,confidence,confidence_words,bases,notes,recorded_at,citation_count,citations\r\n',
       );
     });
+
+    it('holds the STIX download (GET /stix/bundle) to the same rule', async () => {
+      const get = (headers: Record<string, string> = {}) => fetch(`${closedOrigin}/stix/bundle`, { headers });
+      const anonymous = await get();
+      expect(anonymous.status).toBe(401);
+      expect((await anonymous.json()).error).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/PUBLIC_READ is off/) });
+      const forged = await get({ authorization: 'Bearer not-a-token' });
+      expect(forged.status).toBe(401);
+      expect((await forged.json()).error.code).toBe('UNAUTHENTICATED');
+      const reader = await closed.as(Role.Reader);
+      const allowed = await get({ authorization: `Bearer ${reader.token}` });
+      expect(allowed.status).toBe(200);
+      expect((await allowed.json()).type).toBe('bundle');
+    });
   });
 });

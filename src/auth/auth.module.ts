@@ -2,6 +2,7 @@ import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@
 import { AccountService } from './account.service';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
 import { AuthPlugin } from './auth.plugin';
+import { ReadAccess } from './read-access';
 import { ChangeContextMiddleware, ChangeRecorderSubscriber } from './change-recorder';
 import { RequiresRoleGuard } from './requires-role.guard';
 
@@ -18,8 +19,9 @@ export class AuthModule implements NestModule {
         AuthPlugin,
         ChangeRecorderSubscriber,
         RequiresRoleGuard,
+        ReadAccess,
       ],
-      exports: [AccountService, RequiresRoleGuard, AUTH_OPTIONS],
+      exports: [AccountService, RequiresRoleGuard, AUTH_OPTIONS, ReadAccess],
     };
   }
 
