@@ -384,8 +384,9 @@ describe('CSV exports for researchers', () => {
     });
     afterAll(async () => closed?.close());
 
-    it('needs a valid token, as a GraphQL read does', async () => {
-      const get = (headers: Record<string, string> = {}) => fetch(`${closedOrigin}/export/attributions.csv`, { headers });
+    /** A download refused without a token and with a forged one; what a reader's token gets. */
+    async function readerGets(path: string): Promise<globalThis.Response> {
+      const get = (headers: Record<string, string> = {}) => fetch(`${closedOrigin}${path}`, { headers });
       const anonymous = await get();
       expect(anonymous.status).toBe(401);
       expect((await anonymous.json()).error).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/PUBLIC_READ is off/) });
@@ -393,7 +394,11 @@ describe('CSV exports for researchers', () => {
       expect(forged.status).toBe(401);
       expect((await forged.json()).error.code).toBe('UNAUTHENTICATED');
       const reader = await closed.as(Role.Reader);
-      const allowed = await get({ authorization: `Bearer ${reader.token}` });
+      return get({ authorization: `Bearer ${reader.token}` });
+    }
+
+    it('needs a valid token, as a GraphQL read does', async () => {
+      const allowed = await readerGets('/export/attributions.csv');
       expect(allowed.status).toBe(200);
       // An empty database: the header line only.
       expect(await allowed.text()).toBe(
@@ -404,15 +409,7 @@ describe('CSV exports for researchers', () => {
     });
 
     it('holds the STIX download (GET /stix/bundle) to the same rule', async () => {
-      const get = (headers: Record<string, string> = {}) => fetch(`${closedOrigin}/stix/bundle`, { headers });
-      const anonymous = await get();
-      expect(anonymous.status).toBe(401);
-      expect((await anonymous.json()).error).toMatchObject({ code: 'UNAUTHENTICATED', message: expect.stringMatching(/PUBLIC_READ is off/) });
-      const forged = await get({ authorization: 'Bearer not-a-token' });
-      expect(forged.status).toBe(401);
-      expect((await forged.json()).error.code).toBe('UNAUTHENTICATED');
-      const reader = await closed.as(Role.Reader);
-      const allowed = await get({ authorization: `Bearer ${reader.token}` });
+      const allowed = await readerGets('/stix/bundle');
       expect(allowed.status).toBe(200);
       expect((await allowed.json()).type).toBe('bundle');
     });
