@@ -35,7 +35,8 @@ export async function runSql(dataSource: DataSource, text: string, values: unkno
   dataSource.logger.logQuery(text, values);
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
   try {
-    const result = await pool.query(prepared ? { name: statementName(text), text, values } : { text, values });
+    const name = prepared ? statementName(text) : undefined;
+    const result = await pool.query(name ? { name, text, values } : { text, values });
     return result.rows;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
@@ -45,12 +46,18 @@ export async function runSql(dataSource: DataSource, text: string, values: unkno
 }
 
 const readers = new WeakMap<EntityMetadata, EntityReader>();
-/** The prepared statement's name of each loader SQL text (the same text, the same name, on every connection). */
+/**
+ * The prepared statement's name of each loader SQL text (the same text, the same name, on every
+ * connection). The look-ahead makes a text per selection shape, and clients choose selections, so
+ * at most MAX_PREPARED texts are ever prepared: each stays prepared on every connection for its
+ * life (node-postgres never deallocates), and later texts run unprepared.
+ */
+const MAX_PREPARED = 1000;
 const statementNames = new Map<string, string>();
 
-export function statementName(text: string): string {
+export function statementName(text: string): string | undefined {
   let name = statementNames.get(text);
-  if (!name) {
+  if (!name && statementNames.size < MAX_PREPARED) {
     name = `loader_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
     statementNames.set(text, name);
   }
