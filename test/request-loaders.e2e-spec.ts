@@ -1,4 +1,4 @@
-import { Selection, declaredRelations, loadRelation } from '../src/common/lookahead';
+import { Selection, declaredRelations, isPlainField, loadRelation } from '../src/common/lookahead';
 import { RequestLoaders } from '../src/common/request-loaders';
 import { Attribution } from '../src/attributions/attribution.entity';
 import { Incident } from '../src/incidents/incident.entity';
@@ -82,7 +82,12 @@ describe('request loaders: raw rows, the same entities as TypeORM', () => {
       const keys = parents.map((row) => String(primary.getEntityValue(row)));
 
       const ahead = new RequestLoaders(t.dataSource);
-      ahead.lookAhead(new Map([[typeName, new Set([relation.field])]]) as Selection);
+      // The operation asks for every property of the related rows (reads only what is selected: below).
+      const target = t.dataSource.getMetadata(relation.target());
+      const targetName = (target.target as { name: string }).name;
+      const selection: Selection = new Map([[targetName, new Set(target.columns.map((c) => c.propertyPath.split('.')[0]))]]);
+      selection.set(typeName, new Set([...(selection.get(typeName) ?? []), relation.field]));
+      ahead.lookAhead(selection);
       const loaded = (await ahead.one(metadata.target, primary.propertyName).loadMany(keys)) as object[];
       const before = counter.count;
       const primed = await Promise.all(loaded.map((parent) => loadRelation(ahead, relation, parent)));
@@ -125,6 +130,38 @@ describe('request loaders: raw rows, the same entities as TypeORM', () => {
     const plain = new RequestLoaders(t.dataSource);
     expect(primed).toEqual(await Promise.all(loaded.map((statement) => answer(plain, statement))));
     expect(primed.some((p) => p.sources.length > 0 && p.sources[0].article)).toBe(true);
+  });
+
+  it('knows which fields only read their own column: Nest\'s property fields, not @ResolveField ones', () => {
+    expect(isPlainField('Person', 'name')).toBe(true);
+    expect(isPlainField('StatementSource', 'excerpt')).toBe(true);
+    // Computed from more than the title (a reference without one shows its URL); declared with @Reads.
+    expect(isPlainField('SourceArticle', 'title')).toBe(false);
+    expect(isPlainField('SourceArticle', 'retrieved')).toBe(false);
+    expect(isPlainField('Statement', 'said')).toBe(false);
+  });
+
+  it('look-ahead reads only the columns the selected fields need, and the answers stay the same', async () => {
+    const [{ id }] = await t.dataSource.query(
+      `SELECT si.incident_id AS id FROM statement_incident si GROUP BY si.incident_id ORDER BY count(*) DESC LIMIT 1`,
+    );
+    const ask = async (articleFields: string) => {
+      const before = counter.count;
+      const data = await t.data(`query ($id: ID!) { incident(id: $id) { statements(first: 200) { nodes {
+        speakerPerson { name } sources { excerpt article { ${articleFields} } } } } } }`, { id });
+      const page = counter.recent.slice(before - counter.count).find((q) => q.includes('json_build_array'));
+      return { data, page: page ?? '' };
+    };
+    const trimmed = await ask('title');
+    const whole = await ask('title retrieved');
+    // title reads title and url (its @Reads); retrieved is computed without a declaration: every column.
+    const articleColumns = (sql: string) => /json_build_array\((la2_0\.[^()]*)\)/.exec(sql)?.[1] ?? '';
+    expect(articleColumns(trimmed.page)).toBe('la2_0."id", la2_0."url", la2_0."title"');
+    expect(articleColumns(whole.page)).toContain('la2_0."body"');
+    expect(trimmed.page).toMatch(/json_build_array\(la1_0\."id", la1_0\."name"\)/);
+    const titles = (data: any) => data.incident.statements.nodes.map((s: any) => s.sources.map((x: any) => x.article.title));
+    expect(titles(trimmed.data)).toEqual(titles(whole.data));
+    expect(titles(trimmed.data).flat().length).toBeGreaterThan(0);
   });
 
   it('over the API: one incident with its statements, speakers and sources costs the incident and the page, nothing per relation', async () => {

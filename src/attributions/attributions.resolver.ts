@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { BelongsTo, Through } from '../common/lookahead';
+import { BelongsTo, Reads, Through } from '../common/lookahead';
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { Campaign } from '../campaigns/campaign.entity';
 import { Caller } from '../common/caller';
@@ -93,6 +93,7 @@ export class AttributionsResolver {
   }
 
   @ResolveField(() => DateSpan, { description: 'When the claim was made.' })
+  @Reads('attributed')
   attributed(attribution: Attribution) {
     return toDateSpan(attribution.attributed);
   }
@@ -143,6 +144,7 @@ export class AttributionRevisionsResolver {
   }
 
   @ResolveField(() => DateSpan)
+  @Reads('attributed')
   attributed(revision: AttributionRevision) {
     return toDateSpan(revision.attributed);
   }

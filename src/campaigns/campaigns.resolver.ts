@@ -1,4 +1,5 @@
 import { Args, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver, Context } from '@nestjs/graphql';
+import { Reads } from '../common/lookahead';
 import { loadOrFail } from '../common/lookups';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { Connection, PageArgs } from '../common/pagination';
@@ -41,6 +42,7 @@ export class CampaignsResolver {
   }
 
   @ResolveField(() => DateSpan)
+  @Reads('started')
   started(campaign: Campaign) {
     return toDateSpan(campaign.started);
   }

@@ -21,6 +21,10 @@ export interface EntityReader {
   hydrate: (row: Record<string, unknown>) => ObjectLiteral;
   /** The entity of `json_build_array(values(alias))`, as `hydrate` makes it of the raw row. */
   hydrateArray: (values: unknown[]) => ObjectLiteral;
+  /** `values` of some columns only (indexes into `columns`, in that order). */
+  valuesOf: (alias: string, indexes: readonly number[]) => string;
+  /** The entity of `json_build_array(valuesOf(alias, indexes))`: the other properties stay unset. */
+  hydrateArrayOf: (values: unknown[], indexes: readonly number[]) => ObjectLiteral;
   /** The entity of a row that TypeORM's query builder selected under `alias` (columns named `alias_column`). */
   hydrateAs: (alias: string) => (row: Record<string, unknown>) => ObjectLiteral;
 }
@@ -83,10 +87,12 @@ export function readerOf(dataSource: DataSource, entity: EntityTarget<ObjectLite
   // As TypeORM's own hydration does (RawSqlResultsToEntityTransformer): an instance without its
   // constructor, each value through the driver's conversions (dates, transformers), embedded
   // columns (date spans) into their objects; without the query builder around it.
-  const build = (valueAt: (i: number) => unknown) => {
+  const build = (valueAt: (i: number) => unknown, indexes?: readonly number[]) => {
     const entity = metadata.create(undefined, { fromDeserializer: true });
-    for (let i = 0; i < columns.length; i++) {
-      let value = valueAt(i);
+    const n = indexes ? indexes.length : columns.length;
+    for (let k = 0; k < n; k++) {
+      const i = indexes ? indexes[k] : k;
+      let value = valueAt(k);
       if (value === undefined) continue;
       if (stringNumber[i] && typeof value === 'number') value = String(value);
       columns[i].setEntityValue(entity, driver.prepareHydratedValue(value, columns[i]));
@@ -102,6 +108,8 @@ export function readerOf(dataSource: DataSource, entity: EntityTarget<ObjectLite
     column,
     hydrate: (row) => build((i) => row[`c${i}`]),
     hydrateArray: (values) => build((i) => values[i]),
+    valuesOf: (alias, indexes) => indexes.map((i) => `${alias}."${columns[i].databaseName}"`).join(', '),
+    hydrateArrayOf: (values, indexes) => build((k) => values[k], indexes),
     hydrateAs: (alias) => {
       let hydrate = aliased.get(alias);
       if (!hydrate) {

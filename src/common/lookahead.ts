@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ResolveField, ResolveFieldOptions } from '@nestjs/graphql';
-import { DocumentNode, GraphQLSchema, TypeInfo, visit, visitWithTypeInfo } from 'graphql';
+import { DocumentNode, GraphQLSchema, TypeInfo, isAbstractType, isObjectType, visit, visitWithTypeInfo } from 'graphql';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { EntityReader, readerOf } from './entity-reader';
 import type { RequestContext, RequestLoaders } from './request-loaders';
@@ -20,7 +20,9 @@ import type { RequestContext, RequestLoaders } from './request-loaders';
  * SQL statement, as JSON built by PostgreSQL (one correlated subquery per relation, nested for
  * their own selected relations, down to LOOKAHEAD_DEPTH), and the loaders of those relations are
  * primed with them. The relation's resolver then finds its rows in the loader without a round
- * trip. The selection is read per type over the whole operation (which fields of Statement are
+ * trip, and returns them as values (no promise per field). Related rows carry only the columns
+ * the operation's fields on their type read (columnsNeeded: an article's title, not its body).
+ * The selection is read per type over the whole operation (which fields of Statement are
  * selected anywhere), once per parsed document; a relation looked ahead that a given path did not
  * ask for is only read, never returned. Nothing depends on it for correctness: without a plan (or
  * past the depth) the loaders fetch as before.
@@ -61,17 +63,60 @@ function relationsOf(typeName: string): Relation[] {
 }
 
 /** What a relation field resolves to: its rows through the request's loaders (one statement per level, or none when primed). */
-export function loadRelation(loaders: RequestLoaders, relation: Relation, parent: ObjectLiteral): Promise<unknown> | null {
+export function loadRelation(loaders: RequestLoaders, relation: Relation, parent: ObjectLiteral): unknown {
+  const value = relation.kind === 'one' ? parent[relation.foreignKey] : parent.id;
+  if (value == null) return null;
+  const key = String(value);
+  // Read ahead: the value itself, so that graphql-js completes it without a promise per field.
+  const primed = loaders.primed(relation, key);
+  if (primed !== undefined) return primed;
   switch (relation.kind) {
-    case 'one': {
-      const value = parent[relation.foreignKey];
-      return value == null ? null : loaders.one(relation.target(), relation.key).load(String(value));
-    }
+    case 'one':
+      return loaders.one(relation.target(), relation.key).load(key);
     case 'many':
-      return loaders.many(relation.target(), relation.property, relation.order).load(String(parent.id));
+      return loaders.many(relation.target(), relation.property, relation.order).load(key);
     case 'through':
-      return loaders.through(relation.target(), relation.link, relation.sort).load(String(parent.id));
+      return loaders.through(relation.target(), relation.link, relation.sort).load(key);
   }
+}
+
+/**
+ * The properties a computed field's resolver reads of its parent (`@Reads('title', 'url')` beside
+ * its `@ResolveField`), so that rows read ahead for it carry those columns only.
+ */
+const reads: { resolver: object; field: string; properties: string[] }[] = [];
+
+export function Reads(...properties: string[]): MethodDecorator {
+  return (target, key) => {
+    reads.push({ resolver: target.constructor, field: String(key), properties });
+  };
+}
+
+function declaredReads(typeName: string, field: string): string[] | undefined {
+  return reads.find((r) => r.field === field && Reflect.getMetadata('graphql:resolver_name', r.resolver) === typeName)?.properties;
+}
+
+/**
+ * The fields of each object type that only read the parent's property of their name: NestJS
+ * resolves those with its `rootFieldResolver` (`root[field.name]`), every other field (a
+ * `@ResolveField`, a field with middleware) with a function of its own, which may read any
+ * column. Recorded when the server starts, from the schema as Nest built it (before Apollo wraps
+ * every field for its plugins). Without it, no field counts as plain: every column is read.
+ */
+let plainFields: Map<string, Set<string>> | null = null;
+
+export function recordPlainFields(schema: GraphQLSchema): void {
+  plainFields = new Map();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const fields = Object.values(type.getFields()).filter((f) => f.resolve?.name === 'rootFieldResolver').map((f) => f.name);
+    plainFields.set(type.name, new Set(fields));
+  }
+}
+
+/** Whether `field` of `typeName` is plain (for tests: the detection above must keep working). */
+export function isPlainField(typeName: string, field: string): boolean | undefined {
+  return plainFields?.get(typeName)?.has(field);
 }
 
 /** Every relation field declared, with the GraphQL type it is on (for tests and tools). */
@@ -125,13 +170,18 @@ export function selectionOf(schema: GraphQLSchema, document: DocumentNode): Sele
   selection = new Map();
   const typeInfo = new TypeInfo(schema);
   const found = selection;
+  const add = (typeName: string, field: string) => {
+    let fields = found.get(typeName);
+    if (!fields) found.set(typeName, (fields = new Set()));
+    fields.add(field);
+  };
   visit(document, visitWithTypeInfo(typeInfo, {
     Field(node) {
       const parent = typeInfo.getParentType();
       if (!parent) return;
-      let fields = found.get(parent.name);
-      if (!fields) found.set(parent.name, (fields = new Set()));
-      fields.add(node.name.value);
+      add(parent.name, node.name.value);
+      // A field asked of an interface or union (`... on Node { id }`) is asked of each type it may be.
+      if (isAbstractType(parent)) for (const type of schema.getPossibleTypes(parent)) add(type.name, node.name.value);
     },
   }));
   selections.set(document, selection);
@@ -144,6 +194,8 @@ export function selectionOf(schema: GraphQLSchema, document: DocumentNode): Sele
 export interface Prefetch {
   relation: Relation;
   reader: EntityReader;
+  /** The related rows' columns read (indexes into reader.columns): those the operation's fields on them need. */
+  columns: number[];
   /** The relations of the related rows read with them (nested JSON). */
   children: Prefetch[];
 }
@@ -165,7 +217,7 @@ export function planFor(dataSource: DataSource, selection: Selection, entity: En
 
 function build(dataSource: DataSource, selection: Selection, parent: EntityReader, depth: number): Prefetch[] {
   if (depth > LOOKAHEAD_DEPTH) return [];
-  const typeName = (parent.metadata.target as { name?: string }).name ?? parent.metadata.name;
+  const typeName = typeNameOf(parent);
   const selected = selection.get(typeName);
   if (!selected) return [];
   const hasId = !!parent.metadata.findColumnWithPropertyPath('id');
@@ -173,8 +225,54 @@ function build(dataSource: DataSource, selection: Selection, parent: EntityReade
     .filter((relation) => selected.has(relation.field) && (relation.kind === 'one' || hasId))
     .map((relation) => {
       const reader = readerOf(dataSource, relation.target());
-      return { relation, reader, children: build(dataSource, selection, reader, depth + 1) };
+      // A sort in JavaScript may read any property of the targets.
+      const columns = relation.kind === 'through' && relation.sort ? reader.columns.map((_, i) => i) : columnsNeeded(selection, reader);
+      return { relation, reader, columns, children: build(dataSource, selection, reader, depth + 1) };
     });
+}
+
+/**
+ * The columns of `reader`'s rows that the operation's fields on its type read: the primary key,
+ * each selected plain field's column (or embedded columns), the foreign key of each selected
+ * to-one relation, and what a computed field declares with `@Reads`. Any other computed field may
+ * read any column: then all of them (as when the type is not in the selection at all). Rows
+ * read ahead are primed into the request's loaders, and the selection is the whole operation's,
+ * so every path of the request that finds such a row asks only for fields counted here.
+ */
+function columnsNeeded(selection: Selection, reader: EntityReader): number[] {
+  const all = reader.columns.map((_, i) => i);
+  const typeName = typeNameOf(reader);
+  const selected = selection.get(typeName);
+  const plain = plainFields?.get(typeName);
+  if (!selected || !plain) return all;
+  const relations = new Map(relationsOf(typeName).map((r) => [r.field, r]));
+  const needed = new Set(all.filter((i) => reader.columns[i].isPrimary));
+  const add = (matches: (propertyPath: string) => boolean) => {
+    let found = false;
+    reader.columns.forEach((c, i) => {
+      if (!matches(c.propertyPath)) return;
+      found = true;
+      needed.add(i);
+    });
+    return found;
+  };
+  for (const field of selected) {
+    if (field === '__typename') continue;
+    const relation = relations.get(field);
+    if (relation) {
+      // to-many relations key on the parent's primary key, always read.
+      if (relation.kind === 'one' && !add((path) => path === relation.foreignKey)) return all;
+      continue;
+    }
+    const properties = plain.has(field) ? [field] : declaredReads(typeName, field);
+    if (!properties) return all;
+    for (const property of properties) if (!add((path) => path === property || path.startsWith(`${property}.`))) return all;
+  }
+  return [...needed].sort((a, b) => a - b);
+}
+
+function typeNameOf(reader: EntityReader): string {
+  return (reader.metadata.target as { name?: string }).name ?? reader.metadata.name;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,8 +280,8 @@ function build(dataSource: DataSource, selection: Selection, parent: EntityReade
 // followed by their own relations' JSON
 
 function jsonRow(prefetch: Prefetch, alias: string, depth: number): string {
-  const values = [prefetch.reader.values(alias), ...columnsFor(prefetch.children, prefetch.reader, alias, depth + 1)];
-  if (prefetch.reader.columns.length + prefetch.children.length > 100) {
+  const values = [prefetch.reader.valuesOf(alias, prefetch.columns), ...columnsFor(prefetch.children, prefetch.reader, alias, depth + 1)];
+  if (prefetch.columns.length + prefetch.children.length > 100) {
     throw new Error(`${prefetch.reader.metadata.name}: too many columns to look ahead (json_build_array takes 100)`);
   }
   return `json_build_array(${values.join(', ')})`;
@@ -216,7 +314,7 @@ export function columnsFor(prefetches: Prefetch[], parent: EntityReader, parentA
 
 /** A stable name of a plan, for the prepared statement's text cache. */
 export function planKey(prefetches: Prefetch[]): string {
-  return prefetches.map((p) => `${p.relation.field}(${planKey(p.children)})`).join(',');
+  return prefetches.map((p) => `${p.relation.field}[${p.columns.join(' ')}](${planKey(p.children)})`).join(',');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -231,16 +329,15 @@ export function prime(loaders: RequestLoaders, prefetches: Prefetch[], entity: O
       case 'one': {
         const key = entity[relation.foreignKey];
         if (key == null) break;
-        loaders.one(relation.target(), relation.key).prime(String(key), json ? related(loaders, prefetches[j], json as unknown[]) : null);
+        loaders.prime(relation, String(key), json ? related(loaders, prefetches[j], json as unknown[]) : null);
         break;
       }
       case 'many':
-        loaders.many(relation.target(), relation.property, relation.order)
-          .prime(String(entity.id), ((json ?? []) as unknown[][]).map((row) => related(loaders, prefetches[j], row)));
+        loaders.prime(relation, String(entity.id), ((json ?? []) as unknown[][]).map((row) => related(loaders, prefetches[j], row)));
         break;
       case 'through': {
         const list = ((json ?? []) as unknown[][]).map((row) => related(loaders, prefetches[j], row));
-        loaders.through(relation.target(), relation.link, relation.sort).prime(String(entity.id), relation.sort ? list.sort(relation.sort) : list);
+        loaders.prime(relation, String(entity.id), relation.sort ? list.sort(relation.sort) : list);
         break;
       }
     }
@@ -248,8 +345,8 @@ export function prime(loaders: RequestLoaders, prefetches: Prefetch[], entity: O
 }
 
 function related(loaders: RequestLoaders, prefetch: Prefetch, row: unknown[]): ObjectLiteral {
-  const entity = prefetch.reader.hydrateArray(row);
-  const offset = prefetch.reader.columns.length;
+  const entity = prefetch.reader.hydrateArrayOf(row, prefetch.columns);
+  const offset = prefetch.columns.length;
   prime(loaders, prefetch.children, entity, (j) => row[offset + j]);
   return entity;
 }
@@ -266,6 +363,9 @@ export function flattenOrder(order: Order, prefix = ''): [string, 'ASC' | 'DESC'
 /** Hands each operation's selection to its request's loaders, once the operation is known. */
 export function lookAheadPlugin(): ApolloServerPlugin<RequestContext> {
   return {
+    async serverWillStart({ schema }) {
+      recordPlainFields(schema);
+    },
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, document, schema }) {

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { EntityReader, readerOf, runSql } from './entity-reader';
-import { Link, Prefetch, Selection, columnsFor, flattenOrder, planFor, planKey, prime } from './lookahead';
+import { Link, Prefetch, Relation, Selection, columnsFor, flattenOrder, planFor, planKey, prime } from './lookahead';
 
 type Key = string;
 type Order = Record<string, unknown>;
@@ -31,11 +31,71 @@ function text(name: string, plan: Prefetch[], build: () => string): string {
  * their loaders. The SQL goes through TypeORM's logger like every other statement, so the N+1
  * tests and the benchmark's plan capture see it.
  */
+/** The loader names of the declared relations (one per relation, for the whole process). */
+const relationLoaderNames = new WeakMap<Relation, string>();
+
 export class RequestLoaders {
   private readonly loaders = new Map<string, DataLoader<Key, unknown>>();
+  /** Values read ahead (lookahead.ts), by loader name and key: served as they are, and never read again. */
+  private readonly primedValues = new Map<string, Map<Key, unknown>>();
   private selection: Selection | null = null;
 
   constructor(private readonly dataSource: DataSource) {}
+
+  private static oneName(entityName: string, property: string): string {
+    return `one:${entityName}.${property}`;
+  }
+
+  private static manyName(entityName: string, property: string, order: Order): string {
+    return `many:${entityName}.${property}:${JSON.stringify(order)}`;
+  }
+
+  private static throughName(link: Link): string {
+    return `through:${link.table}.${link.fromColumn}->${link.toColumn}`;
+  }
+
+  /** The name of the loader that `relation` reads through (as one(), many() and through() name theirs). */
+  private relationLoaderName(relation: Relation): string {
+    let name = relationLoaderNames.get(relation);
+    if (name === undefined) {
+      const entityName = readerOf(this.dataSource, relation.target()).metadata.name;
+      name = relation.kind === 'one' ? RequestLoaders.oneName(entityName, relation.key)
+        : relation.kind === 'many' ? RequestLoaders.manyName(entityName, relation.property, relation.order)
+        : RequestLoaders.throughName(relation.link);
+      relationLoaderNames.set(relation, name);
+    }
+    return name;
+  }
+
+  private primedOf(name: string): Map<Key, unknown> {
+    let values = this.primedValues.get(name);
+    if (!values) this.primedValues.set(name, (values = new Map()));
+    return values;
+  }
+
+  /** What the relation's loader holds for `key` from a look-ahead (undefined when nothing was read ahead). */
+  primed(relation: Relation, key: Key): unknown {
+    return this.primedValues.get(this.relationLoaderName(relation))?.get(key);
+  }
+
+  /** Gives the relation's loader its value for `key`, read ahead with the parent's row. */
+  prime(relation: Relation, key: Key, value: unknown): void {
+    this.primedOf(this.relationLoaderName(relation)).set(key, value);
+  }
+
+  /**
+   * A DataLoader whose batch reads only the keys not read ahead: the primed ones come back as
+   * they were primed (no statement at all when every key was).
+   */
+  private loader<V>(name: string, read: (keys: readonly Key[]) => Promise<V[]>): DataLoader<Key, V> {
+    const primed = this.primedOf(name);
+    return new DataLoader<Key, V>(async (keys) => {
+      const missing = keys.filter((k) => !primed.has(k));
+      const fetched = missing.length ? await read(missing) : [];
+      const byKey = new Map(missing.map((k, i) => [k, fetched[i]]));
+      return keys.map((k) => (primed.has(k) ? (primed.get(k) as V) : (byKey.get(k) as V)));
+    });
+  }
 
   /** The operation's selection (lookAheadPlugin): from now on, rows are read with the relations it selects. */
   lookAhead(selection: Selection): void {
@@ -98,13 +158,13 @@ export class RequestLoaders {
   /** One row by a unique property (the primary key by default); null when absent. */
   one<T extends ObjectLiteral>(entity: EntityTarget<T>, property = 'id'): DataLoader<Key, T | null> {
     const reader = readerOf(this.dataSource, entity);
-    const name = `one:${reader.metadata.name}.${property}`;
+    const name = RequestLoaders.oneName(reader.metadata.name, property);
     return this.memo(name, () => {
       const { plan, extra, hydrate } = this.withPlan(reader, entity);
       const key = reader.column(property).databaseName;
       // The column uncast, so that its index finds the rows ($1 takes the column's array type).
       const sql = text(name, plan, () => `SELECT t."${key}"::text AS key, ${reader.select('t')}${extra()} FROM ${reader.table} t WHERE t."${key}" = ANY($1)`);
-      return new DataLoader<Key, T | null>(async (keys) => {
+      return this.loader<T | null>(name, async (keys) => {
         const rows = await this.rows(sql, keys);
         const byKey = new Map(rows.map((row) => [row.key as string, hydrate(row) as T]));
         return keys.map((k) => byKey.get(k) ?? null);
@@ -115,14 +175,14 @@ export class RequestLoaders {
   /** All rows whose `property` equals the key (the "many" side of a foreign key), in `order`. */
   many<T extends ObjectLiteral>(entity: EntityTarget<T>, property: string, order: Order = { id: 'ASC' }): DataLoader<Key, T[]> {
     const reader = readerOf(this.dataSource, entity);
-    const name = `many:${reader.metadata.name}.${property}:${JSON.stringify(order)}`;
+    const name = RequestLoaders.manyName(reader.metadata.name, property, order);
     return this.memo(name, () => {
       const { plan, extra, hydrate } = this.withPlan(reader, entity);
       const key = reader.column(property).databaseName;
       const orderBy = flattenOrder(order).map(([path, direction]) => `t."${reader.column(path).databaseName}" ${direction}`);
       const sql = text(name, plan, () => `SELECT t."${key}"::text AS key, ${reader.select('t')}${extra()} FROM ${reader.table} t WHERE t."${key}" = ANY($1)
                     ORDER BY ${orderBy.join(', ')}`);
-      return new DataLoader<Key, T[]>(async (keys) => {
+      return this.loader<T[]>(name, async (keys) => {
         const rows = await this.rows(sql, keys);
         return groupBy(keys, rows, (row) => row.key as string).map((list) => list.map((row) => hydrate(row) as T));
       });
@@ -135,14 +195,14 @@ export class RequestLoaders {
    */
   through<T extends ObjectLiteral>(entity: EntityTarget<T>, link: Link, sort?: (a: T, b: T) => number): DataLoader<Key, T[]> {
     const reader = readerOf(this.dataSource, entity);
-    const name = `through:${link.table}.${link.fromColumn}->${link.toColumn}`;
+    const name = RequestLoaders.throughName(link);
     return this.memo(name, () => {
       const { plan, extra, hydrate } = this.withPlan(reader, entity);
       const target = reader.column(link.targetProperty ?? 'id').databaseName;
       const sql = text(name, plan, () => `SELECT l."${link.fromColumn}"::text AS key, ${reader.select('t')}${extra()}
                      FROM "${link.table}" l JOIN ${reader.table} t ON t."${target}" = l."${link.toColumn}"
                     WHERE l."${link.fromColumn}" = ANY($1)`);
-      return new DataLoader<Key, T[]>(async (keys) => {
+      return this.loader<T[]>(name, async (keys) => {
         const rows = await this.rows(sql, keys);
         return groupBy(keys, rows, (row) => row.key as string).map((list) => {
           const targets = list.map((row) => hydrate(row) as T);

@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { BelongsTo, HasMany, Through } from '../common/lookahead';
+import { BelongsTo, HasMany, Reads, Through } from '../common/lookahead';
 import { Campaign } from '../campaigns/campaign.entity';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { loadOrFail } from '../common/lookups';
@@ -67,16 +67,19 @@ export class IncidentsResolver {
   }
 
   @ResolveField(() => DateSpan)
+  @Reads('started')
   started(incident: Incident) {
     return toDateSpan(incident.started);
   }
 
   @ResolveField(() => DateSpan)
+  @Reads('ended')
   ended(incident: Incident) {
     return toDateSpan(incident.ended);
   }
 
   @ResolveField(() => DateSpan)
+  @Reads('disclosed')
   disclosed(incident: Incident) {
     return toDateSpan(incident.disclosed);
   }

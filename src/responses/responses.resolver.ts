@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { BelongsTo } from '../common/lookahead';
+import { BelongsTo, Reads } from '../common/lookahead';
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { Attribution } from '../attributions/attribution.entity';
 import { Caller } from '../common/caller';
@@ -55,6 +55,7 @@ export class ResponsesResolver {
   }
 
   @ResolveField(() => DateSpan, { description: 'When it was responded (or, for a planned step, when it was announced for).' })
+  @Reads('responded')
   responded(response: Response) {
     return toDateSpan(response.responded);
   }

@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { BelongsTo, Through } from '../common/lookahead';
+import { BelongsTo, Reads, Through } from '../common/lookahead';
 import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { loadOrFail } from '../common/lookups';
@@ -63,6 +63,7 @@ export class SourcesResolver {
   @ResolveField(() => String, {
     description: 'The article\'s title; for an article reference that gives none, its URL (see hasTitle). Always present, as before references existed.',
   })
+  @Reads('title', 'url')
   title(article: SourceArticle) {
     return article.title ?? article.url ?? article.id;
   }
@@ -78,6 +79,7 @@ export class SourcesResolver {
   }
 
   @ResolveField(() => DateSpan)
+  @Reads('published')
   published(article: SourceArticle) {
     return toDateSpan(article.published);
   }

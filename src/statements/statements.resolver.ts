@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { BelongsTo, HasMany, Through } from '../common/lookahead';
+import { BelongsTo, HasMany, Reads, Through } from '../common/lookahead';
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { Attribution } from '../attributions/attribution.entity';
 import { Caller } from '../common/caller';
@@ -147,6 +147,7 @@ export class StatementsResolver {
   }
 
   @ResolveField(() => DateSpan)
+  @Reads('said')
   said(statement: Statement) {
     return toDateSpan(statement.said);
   }
