@@ -2,7 +2,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import {
-  GraphQLError, Kind, Lexer, SelectionSetNode, Source, TokenKind, ValidationContext, ValidationRule,
+  DocumentNode, GraphQLError, Kind, Lexer, SelectionSetNode, Source, TokenKind, ValidationContext, ValidationRule,
 } from 'graphql';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { ErrorCode } from '../common/errors';
@@ -125,9 +125,15 @@ function maxTokensPlugin(limit: number): ApolloServerPlugin {
   };
 }
 
+/** Costs computed, by parsed document (Apollo keeps one per query text) and then operation and variables. */
+const COSTS_PER_DOCUMENT = 256;
+
 /** The estimated cost, with the variables known (after validation, before execution). */
 function costLimitPlugin(limits: QueryLimits): ApolloServerPlugin {
   let estimator: ReturnType<typeof pageSizeEstimator> | undefined;
+  // The cost depends on the document, the operation and the variables only: a client repeating a
+  // query (a dashboard, a page of the same list) is not charged the walk of its document each time.
+  const costs = new WeakMap<DocumentNode, Map<string, number | null>>();
   return {
     async serverWillStart({ schema }) {
       estimator = pageSizeEstimator(schema, limits.costListSize);
@@ -135,10 +141,18 @@ function costLimitPlugin(limits: QueryLimits): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request }) {
-          const cost = operationCost({
-            schema, document: document!, operationName: request.operationName, variables: request.variables,
-            estimator: estimator ?? pageSizeEstimator(schema, limits.costListSize),
-          });
+          let known = costs.get(document!);
+          if (!known) costs.set(document!, (known = new Map()));
+          const key = `${request.operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}`;
+          let cost = known.get(key);
+          if (cost === undefined) {
+            cost = operationCost({
+              schema, document: document!, operationName: request.operationName, variables: request.variables,
+              estimator: estimator ?? pageSizeEstimator(schema, limits.costListSize),
+            });
+            if (known.size >= COSTS_PER_DOCUMENT) known.clear();
+            known.set(key, cost);
+          }
           if (cost !== null && cost > limits.maxCost) {
             const measure = Number.isFinite(cost) ? `cost ${cost}` : 'cost too large to count';
             throw new LimitExceededError(
