@@ -5,7 +5,7 @@ import { ThreatActorService, subtreeCte } from '../actors/threat-actor.service';
 import { DateSpanColumns, expandPartialDate, toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { assertAllExist, assertId, assignDefined, cleanText, findOrFail } from '../common/lookups';
-import { ListOrder, Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
+import { ListOrder, Page, PageArgs, PaginateOptions, SortDirection, paginate, paginateEach } from '../common/pagination';
 import type { RequestLoaders } from '../common/request-loaders';
 import { containsPatternSql, rankSql, textQuery } from '../common/text-search';
 import { requireCountryCode } from '../countries/country.service';
@@ -27,9 +27,11 @@ export class IncidentService {
     return findOrFail(this.dataSource.manager, Incident, id, 'Incident');
   }
 
-  async list(filter: IncidentFilter | undefined, sort: IncidentSort | undefined, page: PageArgs, loaders?: RequestLoaders): Promise<Page<Incident>> {
+  async list(
+    filter: IncidentFilter | undefined, sort: IncidentSort | undefined, page: PageArgs, loaders?: RequestLoaders, options?: PaginateOptions,
+  ): Promise<Page<Incident>> {
     const query = await this.filtered(filter);
-    return paginate(query, this.order(filter, sort), page, loaders);
+    return paginate(query, this.order(filter, sort), page, loaders, options);
   }
 
   /** The order of the incident list (latest start first, or by relevance to a search); the CSV export uses it too. */
