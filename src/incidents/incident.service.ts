@@ -211,13 +211,16 @@ export class IncidentService {
    * attributions, the organizations and people are found first.
    */
   private async whereTargeted(matching: Matching, filter: IncidentFilter): Promise<void> {
-    // Each alternative a SELECT of its own, so that each reads one index holding the incident id
-    // (index-only scans; an OR of them would be one bitmap scan visiting every target's row).
+    // For the list, one OR (the planner estimates its matches, and may walk the page's order probing
+    // each incident's targets); for the count, each alternative a SELECT of its own, each one an
+    // index-only scan of an index holding the incident id (an OR is a bitmap scan visiting every
+    // target's row). The UNION ALL repeats an incident matched twice: count(DISTINCT) counts it once.
     const targeted = (alternatives: string[], params: ObjectLiteral) =>
       whereRelated(
         matching,
-        alternatives.map((condition) => `SELECT t.incident_id FROM incident_target t WHERE ${condition}`).join(' UNION ALL '),
+        `SELECT t.incident_id FROM incident_target t WHERE ${alternatives.join(' OR ')}`,
         params,
+        alternatives.map((condition) => `SELECT t.incident_id FROM incident_target t WHERE ${condition}`).join(' UNION ALL '),
       );
     const peopleOf = (organizations: string[]) =>
       this.idsOf(`SELECT id FROM person WHERE organization_id = ANY($1::uuid[])`, [organizations]);
@@ -396,14 +399,15 @@ const SPONSORED_ACTORS_SQL = `
 /** The query of a filter, and what its conditions are on. */
 interface Matching {
   query: SelectQueryBuilder<Incident>;
-  /** Each condition on related rows: a SELECT of their `incident_id`, the incident's id in one of them. */
+  /** Each condition on related rows, for the count: a SELECT of their `incident_id` (the incident's id is among them). */
   relatedSets: string[];
   /** Whether any condition is on the incident's own columns. */
   onIncident: boolean;
 }
 
-function whereRelated(matching: Matching, related: string, params: ObjectLiteral): void {
-  matching.relatedSets.push(related);
+/** Adds a condition on related rows: `related` selects their incident ids; `forCount`, the same ids (repeats allowed). */
+function whereRelated(matching: Matching, related: string, params: ObjectLiteral, forCount = related): void {
+  matching.relatedSets.push(forCount);
   matching.query.andWhere(`incident.id IN (${related})`, params);
 }
 
