@@ -2,6 +2,7 @@ import { Type } from '@nestjs/common';
 import { ArgsType, Field, FieldMiddleware, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { createHash } from 'node:crypto';
+import { GraphQLResolveInfo, Kind, SelectionNode } from 'graphql';
 import { DataSource, EntityTarget, ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
 import { readerOf, runSql } from './entity-reader';
 import { BadUserInputError } from './errors';
@@ -281,6 +282,25 @@ async function countRows<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, 
   return rows[0]?.cnt ? parseInt(String(rows[0].cnt), 10) : 0;
 }
 
+/**
+ * Whether the field being resolved selects `name` directly in its selection set (through
+ * fragments too), e.g. a connection's totalCount: so that `paginate` can start its count with
+ * the page instead of after it.
+ */
+export function selectsField(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, name: string): boolean {
+  const seen = new Set<string>();
+  const within = (selections: readonly SelectionNode[]): boolean =>
+    selections.some((node) => {
+      if (node.kind === Kind.FIELD) return node.name.value === name;
+      if (node.kind === Kind.INLINE_FRAGMENT) return within(node.selectionSet.selections);
+      const fragment = info.fragments[node.name.value];
+      if (!fragment || seen.has(node.name.value)) return false;
+      seen.add(node.name.value);
+      return within(fragment.selectionSet.selections);
+    });
+  return info.fieldNodes.some((field) => !!field.selectionSet && within(field.selectionSet.selections));
+}
+
 /** Page statement texts by shape (bounded: a shape per list, sort and page arguments' form). */
 const pageTexts = new Map<string, string>();
 
@@ -309,6 +329,19 @@ function once<T>(compute: () => Promise<T>): () => Promise<T> {
   return () => (result ??= compute());
 }
 
+export interface PaginateOptions {
+  /**
+   * The operation selects totalCount (`selectsField(info, 'totalCount')`): its statement is sent
+   * at once, beside the page's, instead of when the field resolves after the page came back.
+   */
+  countNow?: boolean;
+  /**
+   * The list's own exact count, for a list that knows a cheaper statement giving the same number
+   * than COUNT over its query; by default, countRows.
+   */
+  count?: () => Promise<number>;
+}
+
 /**
  * Keyset (cursor) pagination shared by every list query, both ways: `first` rows after
  * `after`, or `last` rows before `before` (read in the reverse order, then flipped back).
@@ -322,6 +355,7 @@ export async function paginate<T extends ObjectLiteral>(
   order: ListOrder,
   page: PageArgs,
   loaders?: RequestLoaders,
+  options: PaginateOptions = {},
 ): Promise<Page<T>> {
   const wanted = readPage(page);
   const keyset = new Keyset(query, order);
@@ -344,6 +378,12 @@ export async function paginate<T extends ObjectLiteral>(
     pageQuery.limit(wanted.size + 1);
     return pageQuery.getQuery();
   });
+  // The count on a second pool connection while the page is read: the request waits for the
+  // slower of the two, not for their sum. Caught here, so that it never fails unobserved (a bad
+  // cursor fails the page first); totalCount awaits it, and gets its error, as before.
+  const count = options.count ?? (() => countRows(query, base));
+  const counting = options.countNow ? count() : null;
+  counting?.catch(() => undefined);
   // Not prepared: a filter's lists (IN (:...ids)) give texts of many lengths.
   const { entities, raw } = await readRows(() => readEntities<T>(query.dataSource, entity, query.alias, text, parameters, false), page);
   loaders?.primeFrom(entity, entities, raw);
@@ -371,7 +411,7 @@ export async function paginate<T extends ObjectLiteral>(
       endCursor: rows[rows.length - 1]?.cursor ?? null,
     },
     // A page that is the whole list is its own count.
-    totalCount: wholeList ? rows.length : once(() => countRows(query, base)),
+    totalCount: wholeList ? rows.length : counting ? () => counting : once(count),
   };
 }
 

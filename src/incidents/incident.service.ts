@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { ThreatActorService, subtreeCte } from '../actors/threat-actor.service';
 import { DateSpanColumns, expandPartialDate, toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { assertAllExist, assertId, assignDefined, cleanText, findOrFail } from '../common/lookups';
-import { ListOrder, Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
+import { ListOrder, Page, PageArgs, PaginateOptions, SortDirection, paginate, paginateEach } from '../common/pagination';
 import type { RequestLoaders } from '../common/request-loaders';
 import { containsPatternSql, rankSql, textQuery } from '../common/text-search';
 import { requireCountryCode } from '../countries/country.service';
@@ -27,9 +27,39 @@ export class IncidentService {
     return findOrFail(this.dataSource.manager, Incident, id, 'Incident');
   }
 
-  async list(filter: IncidentFilter | undefined, sort: IncidentSort | undefined, page: PageArgs, loaders?: RequestLoaders): Promise<Page<Incident>> {
-    const query = await this.filtered(filter);
-    return paginate(query, this.order(filter, sort), page, loaders);
+  async list(
+    filter: IncidentFilter | undefined, sort: IncidentSort | undefined, page: PageArgs, loaders?: RequestLoaders, options?: PaginateOptions,
+  ): Promise<Page<Incident>> {
+    const { query, relatedSets, onIncident } = await this.matching(filter);
+    if (filter?.occurredTo) {
+      // Implied by the overlap, and written on the start order's key (incident_started_order_idx), so that
+      // the latest-first page reads from the period's end instead of passing every later incident: a match
+      // starts by occurredTo, unless its earliest start is unknown (it started "by started_to", which may be
+      // later; the latest such match is found in incident_start_unknown_idx).
+      query.andWhere(
+        `${STARTED_KEY} <= greatest(CAST(:occurredTo AS date),
+           (SELECT max(unknown_start.started_to) FROM incident unknown_start
+             WHERE unknown_start.started_from IS NULL AND unknown_start.started_to IS NOT NULL AND ${overlaps('unknown_start')}))`,
+      );
+    }
+    return paginate(query, this.order(filter, sort), page, loaders, {
+      ...options,
+      count: relatedSets.length === 1 && !onIncident ? () => this.countDistinct(relatedSets[0], query.getParameters()) : undefined,
+    });
+  }
+
+  /**
+   * totalCount of a filter whose only condition is on one kind of related row (claims, or
+   * targets): the distinct incident ids of those rows. Each is an incident (a foreign key),
+   * so the count is exact without reading incident: one pass over the rows, instead of a
+   * semi-join probing every incident.
+   */
+  private async countDistinct(related: string, parameters: ObjectLiteral): Promise<number> {
+    const [sql, values] = this.dataSource.driver.escapeQueryWithParameters(
+      `SELECT count(DISTINCT related.incident_id) AS cnt FROM (${related}) related`, parameters,
+    );
+    const rows: { cnt: string }[] = await this.dataSource.query(sql, values);
+    return Number(rows[0].cnt);
   }
 
   /** The order of the incident list (latest start first, or by relevance to a search); the CSV export uses it too. */
@@ -46,7 +76,7 @@ export class IncidentService {
         expressions = [relevanceSql(search)];
         break;
       default:
-        expressions = [`coalesce(incident.started_from, incident.started_to, '-infinity'::date)`];
+        expressions = [STARTED_KEY];
     }
     return { expressions, direction: sort?.direction ?? SortDirection.DESC };
   }
@@ -70,10 +100,18 @@ export class IncidentService {
    * (migrations/1764200000000-AnalystSearch.ts).
    */
   async filtered(filter: IncidentFilter | undefined): Promise<SelectQueryBuilder<Incident>> {
+    return (await this.matching(filter)).query;
+  }
+
+  /** `filtered`'s query, with what its conditions are on (for the list's count). */
+  private async matching(filter: IncidentFilter | undefined): Promise<Matching> {
     const query = this.dataSource.getRepository(Incident).createQueryBuilder('incident');
-    if (!filter) return query;
-    await this.whereAttributed(query, filter);
-    await this.whereTargeted(query, filter);
+    const matching: Matching = { query, relatedSets: [], onIncident: false };
+    if (!filter) return matching;
+    await this.whereAttributed(matching, filter);
+    await this.whereTargeted(matching, filter);
+    const onIncident = [filter.type, filter.techniqueId, filter.campaignId, filter.search?.trim(), filter.occurredFrom, filter.occurredTo];
+    matching.onIncident = onIncident.some((condition) => !!condition);
     if (filter.type) query.andWhere('incident.types @> ARRAY[:type]::text[]', { type: filter.type });
     if (filter.techniqueId) {
       query.andWhere('incident.technique_ids @> ARRAY[:techniqueId]::text[]', { techniqueId: filter.techniqueId });
@@ -105,13 +143,9 @@ export class IncidentService {
           field: 'filter.occurredFrom',
         });
       }
-      query.andWhere('num_nonnulls(incident.started_from, incident.started_to, incident.ended_from, incident.ended_to) > 0');
-      query.andWhere(`${OCCURRED_RANGE} && daterange(CAST(:occurredFrom AS date), CAST(:occurredTo AS date), '[]')`, {
-        occurredFrom: from,
-        occurredTo: to,
-      });
+      query.andWhere(overlaps('incident'), { occurredFrom: from, occurredTo: to });
     }
-    return query;
+    return matching;
   }
 
   /**
@@ -121,7 +155,7 @@ export class IncidentService {
    * is filtered by lists of ids: the planner then knows how many claims to expect and
    * reaches them through the indexes instead of scanning.
    */
-  private async whereAttributed(query: SelectQueryBuilder<Incident>, filter: IncidentFilter): Promise<void> {
+  private async whereAttributed(matching: Matching, filter: IncidentFilter): Promise<void> {
     const claim: string[] = [];
     const params: Record<string, unknown> = {};
     let actorIds: string[] | null = null;
@@ -167,7 +201,7 @@ export class IncidentService {
       claim.push(`(a.attributed_by_organization_id = ANY(CAST(:partyOrganizations AS uuid[]))
                    OR a.attributed_by_person_id = ANY(CAST(:partyPeople AS uuid[])))`);
     }
-    if (claim.length) query.andWhere(`incident.id IN (SELECT a.incident_id FROM attribution a WHERE ${claim.join(' AND ')})`, params);
+    if (claim.length) whereRelated(matching, `SELECT a.incident_id FROM attribution a WHERE ${claim.join(' AND ')}`, params);
   }
 
   /**
@@ -176,15 +210,28 @@ export class IncidentService {
    * with their organization's sector and kind, as in the dashboard's breakdowns. As for
    * attributions, the organizations and people are found first.
    */
-  private async whereTargeted(query: SelectQueryBuilder<Incident>, filter: IncidentFilter): Promise<void> {
-    const targeted = (condition: string) => `incident.id IN (SELECT t.incident_id FROM incident_target t WHERE ${condition})`;
+  private async whereTargeted(matching: Matching, filter: IncidentFilter): Promise<void> {
+    // For the list, one OR (the planner estimates its matches, and may walk the page's order probing
+    // each incident's targets); for the count, each alternative a SELECT of its own, each one an
+    // index-only scan of an index holding the incident id (an OR is a bitmap scan visiting every
+    // target's row). The UNION ALL repeats an incident matched twice: count(DISTINCT) counts it once.
+    const targeted = (alternatives: string[], params: ObjectLiteral) =>
+      whereRelated(
+        matching,
+        `SELECT t.incident_id FROM incident_target t WHERE ${alternatives.join(' OR ')}`,
+        params,
+        alternatives.map((condition) => `SELECT t.incident_id FROM incident_target t WHERE ${condition}`).join(' UNION ALL '),
+      );
     const peopleOf = (organizations: string[]) =>
       this.idsOf(`SELECT id FROM person WHERE organization_id = ANY($1::uuid[])`, [organizations]);
     if (filter.targetCountry) {
       const country = requireCountryCode(filter.targetCountry, 'filter.targetCountry');
-      query.andWhere(
-        targeted(`t.country_code = :targetCountry OR t.organization_id = ANY(CAST(:targetCountryOrganizations AS uuid[]))
-                  OR t.person_id = ANY(CAST(:targetCountryPeople AS uuid[]))`),
+      targeted(
+        [
+          't.country_code = :targetCountry',
+          't.organization_id = ANY(CAST(:targetCountryOrganizations AS uuid[]))',
+          't.person_id = ANY(CAST(:targetCountryPeople AS uuid[]))',
+        ],
         {
           targetCountry: country,
           targetCountryOrganizations: await this.idsOf(`SELECT id FROM organization WHERE country_code = $1`, [country]),
@@ -195,16 +242,19 @@ export class IncidentService {
     const sector = filter.targetSector?.trim();
     if (sector) {
       const organizations = await this.idsOf(`SELECT id FROM organization WHERE lower(sector) = lower($1)`, [sector]);
-      query.andWhere(
-        targeted(`lower(t.sector) = lower(:targetSector) OR t.organization_id = ANY(CAST(:targetSectorOrganizations AS uuid[]))
-                  OR t.person_id = ANY(CAST(:targetSectorPeople AS uuid[]))`),
+      targeted(
+        [
+          'lower(t.sector) = lower(:targetSector)',
+          't.organization_id = ANY(CAST(:targetSectorOrganizations AS uuid[]))',
+          't.person_id = ANY(CAST(:targetSectorPeople AS uuid[]))',
+        ],
         { targetSector: sector, targetSectorOrganizations: organizations, targetSectorPeople: await peopleOf(organizations) },
       );
     }
     if (filter.targetOrganizationKind) {
       const organizations = await this.idsOf(`SELECT id FROM organization WHERE kind = $1`, [filter.targetOrganizationKind]);
-      query.andWhere(
-        targeted(`t.organization_id = ANY(CAST(:targetKindOrganizations AS uuid[])) OR t.person_id = ANY(CAST(:targetKindPeople AS uuid[]))`),
+      targeted(
+        ['t.organization_id = ANY(CAST(:targetKindOrganizations AS uuid[]))', 't.person_id = ANY(CAST(:targetKindPeople AS uuid[]))'],
         { targetKindOrganizations: organizations, targetKindPeople: await peopleOf(organizations) },
       );
     }
@@ -316,11 +366,22 @@ export class IncidentService {
  * The interval an incident may have been going on, as indexed by incident_occurred_idx
  * (migrations/1764200000000-AnalystSearch.ts: keep the two expressions identical).
  */
-const OCCURRED_RANGE = `daterange(
-  coalesce(incident.started_from, '-infinity'::date),
-  CASE WHEN incident.ended_to IS NOT NULL THEN incident.ended_to WHEN incident.ended_from IS NOT NULL THEN 'infinity'::date
-       ELSE coalesce(incident.started_to, 'infinity'::date) END,
+const occurredRange = (alias: string) => `daterange(
+  coalesce(${alias}.started_from, '-infinity'::date),
+  CASE WHEN ${alias}.ended_to IS NOT NULL THEN ${alias}.ended_to WHEN ${alias}.ended_from IS NOT NULL THEN 'infinity'::date
+       ELSE coalesce(${alias}.started_to, 'infinity'::date) END,
   '[]')`;
+
+/**
+ * Whether the incident under `alias` may have been going on in the period bound as :occurredFrom and
+ * :occurredTo: its possible time overlaps it (incidents with no date at all never match).
+ */
+const overlaps = (alias: string) =>
+  `num_nonnulls(${alias}.started_from, ${alias}.started_to, ${alias}.ended_from, ${alias}.ended_to) > 0
+   AND ${occurredRange(alias)} && daterange(CAST(:occurredFrom AS date), CAST(:occurredTo AS date), '[]')`;
+
+/** The key of the latest-first order (`order`), as incident_started_order_idx indexes it. */
+const STARTED_KEY = `coalesce(incident.started_from, incident.started_to, '-infinity'::date)`;
 
 /**
  * Actors whose sponsor is $1: their own sponsor (a STATE sponsors itself), or, when they
@@ -334,6 +395,21 @@ const SPONSORED_ACTORS_SQL = `
     UNION
     SELECT child.id FROM threat_actor child JOIN sponsored ON child.parent_id = sponsored.id WHERE ${OWN_SPONSOR('child')} IS NULL
   ) SELECT id FROM sponsored`;
+
+/** The query of a filter, and what its conditions are on. */
+interface Matching {
+  query: SelectQueryBuilder<Incident>;
+  /** Each condition on related rows, for the count: a SELECT of their `incident_id` (the incident's id is among them). */
+  relatedSets: string[];
+  /** Whether any condition is on the incident's own columns. */
+  onIncident: boolean;
+}
+
+/** Adds a condition on related rows: `related` selects their incident ids; `forCount`, the same ids (repeats allowed). */
+function whereRelated(matching: Matching, related: string, params: ObjectLiteral, forCount = related): void {
+  matching.relatedSets.push(forCount);
+  matching.query.andWhere(`incident.id IN (${related})`, params);
+}
 
 /** Shortest search text also matched literally, inside words (a trigram needs three characters). */
 const MIN_LITERAL_LENGTH = 3;

@@ -1,9 +1,10 @@
-import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Info, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { BelongsTo, HasMany, Reads, Through } from '../common/lookahead';
+import type { GraphQLResolveInfo } from 'graphql';
 import { Campaign } from '../campaigns/campaign.entity';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { loadOrFail } from '../common/lookups';
-import { Connection, PageArgs, pageKey } from '../common/pagination';
+import { Connection, PageArgs, pageKey, selectsField } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
@@ -37,8 +38,9 @@ export class IncidentsResolver {
     @Args('sort', { type: () => IncidentSort, nullable: true }) sort: IncidentSort,
     @Args() page: PageArgs,
     @Context('loaders') loaders: RequestLoaders,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    return this.incidentService.list(filter, sort, page, loaders);
+    return this.incidentService.list(filter, sort, page, loaders, { countNow: selectsField(info, 'totalCount') });
   }
 
   @Mutation(() => Incident, { description: 'Creates the incident with its targets and sources, all or nothing.' })

@@ -5,7 +5,7 @@ import { ThreatActorService } from '../actors/threat-actor.service';
 import { toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { assertAllExist, assertId, assignDefined, cleanText, escapeLike, findOrFail } from '../common/lookups';
-import { ListOrder, Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
+import { ListOrder, Page, PageArgs, PaginateOptions, SortDirection, paginate, paginateEach } from '../common/pagination';
 import type { RequestLoaders } from '../common/request-loaders';
 import { requireCountryCode } from '../countries/country.service';
 import { CitationInput } from '../sources/citation.inputs';
@@ -47,8 +47,8 @@ export class StatementService {
   }
 
   /** Statements in date order (undated last), filtered. */
-  async list(filter: StatementFilter | undefined, page: PageArgs, loaders?: RequestLoaders): Promise<Page<Statement>> {
-    return paginate(await this.filtered(filter), STATEMENT_ORDER, page, loaders);
+  async list(filter: StatementFilter | undefined, page: PageArgs, loaders?: RequestLoaders, options?: PaginateOptions): Promise<Page<Statement>> {
+    return paginate(await this.filtered(filter), STATEMENT_ORDER, page, loaders, options);
   }
 
   /** The statements matching a filter, on alias `statement`: for the list and the CSV export. */
