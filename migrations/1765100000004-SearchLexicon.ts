@@ -1,5 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** Derived from the searched texts, like the dashboard's summaries: not facts, so not in the change log. */
+export const LEXICON_TABLES = ['search_lexeme'];
+
 /** The tables whose search_vector (migrations/1764200000000-AnalystSearch.ts) the lexicon covers. */
 const SEARCHED_TABLES = ['incident', 'statement', 'source_article'];
 
