@@ -182,4 +182,33 @@ describe('search on a generated world', () => {
     // Each actor once, by its closest name ("Heron Crew" is too far from "Jade Heronn").
     expect(misspelled.hits.map((h: Hit) => h.node.name)).toEqual(['Jade Heron']);
   });
+
+  it('finds words written after start-up as the start of a word (the lexicon follows inserts and updates)', async () => {
+    const COUNTED = `query ($query: String!, $types: [SearchHitType!]) { search(query: $query, types: $types) { totalCount totalCountIsExact hits { node { ... on Incident { id title } } } } }`;
+    const { createIncident } = await t.data(`mutation { createIncident(input: { title: "Quillworts sabotage" }) { id } }`);
+    const byPrefix = (await t.data(COUNTED, { query: 'quillw', types: ['INCIDENT'] })).search;
+    expect(byPrefix).toEqual({ totalCount: 1, totalCountIsExact: true, hits: [{ node: { id: createIncident.id, title: 'Quillworts sabotage' } }] });
+    // A word that only an update brings in, in a lexeme no other row has.
+    await t.dataSource.query(`UPDATE incident SET summary = 'Brackenridge relay' WHERE id = $1`, [createIncident.id]);
+    const updated = (await t.data(COUNTED, { query: 'brackenr quill', types: ['INCIDENT'] })).search;
+    expect(updated.hits).toEqual([{ node: { id: createIncident.id, title: 'Quillworts sabotage' } }]);
+  });
+
+  it('ranks and counts the first 1,000 matches of a type, and every match when exhaustive', async () => {
+    await t.dataSource.query(`INSERT INTO incident (id, title, summary)
+      SELECT gen_random_uuid(), 'Zephyrine outage ' || g, repeat('zephyrine ', 1 + g % 7) FROM generate_series(1, 1001) g`);
+    const BOUNDED = `query ($exhaustive: Boolean) { search(query: "zephyrine", types: [INCIDENT], first: 5, exhaustive: $exhaustive) {
+      totalCount totalCountIsExact hits { score node { ... on Incident { title } } } } }`;
+    const bounded = (await t.data(BOUNDED, {})).search;
+    expect({ totalCount: bounded.totalCount, exact: bounded.totalCountIsExact }).toEqual({ totalCount: 1000, exact: false });
+    const all = (await t.data(BOUNDED, { exhaustive: true })).search;
+    expect({ totalCount: all.totalCount, exact: all.totalCountIsExact }).toEqual({ totalCount: 1001, exact: true });
+    for (const { hits } of [bounded, all]) {
+      expect(hits).toHaveLength(5);
+      const scores = hits.map((h: { score: number }) => h.score);
+      expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    }
+    // The best score over all matches is reached within the first 1,000 here (each of 7 summary lengths recurs).
+    expect(bounded.hits[0].score).toBe(all.hits[0].score);
+  });
 });

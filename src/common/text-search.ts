@@ -9,6 +9,10 @@
  * - Web-search syntax, used as soon as the text has a double quote, a `-word` or an
  *   `or`: "quoted phrase", `or` between alternatives, `-word` to exclude
  *   (PostgreSQL's websearch_to_tsquery), without prefix matching.
+ *
+ * A prefix ("cyber" as `'cyber':*`) reaches the index spelled out as the lexemes that start
+ * with it (search_prefix_query, over the lexicon `search_lexeme`), which gives the same
+ * matches as the prefix item, several times faster for common words.
  */
 export const SEARCH_CONFIG = 'english_unaccent';
 
@@ -34,7 +38,11 @@ export function textQuery(text: string, param: string): TextQuery {
   // Only letters and digits reach to_tsquery, so its operators cannot be injected.
   const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
   const terms = words.map((word) => (word.length >= MIN_PREFIX_LENGTH ? `${word}:*` : word));
-  return { sql: `to_tsquery('${SEARCH_CONFIG}', :${param})`, params: { [param]: terms.join(' & ') }, webSearch: false };
+  // The same tsquery as to_tsquery('english_unaccent', 'w1:* & w2 & …'), each prefix item spelled out
+  // as the lexemes that start with it (migrations/1765100000004-SearchLexicon.ts), so that GIN
+  // intersects posting lists instead of collecting every partial match into a bitmap. A scalar
+  // subquery, so that PostgreSQL computes it once per statement (an InitPlan), not per row.
+  return { sql: `(SELECT search_words_query(:${param}))`, params: { [param]: terms.join(' & ') }, webSearch: false };
 }
 
 /**

@@ -13,6 +13,7 @@ import { ListPaging1764900000000 } from '../../migrations/1764900000000-ListPagi
 import { DatasetRecordPosition1765000000001 } from '../../migrations/1765000000001-DatasetRecordPosition';
 import { TimelineEntries1765000000003 } from '../../migrations/1765000000003-TimelineEntries';
 import { IncidentFilterIndexes1765100000003 } from '../../migrations/1765100000003-IncidentFilterIndexes';
+import { SearchLexicon1765100000004 } from '../../migrations/1765100000004-SearchLexicon';
 import { entities } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
@@ -33,6 +34,7 @@ export const migrations = [
   DatasetRecordPosition1765000000001,
   TimelineEntries1765000000003,
   IncidentFilterIndexes1765100000003,
+  SearchLexicon1765100000004,
 ];
 
 export function dataSourceOptions(url: string, logger?: Logger): DataSourceOptions {

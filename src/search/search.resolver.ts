@@ -21,10 +21,11 @@ export class SearchResolver {
   @Query(() => SearchResults, {
     description:
       'One ranked search across source articles, statements, incidents (full-text) and threat actors (names, ' +
-      'misspellings included), each hit with its type, score, highlighted snippet and node.',
+      'misspellings included), each hit with its type, score, highlighted snippet and node. Each type ranks and ' +
+      'counts at most its first 1,000 matches in storage order unless `exhaustive: true` (see `hits`, `totalCountIsExact`).',
   })
   search(@Args() args: SearchArgs) {
-    return this.searchService.search(args.query, args.first, args.types);
+    return this.searchService.search(args.query, args.first, args.types, args.exhaustive ?? false);
   }
 
   @ResolveField(() => SearchNode)

@@ -1,5 +1,5 @@
 import { ArgsType, Field, Float, Int, ObjectType, createUnionType, registerEnumType } from '@nestjs/graphql';
-import { ArrayNotEmpty, IsArray, IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayNotEmpty, IsArray, IsBoolean, IsEnum, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { Incident } from '../incidents/incident.entity';
 import { SourceArticle } from '../sources/source-article.entity';
@@ -56,10 +56,26 @@ export class SearchResults {
   @Field({ description: 'The query as searched (trimmed).' })
   query: string;
 
-  @Field(() => Int, { description: 'Hits over all types asked for, before `first`.' })
+  @Field(() => Int, {
+    description:
+      'Hits over all types asked for, before `first`. Exact when `totalCountIsExact`; otherwise a lower bound: ' +
+      'counting stopped at 1,000 matches of some type (ask with `exhaustive: true` for the exact count).',
+  })
   totalCount: number;
 
-  @Field(() => [SearchHit], { description: 'Best first; ties by type, then id.' })
+  @Field({
+    description:
+      'Whether `totalCount` is the exact number of hits: true when every type asked for has fewer than 1,000 matches, ' +
+      'or the search is `exhaustive`. When false, `totalCount` is a lower bound.',
+  })
+  totalCountIsExact: boolean;
+
+  @Field(() => [SearchHit], {
+    description:
+      'Best first; ties by type, then id. Each type ranks its first 1,000 matches in storage order (the order the ' +
+      'index scan finds them, roughly the order they were written in), not all of them, unless `exhaustive`: with more matches than ' +
+      'that, a better-scoring hit stored later can be missing. With `exhaustive: true` every match is ranked.',
+  })
   hits: SearchHit[];
 }
 
@@ -89,4 +105,15 @@ export class SearchArgs {
   @ArrayNotEmpty()
   @IsEnum(SearchHitType, { each: true })
   types?: SearchHitType[] | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description:
+      'Rank and count every match of every type (slower for common words: every match is read and ranked), ' +
+      'instead of the first 1,000 matches of each type in storage order.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  exhaustive: boolean = false;
 }
