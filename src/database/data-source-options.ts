@@ -12,6 +12,7 @@ import { DashboardSummaries1764800000000 } from '../../migrations/1764800000000-
 import { ListPaging1764900000000 } from '../../migrations/1764900000000-ListPaging';
 import { DatasetRecordPosition1765000000001 } from '../../migrations/1765000000001-DatasetRecordPosition';
 import { TimelineEntries1765000000003 } from '../../migrations/1765000000003-TimelineEntries';
+import { AttributionLagCounts1765100000005 } from '../../migrations/1765100000005-AttributionLagCounts';
 import { entities } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
@@ -31,6 +32,7 @@ export const migrations = [
   ListPaging1764900000000,
   DatasetRecordPosition1765000000001,
   TimelineEntries1765000000003,
+  AttributionLagCounts1765100000005,
 ];
 
 export function dataSourceOptions(url: string, logger?: Logger): DataSourceOptions {
