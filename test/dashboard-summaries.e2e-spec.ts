@@ -180,7 +180,7 @@ describe('dashboard summary tables under random writes', () => {
     expect(row).toMatchObject({ missing: 0, extra: 0 });
   });
 
-  it.each(['DAY', 'MONTH', 'YEAR'])('the unfiltered attribution lag at %s precision equals percentile_cont over the base tables', async (precision) => {
+  it.each(['DAY', 'MONTH', 'YEAR'])('the attribution lag at %s precision, unfiltered and filtered, equals percentile_cont over the base tables', async (precision) => {
     const widest = { DAY: 1, MONTH: 31, YEAR: 366 }[precision];
     const { attributionLag: lag } = await stats(`attributionLag(startPrecision: ${precision}, interval: QUARTER) {
       overall { count median lowerQuartile upperQuartile min max } byAttributingKind { kind count median lowerQuartile upperQuartile min max }
@@ -223,6 +223,12 @@ describe('dashboard summary tables under random writes', () => {
     expect(lag.overTime.filter((b: { count: number }) => b.count > 0)).toEqual(direct.quarters);
     expect(lag.overTime.filter((b: { count: number }) => b.count === 0).every((b: { median: null }) => b.median === null)).toBe(true);
     expect({ undatedAttribution: lag.undatedAttribution, unattributed: lag.unattributed }).toEqual({ undatedAttribution: direct.undated, unattributed: direct.unattributed });
+    // Filtered (from the scope's claim lags, not the counts): the incidents with a claim have every lag there is.
+    const { attributionLag: claimed } = (await t.data(`{ incidentStats(filter: { attributionStatus: ASSERTED }) {
+      attributionLag(startPrecision: ${precision}, interval: QUARTER) {
+        overall { count median lowerQuartile upperQuartile min max } byAttributingKind { kind count median lowerQuartile upperQuartile min max }
+        distribution { minDays count } overTime { start count median lowerQuartile upperQuartile min max } unattributed undatedAttribution } } }`)).incidentStats;
+    expect(claimed).toEqual({ ...lag, unattributed: 0 });
   });
 
   it('two transactions writing claims on one incident at once leave its facets exact', async () => {
