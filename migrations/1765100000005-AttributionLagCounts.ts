@@ -14,7 +14,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * - `overall` false: one per incident and kind of attributing party ('' for none): days from
  *   the start to that kind's first claim, -1 when one of that kind's claims is undated.
  * - `span`: how wide the start is, as the START_SPAN facet: DAY (at most 1 day), MONTH (31),
- *   YEAR (366), WIDER. `start_month`: the month of the start's first day.
+ *   YEAR (366), WIDER. `start_month`: the month of the start's first day, for the lag over
+ *   time; -infinity on the kinds' rows, which are never bucketed by time (by month they were
+ *   78,000 rows at full scale, nearly one per claim lag; without, a few thousand).
  *
  * Exactness: statement triggers on incident_claim_lag apply each statement's change. A kind's
  * row is counted per incident_claim_lag row; an incident's overall row depends on all its rows,
@@ -36,9 +38,9 @@ const overallRows = (rows: string, sign: number) => `
            CASE WHEN bool_and(all_dated) THEN greatest(min(first_day) - min(started_from), 0) ELSE -1 END AS days, ${sign} AS n
       FROM ${rows} GROUP BY incident_id`;
 
-/** Per row of incident_claim_lag: the key of its kind's row. */
+/** Per row of incident_claim_lag: the key of its kind's row (not bucketed by time: start_month -infinity). */
 const kindRows = (rows: string, sign: number) => `
-    SELECT false AS overall, coalesce(kind, '') AS kind, ${SPAN('span_days')} AS span, ${MONTH('started_from')} AS start_month,
+    SELECT false AS overall, coalesce(kind, '') AS kind, ${SPAN('span_days')} AS span, '-infinity'::date AS start_month,
            CASE WHEN all_dated THEN greatest(first_day - started_from, 0) ELSE -1 END AS days, ${sign} AS n
       FROM ${rows}`;
 

@@ -168,7 +168,7 @@ describe('dashboard summary tables under random writes', () => {
           UNION ALL
           SELECT false, coalesce(kind, ''),
                  CASE WHEN span_days <= 1 THEN 'DAY' WHEN span_days <= 31 THEN 'MONTH' WHEN span_days <= 366 THEN 'YEAR' ELSE 'WIDER' END,
-                 date_trunc('month', started_from)::date, CASE WHEN all_dated THEN greatest(first_day - started_from, 0) ELSE -1 END
+                 '-infinity'::date, CASE WHEN all_dated THEN greatest(first_day - started_from, 0) ELSE -1 END
             FROM incident_claim_lag) x
         GROUP BY 1, 2, 3, 4, 5)
       SELECT (SELECT count(*) FROM (SELECT * FROM recount EXCEPT SELECT * FROM attribution_lag_count) x)::int AS missing,

@@ -344,9 +344,10 @@ export class DashboardService {
    * scope's rows of incident_claim_lag (migrations/1764800000000-DashboardSummaries.ts), one
    * per incident and kind of attributing party, with the first day a claim was made and
    * whether every claim is dated. The median and quartiles are percentile_cont's, computed
-   * from the counts exactly (weightedStatistics).
+   * from the counts exactly (weightedStatistics). `overTime` false: the request does not
+   * select it, and its per-bucket statistics (the month rows) are not computed.
    */
-  async attributionLag(scope: IncidentScope, args: AttributionLagArgs): Promise<AttributionLag> {
+  async attributionLag(scope: IncidentScope, args: AttributionLagArgs, { overTime = true } = {}): Promise<AttributionLag> {
     const widest = PRECISION_DAYS[args.startPrecision];
     if (!widest) throw new BadUserInputError('startPrecision must be DAY, MONTH or YEAR', { field: 'startPrecision' });
     const interval = INTERVALS[args.interval];
@@ -423,7 +424,7 @@ export class DashboardService {
         (SELECT json_agg(json_build_object('label', bins.label, 'minDays', bins.min_days, 'maxDays', bins.max_days,
                                            'count', coalesce(histogram.count, 0)) ORDER BY bins.ordinality)
            FROM bins LEFT JOIN histogram ON histogram.ordinality = bins.ordinality) AS distribution,
-        (SELECT coalesce(json_agg(row ORDER BY bucket), '[]') FROM over_time) AS over_time,
+        ${overTime ? `(SELECT coalesce(json_agg(row ORDER BY bucket), '[]') FROM over_time)` : `'[]'::json`} AS over_time,
         starts.undated AS undated_start,
         starts.total - starts.undated - starts.measurable AS imprecise_start,
         starts.measurable - firsts.attributed AS unattributed,
