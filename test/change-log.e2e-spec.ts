@@ -6,6 +6,7 @@
 import { UNAUDITED_TABLES } from '../migrations/1764700000000-AccountsAudit';
 import { SUMMARY_TABLES } from '../migrations/1764800000000-DashboardSummaries';
 import { LEXICON_TABLES } from '../migrations/1765100000004-SearchLexicon';
+import { LAG_SUMMARY_TABLES } from '../migrations/1765100000005-AttributionLagCounts';
 import { MUTATION_ROLES } from '../src/auth/mutation-roles';
 import { Role } from '../src/auth/role';
 import { recordAs } from '../src/common/caller';
@@ -135,7 +136,9 @@ describe('change log', () => {
          AND (SELECT count(*) FROM pg_trigger tg WHERE tg.tgrelid = c.oid AND tg.tgname LIKE 'record_change_%') <> 3
        ORDER BY 1`);
     // The logs themselves, the dashboard's derived counts and the search lexicon; every table of facts is logged.
-    expect(unaudited.map((r) => r.relname).sort()).toEqual([...UNAUDITED_TABLES, ...SUMMARY_TABLES, ...LEXICON_TABLES].filter((n) => n !== 'typeorm_metadata').sort());
+    expect(unaudited.map((r) => r.relname).sort()).toEqual(
+      [...UNAUDITED_TABLES, ...SUMMARY_TABLES, ...LAG_SUMMARY_TABLES, ...LEXICON_TABLES].filter((n) => n !== 'typeorm_metadata').sort(),
+    );
   });
 
   it('changes: filters by account, operation and since, pages newest first, for editors and admins only', async () => {

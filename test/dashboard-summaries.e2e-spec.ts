@@ -155,6 +155,82 @@ describe('dashboard summary tables under random writes', () => {
     expect(asserted).toEqual({ total: claimed, timeline: { undated } });
   });
 
+  it('the lag counts equal a recount of the claim lags', async () => {
+    // attribution_lag_count (migration 1765100000005) against the same counts taken from incident_claim_lag at once.
+    const [row] = await q(`
+      WITH recount AS (
+        SELECT overall, span, kind, start_month, days, count(*)::int AS n FROM (
+          SELECT true AS overall, '' AS kind,
+                 CASE WHEN min(span_days) <= 1 THEN 'DAY' WHEN min(span_days) <= 31 THEN 'MONTH' WHEN min(span_days) <= 366 THEN 'YEAR' ELSE 'WIDER' END AS span,
+                 date_trunc('month', min(started_from))::date AS start_month,
+                 CASE WHEN bool_and(all_dated) THEN greatest(min(first_day) - min(started_from), 0) ELSE -1 END AS days
+            FROM incident_claim_lag GROUP BY incident_id
+          UNION ALL
+          SELECT false, coalesce(kind, ''),
+                 CASE WHEN span_days <= 1 THEN 'DAY' WHEN span_days <= 31 THEN 'MONTH' WHEN span_days <= 366 THEN 'YEAR' ELSE 'WIDER' END,
+                 '-infinity'::date, CASE WHEN all_dated THEN greatest(first_day - started_from, 0) ELSE -1 END
+            FROM incident_claim_lag) x
+        GROUP BY 1, 2, 3, 4, 5)
+      SELECT (SELECT count(*) FROM (SELECT * FROM recount EXCEPT SELECT * FROM attribution_lag_count) x)::int AS missing,
+             (SELECT count(*) FROM (SELECT * FROM attribution_lag_count EXCEPT SELECT * FROM recount) x)::int AS extra,
+             (SELECT count(*) FROM attribution_lag_count)::int AS rows,
+             (SELECT count(*) FROM attribution_lag_count WHERE overall AND days >= 0)::int AS measured`);
+    expect(row.rows).toBeGreaterThan(20);
+    expect(row.measured).toBeGreaterThan(5);
+    expect(row).toMatchObject({ missing: 0, extra: 0 });
+  });
+
+  it.each(['DAY', 'MONTH', 'YEAR'])('the attribution lag at %s precision, unfiltered and filtered, equals percentile_cont over the base tables', async (precision) => {
+    const widest = { DAY: 1, MONTH: 31, YEAR: 366 }[precision];
+    const { attributionLag: lag } = await stats(`attributionLag(startPrecision: ${precision}, interval: QUARTER) {
+      overall { count median lowerQuartile upperQuartile min max } byAttributingKind { kind count median lowerQuartile upperQuartile min max }
+      distribution { minDays count } overTime { start count median lowerQuartile upperQuartile min max } unattributed undatedAttribution }`);
+    // From attribution, incident, organization and person directly: each claim's day, per incident and kind of party.
+    const statistics = `'count', count(days), 'median', percentile_cont(0.5) WITHIN GROUP (ORDER BY days),
+      'lowerQuartile', percentile_cont(0.25) WITHIN GROUP (ORDER BY days), 'upperQuartile', percentile_cont(0.75) WITHIN GROUP (ORDER BY days),
+      'min', min(days), 'max', max(days)`;
+    const [direct] = await q(`
+      WITH claims AS (
+        SELECT i.id AS incident_id, i.started_from, coalesce(o.kind, po.kind)::text AS kind, a.attributed_from
+          FROM incident i JOIN attribution a ON a.incident_id = i.id AND a.status = 'ASSERTED'
+          LEFT JOIN organization o ON o.id = a.attributed_by_organization_id
+          LEFT JOIN person p ON p.id = a.attributed_by_person_id LEFT JOIN organization po ON po.id = p.organization_id
+         WHERE i.started_to - i.started_from + 1 <= $1),
+      firsts AS (
+        SELECT incident_id, min(started_from) AS started_from,
+               CASE WHEN bool_and(attributed_from IS NOT NULL) THEN greatest(min(attributed_from) - min(started_from), 0) END AS days
+          FROM claims GROUP BY incident_id),
+      kinds AS (
+        SELECT kind, CASE WHEN bool_and(attributed_from IS NOT NULL) THEN greatest(min(attributed_from) - min(started_from), 0) END AS days
+          FROM claims GROUP BY incident_id, kind),
+      by_kind AS (SELECT kind, count(*) AS n, json_build_object('kind', kind, ${statistics}) AS row FROM kinds WHERE days IS NOT NULL GROUP BY kind),
+      quarters AS (
+        SELECT date_trunc('quarter', started_from)::date AS start, json_build_object('start', to_char(date_trunc('quarter', started_from)::date, 'YYYY-MM-DD'), ${statistics}) AS row
+          FROM firsts WHERE days IS NOT NULL GROUP BY 1)
+      SELECT (SELECT json_build_object(${statistics}) FROM firsts WHERE days IS NOT NULL) AS overall,
+             (SELECT coalesce(json_agg(row ORDER BY n DESC, kind NULLS LAST), '[]') FROM by_kind) AS by_kind,
+             (SELECT coalesce(json_agg(row ORDER BY start), '[]') FROM quarters) AS quarters,
+             (SELECT json_agg(json_build_object('minDays', m, 'count', (SELECT count(*) FROM firsts WHERE days >= m AND days <= coalesce(x, days))) ORDER BY m)
+                FROM unnest('{0,1,8,31,91,181,366,731}'::int[], '{0,7,30,90,180,365,730,null}'::int[]) AS bins(m, x)) AS distribution,
+             (SELECT count(*) FROM firsts WHERE days IS NULL)::int AS undated,
+             (SELECT count(*) FROM incident i WHERE i.started_to - i.started_from + 1 <= $1
+                 AND NOT EXISTS (SELECT 1 FROM attribution a WHERE a.incident_id = i.id AND a.status = 'ASSERTED'))::int AS unattributed`, [widest]);
+    expect(direct.overall.count).toBeGreaterThan(5);
+    expect(lag.overall).toEqual(direct.overall);
+    expect(lag.byAttributingKind).toEqual(direct.by_kind);
+    expect(lag.distribution).toEqual(direct.distribution);
+    // overTime lists every quarter from the first to the last; the ones with lags are the direct ones.
+    expect(lag.overTime.filter((b: { count: number }) => b.count > 0)).toEqual(direct.quarters);
+    expect(lag.overTime.filter((b: { count: number }) => b.count === 0).every((b: { median: null }) => b.median === null)).toBe(true);
+    expect({ undatedAttribution: lag.undatedAttribution, unattributed: lag.unattributed }).toEqual({ undatedAttribution: direct.undated, unattributed: direct.unattributed });
+    // Filtered (from the scope's claim lags, not the counts): the incidents with a claim have every lag there is.
+    const { attributionLag: claimed } = (await t.data(`{ incidentStats(filter: { attributionStatus: ASSERTED }) {
+      attributionLag(startPrecision: ${precision}, interval: QUARTER) {
+        overall { count median lowerQuartile upperQuartile min max } byAttributingKind { kind count median lowerQuartile upperQuartile min max }
+        distribution { minDays count } overTime { start count median lowerQuartile upperQuartile min max } unattributed undatedAttribution } } }`)).incidentStats;
+    expect(claimed).toEqual({ ...lag, unattributed: 0 });
+  });
+
   it('two transactions writing claims on one incident at once leave its facets exact', async () => {
     const [{ id: incidentId }] = await q(`SELECT id FROM incident ORDER BY id LIMIT 1`);
     const actors = (await q(`SELECT id FROM threat_actor ORDER BY id LIMIT 2`)).map((r: { id: string }) => r.id);

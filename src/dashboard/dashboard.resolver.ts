@@ -1,4 +1,6 @@
-import { Args, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Info, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Kind } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { IncidentFilter } from '../incidents/incident.inputs';
 import { Dimension, DashboardService } from './dashboard.service';
 import {
@@ -86,7 +88,13 @@ export class DashboardResolver {
   }
 
   @ResolveField(() => AttributionLag, { description: 'Days from the start to the first public attribution.' })
-  attributionLag(@Parent() stats: IncidentStats, @Args() args: AttributionLagArgs) {
-    return this.dashboard.attributionLag(stats.scope, args);
+  attributionLag(@Parent() stats: IncidentStats, @Args() args: AttributionLagArgs, @Info() info: GraphQLResolveInfo) {
+    return this.dashboard.attributionLag(stats.scope, args, { overTime: mayAsk(info, 'overTime') });
   }
+}
+
+/** Whether the selection of this field may ask for `name`: yes when it names it, or has a fragment (not looked into). */
+function mayAsk(info: GraphQLResolveInfo, name: string): boolean {
+  return info.fieldNodes.some((node) =>
+    (node.selectionSet?.selections ?? []).some((selection) => selection.kind !== Kind.FIELD || selection.name.value === name));
 }

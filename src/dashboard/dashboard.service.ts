@@ -41,6 +41,11 @@ const PRECISION_DAYS: Partial<Record<DatePrecision, number>> = {
 
 const MAX_BUCKETS = 1200;
 
+/** Above this many incidents, an aggregate over their facets gets AGGREGATE_WORK_MEM. */
+const LARGE_SCOPE = 20_000;
+
+const isLarge = (scope: IncidentScope) => scope.everything || (scope.total ?? Infinity) > LARGE_SCOPE;
+
 /** The widest start, in days, of each START_SPAN facet key (migrations/1764800000000-DashboardSummaries.ts). */
 const SPAN_DAYS: Record<string, number> = { DAY: 1, MONTH: 31, YEAR: 366 };
 
@@ -113,9 +118,12 @@ class Parameters {
 
 /**
  * The scope as a CTE: one row per incident, as the incident list relies on too (filtered()
- * adds conditions on `incident`, never a join that could repeat it).
+ * adds conditions on `incident`, never a join that could repeat it). Filtered, materialized:
+ * inlined, the planner may turn a join to the ids into one `incident_id = ANY(ids)` index scan,
+ * which took 1,064 ms at 8,607 ids where a nested loop over them took about 200 ms (EXPLAIN
+ * ANALYZE on the benchmark data, load average 8).
  */
-const scopeCte = (scope: IncidentScope) => `scope AS (${scope.sql})`;
+export const scopeCte = (scope: IncidentScope) => `scope AS ${scope.everything ? '' : 'MATERIALIZED '}(${scope.sql})`;
 
 /**
  * Joins rows to the scope by their incident id; nothing when the scope is every incident,
@@ -137,24 +145,40 @@ export class DashboardService {
   ) {}
 
   /**
-   * Runs one aggregate statement with room to hash in memory: at 100,000 incidents its hash
+   * Runs one aggregate statement; `large` (it groups the rows of more than LARGE_SCOPE
+   * incidents) with room to hash in memory: at 100,000 incidents its hash
    * tables outgrow PostgreSQL's default 4 MB work_mem and spill to disk. SET LOCAL ends with
    * the transaction, so other queries keep the server's setting.
    */
-  private aggregate(sql: string, parameters: unknown[]): Promise<Record<string, any>[]> {
+  private aggregate(sql: string, parameters: unknown[], large: boolean): Promise<Record<string, any>[]> {
+    // Over counts, or the facets of a few thousand incidents, the default is plenty, and a plain
+    // statement saves the three round trips of BEGIN, SET and COMMIT.
+    if (!large) return this.dataSource.query(sql, parameters);
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SET LOCAL work_mem = '${AGGREGATE_WORK_MEM}'`);
       return manager.query(sql, parameters);
     });
   }
 
+  /**
+   * The incidents of the filter. Filtered, they are found once here, and every aggregate of the
+   * request starts from their ids (one array parameter) instead of evaluating the filter again:
+   * the dashboard page asks five aggregates of one filter, and the filter (a join over the
+   * attributions or targets, a date range over the incidents) cost more than most aggregates.
+   */
   async scope(filter: IncidentFilter | undefined): Promise<IncidentScope> {
     const query = (await this.incidents.filtered(filter)).select('incident.id', 'id');
     const [sql, parameters] = query.getQueryAndParameters();
-    return { sql, parameters, everything: query.expressionMap.wheres.length === 0 };
+    if (query.expressionMap.wheres.length === 0) return { sql, parameters, everything: true };
+    const [row] = await this.dataSource.query(
+      `SELECT count(*)::int AS total, coalesce(array_agg(matching.id), '{}')::text AS ids FROM (${sql}) matching`,
+      parameters,
+    );
+    return { sql: 'SELECT unnest($1::uuid[]) AS id', parameters: [row.ids], everything: false, total: row.total };
   }
 
   async total(scope: IncidentScope): Promise<number> {
+    if (scope.total !== undefined) return scope.total;
     if (scope.everything) {
       // Every incident has exactly one START_YEAR facet (migrations/1764800000000-DashboardSummaries.ts).
       const [row] = await this.dataSource.query(
@@ -223,8 +247,8 @@ export class DashboardService {
         (SELECT coalesce(sum(count), 0)::int FROM ranked WHERE rank > ${top}) AS other,
         (SELECT count(*)::int FROM ranked WHERE rank > ${top}) AS other_groups
       FROM (SELECT ${scope.everything ? `(SELECT coalesce(sum(incidents), 0) FROM incident_facet_count WHERE dimension = 'START_YEAR')::int`
-                                       : '(SELECT count(*)::int FROM scope)'} AS total) totals`;
-    const [row] = await this.aggregate(sql, params.values);
+                                       : scope.total !== undefined ? params.add(scope.total, 'int') : '(SELECT count(*)::int FROM scope)'} AS total) totals`;
+    const [row] = await this.aggregate(sql, params.values, !ready && isLarge(scope));
     return { total: row.total, groups: row.groups, other: row.other, otherGroups: row.other_groups, none: row.none };
   }
 
@@ -302,7 +326,7 @@ export class DashboardService {
         coalesce(sum(n) FILTER (WHERE state = 'IMPRECISE'), 0)::int AS imprecise,
         coalesce(sum(n) FILTER (WHERE state = 'PLACED' AND (bucket < bounds.low OR bucket > bounds.high)), 0)::int AS outside_range
       FROM starts CROSS JOIN bounds`;
-    const [row] = await this.aggregate(sql, params.values);
+    const [row] = await this.aggregate(sql, params.values, !scope.everything && isLarge(scope));
     return {
       interval: args.interval,
       buckets: row.buckets,
@@ -313,33 +337,53 @@ export class DashboardService {
     };
   }
 
-  async attributionLag(scope: IncidentScope, args: AttributionLagArgs): Promise<AttributionLag> {
+  /**
+   * The attribution lag, from weighted lags (`lag_rows`: how many incidents, or incidents and
+   * kinds, have a lag of `days`): unfiltered, the counts of attribution_lag_count
+   * (migrations/1765100000005-AttributionLagCounts.ts), a few thousand rows; filtered, the
+   * scope's rows of incident_claim_lag (migrations/1764800000000-DashboardSummaries.ts), one
+   * per incident and kind of attributing party, with the first day a claim was made and
+   * whether every claim is dated. The median and quartiles are percentile_cont's, computed
+   * from the counts exactly (weightedStatistics). `overTime` false: the request does not
+   * select it, and its per-bucket statistics (the month rows) are not computed.
+   */
+  async attributionLag(scope: IncidentScope, args: AttributionLagArgs, { overTime = true } = {}): Promise<AttributionLag> {
     const widest = PRECISION_DAYS[args.startPrecision];
     if (!widest) throw new BadUserInputError('startPrecision must be DAY, MONTH or YEAR', { field: 'startPrecision' });
     const interval = INTERVALS[args.interval];
     const params = new Parameters(scope);
-    const maxDays = params.add(widest, 'int');
     const unit = params.add(interval.unit, 'text');
     const step = params.add(interval.step, 'interval');
     const label = params.add(interval.label, 'text');
     const binLabels = params.add(LAG_BINS.map(([name]) => name), 'text[]');
     const binMins = params.add(LAG_BINS.map(([, min]) => min), 'int[]');
     const binMaxes = params.add(LAG_BINS.map(([, , max]) => max), 'int[]');
-    // START_SPAN facets: how wide each start is (DAY ≤ 1 day, MONTH ≤ 31, YEAR ≤ 366), for the measurable ones.
+    // Span classes (as the START_SPAN facets: DAY ≤ 1 day, MONTH ≤ 31, YEAR ≤ 366) of the measurable starts.
     const spans = params.add(Object.entries(SPAN_DAYS).filter(([, days]) => days <= widest).map(([span]) => span), 'text[]');
-    const statistics = (days: string) => `
-      'count', count(${days}),
-      'median', percentile_cont(0.5) WITHIN GROUP (ORDER BY ${days}),
-      'lowerQuartile', percentile_cont(0.25) WITHIN GROUP (ORDER BY ${days}),
-      'upperQuartile', percentile_cont(0.75) WITHIN GROUP (ORDER BY ${days}),
-      'min', min(${days}),
-      'max', max(${days})`;
     const startSpans = scope.everything
       ? `SELECT key, incidents AS n FROM incident_facet_count WHERE dimension = 'START_SPAN'`
       : `SELECT f.key, count(*)::int AS n FROM incident_facet f JOIN scope ON scope.id = f.incident_id
           WHERE f.dimension = 'START_SPAN' GROUP BY f.key`;
-    // From incident_claim_lag (migrations/1764800000000-DashboardSummaries.ts): per incident with a start
-    // span and kind of attributing party, the first day a claim was made and whether every claim is dated.
+    // lag_rows(overall, kind, start_month, days, n): overall rows per incident (its first claim, of any kind),
+    // the others per incident and kind ('' for none); days -1: a claim is undated, as that one may have come first.
+    const lagRows = scope.everything
+      ? `lag_rows AS (SELECT overall, kind, start_month, days, n FROM attribution_lag_count WHERE span = ANY(${spans}))`
+      : `claims AS (
+           SELECT c.incident_id, c.kind, c.started_from, c.first_day, c.all_dated
+             FROM incident_claim_lag c JOIN scope ON scope.id = c.incident_id
+            WHERE c.span_days <= ${params.add(widest, 'int')}
+         ),
+         lag_rows AS (
+           SELECT true AS overall, '' AS kind, date_trunc('month', min(started_from)::timestamp)::date AS start_month,
+                  CASE WHEN bool_and(all_dated) THEN greatest(min(first_day) - min(started_from), 0) ELSE -1 END AS days, 1 AS n
+             FROM claims GROUP BY incident_id
+           UNION ALL
+           SELECT false, coalesce(kind, ''), date_trunc('month', started_from::timestamp)::date,
+                  CASE WHEN all_dated THEN greatest(first_day - started_from, 0) ELSE -1 END, 1
+             FROM claims
+         )`;
+    const json = (w: string) => `'count', coalesce(${w}.n, 0), 'median', ${w}.median, 'lowerQuartile', ${w}.lower_quartile,
+                                 'upperQuartile', ${w}.upper_quartile, 'min', ${w}.min, 'max', ${w}.max`;
     const sql = `
       WITH ${scopeCte(scope)},
       starts AS (
@@ -348,56 +392,45 @@ export class DashboardService {
                coalesce(sum(n), 0)::int AS total
           FROM (${startSpans}) spans
       ),
-      claims AS (
-        SELECT c.incident_id, c.kind, c.started_from, c.first_day, c.all_dated
-          FROM incident_claim_lag c ${inScope(scope, 'c.incident_id')}
-         WHERE c.span_days <= ${maxDays}
-      ),
-      -- The first claim's earliest possible day; unknown (null) when any claim is undated, as that one may have come first.
-      first_claims AS (
-        SELECT incident_id, min(started_from) AS started_from,
-               CASE WHEN bool_and(all_dated) THEN min(first_day) END AS first_day
-          FROM claims GROUP BY incident_id
-      ),
-      lags AS (
-        SELECT started_from, greatest(first_day - started_from, 0) AS days FROM first_claims WHERE first_day IS NOT NULL
-      ),
-      kind_lags AS (
-        SELECT kind, greatest(first_day - started_from, 0) AS days FROM claims WHERE all_dated
-      ),
-      by_kind AS (
-        SELECT kind, json_build_object('kind', kind, ${statistics('days')}) AS row, count(*) AS n FROM kind_lags GROUP BY kind
-      ),
+      ${lagRows},
+      lags AS (SELECT start_month, days, n FROM lag_rows WHERE overall AND days >= 0),
+      overall_days AS (SELECT days, sum(n) AS n FROM lags GROUP BY days),
+      kind_days AS (SELECT nullif(kind, '') AS kind, days, sum(n) AS n FROM lag_rows WHERE NOT overall AND days >= 0 GROUP BY 1, 2),
+      bucket_days AS (SELECT date_trunc(${unit}, start_month::timestamp)::date AS bucket, days, sum(n) AS n FROM lags GROUP BY 1, 2),
+      by_kind AS (${weightedStatistics('kind_days', 'kind')}),
       bins AS (
         SELECT * FROM unnest(${binLabels}, ${binMins}, ${binMaxes}) WITH ORDINALITY AS bins(label, min_days, max_days, ordinality)
       ),
       histogram AS (
-        SELECT width_bucket(days, ${binMins}) AS ordinality, count(*)::int AS count FROM lags GROUP BY 1
+        SELECT width_bucket(days, ${binMins}) AS ordinality, sum(n)::int AS count FROM overall_days GROUP BY 1
       ),
       series AS (
         SELECT step::date AS bucket
-          FROM (SELECT date_trunc(${unit}, min(started_from)::timestamp) AS low, date_trunc(${unit}, max(started_from)::timestamp) AS high FROM lags) bounds,
+          FROM (SELECT date_trunc(${unit}, min(start_month)::timestamp) AS low, date_trunc(${unit}, max(start_month)::timestamp) AS high FROM lags) bounds,
                generate_series(low, high, ${step}) AS step
       ),
       over_time AS (
         SELECT series.bucket, json_build_object('start', to_char(series.bucket, 'YYYY-MM-DD'), 'label', to_char(series.bucket, ${label}),
-                                                ${statistics('lags.days')}) AS row
-          FROM series LEFT JOIN lags ON date_trunc(${unit}, lags.started_from::timestamp)::date = series.bucket
-         GROUP BY series.bucket
+                                                ${json('w')}) AS row
+          FROM series LEFT JOIN (${weightedStatistics('bucket_days', 'bucket')}) w ON w.bucket = series.bucket
+      ),
+      firsts AS (
+        SELECT coalesce(sum(n), 0)::int AS attributed, coalesce(sum(n) FILTER (WHERE days < 0), 0)::int AS undated
+          FROM lag_rows WHERE overall
       )
       SELECT
-        (SELECT json_build_object(${statistics('days')}) FROM lags) AS overall,
-        (SELECT coalesce(json_agg(row ORDER BY n DESC, kind NULLS LAST), '[]') FROM by_kind) AS by_kind,
+        (SELECT json_build_object(${json('w')}) FROM (SELECT NULL) one LEFT JOIN (${weightedStatistics('overall_days', null)}) w ON true) AS overall,
+        (SELECT coalesce(json_agg(json_build_object('kind', w.kind, ${json('w')}) ORDER BY w.n DESC, w.kind NULLS LAST), '[]') FROM by_kind w) AS by_kind,
         (SELECT json_agg(json_build_object('label', bins.label, 'minDays', bins.min_days, 'maxDays', bins.max_days,
                                            'count', coalesce(histogram.count, 0)) ORDER BY bins.ordinality)
            FROM bins LEFT JOIN histogram ON histogram.ordinality = bins.ordinality) AS distribution,
-        (SELECT coalesce(json_agg(row ORDER BY bucket), '[]') FROM over_time) AS over_time,
+        ${overTime ? `(SELECT coalesce(json_agg(row ORDER BY bucket), '[]') FROM over_time)` : `'[]'::json`} AS over_time,
         starts.undated AS undated_start,
         starts.total - starts.undated - starts.measurable AS imprecise_start,
-        starts.measurable - (SELECT count(*)::int FROM first_claims) AS unattributed,
-        (SELECT count(*)::int FROM first_claims WHERE first_day IS NULL) AS undated_attribution
-      FROM starts`;
-    const [row] = await this.aggregate(sql, params.values);
+        starts.measurable - firsts.attributed AS unattributed,
+        firsts.undated AS undated_attribution
+      FROM starts, firsts`;
+    const [row] = await this.aggregate(sql, params.values, !scope.everything && isLarge(scope));
     return {
       startPrecision: args.startPrecision,
       interval: args.interval,
@@ -411,6 +444,30 @@ export class DashboardService {
       undatedAttribution: row.undated_attribution,
     };
   }
+}
+
+/**
+ * Per group of a weighted distribution `dist(group, days, n)` (n values equal to `days`): n,
+ * min, max, and the median and quartiles exactly as percentile_cont over the n values each
+ * (PostgreSQL's float8 steps: rank r = p·(n − 1) among the sorted values, the values at floor(r)
+ * and ceil(r), lo + (hi − lo)·(r − floor(r))). The value at 0-based rank k is the least `days`
+ * whose running count exceeds k. No group without values.
+ */
+function weightedStatistics(dist: string, group: string | null): string {
+  const keys = group ? `${group}, ` : '';
+  const rank = (p: string) => `(${p}::float8 * (total - 1)::float8)`;
+  const at = (r: string) => `min(days) FILTER (WHERE upto > ${r})`;
+  const percentile = (p: string) => {
+    const r = rank(p);
+    return `(${at(`floor${r}`)}::float8 + (${at(`ceil${r}`)} - ${at(`floor${r}`)})::float8 * (${r} - floor${r}))`;
+  };
+  return `
+    SELECT ${keys}total AS n, ${percentile('0.5')} AS median, ${percentile('0.25')} AS lower_quartile,
+           ${percentile('0.75')} AS upper_quartile, min(days) AS min, max(days) AS max
+      FROM (SELECT ${keys}days, sum(n) OVER (${group ? `PARTITION BY ${group} ` : ''}ORDER BY days) AS upto,
+                   sum(n) OVER (${group ? `PARTITION BY ${group}` : ''}) AS total
+              FROM ${dist}) cumulated
+     GROUP BY ${keys}total`;
 }
 
 /**

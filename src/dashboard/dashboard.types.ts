@@ -10,6 +10,8 @@ export interface IncidentScope {
   parameters: unknown[];
   /** No condition: every incident (the aggregates then skip joining to the scope). */
   everything: boolean;
+  /** How many incidents match, when already counted. */
+  total?: number;
 }
 
 export enum TimeInterval {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Field, Int, ObjectType, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { DataSource } from 'typeorm';
 import { ResponseKind } from '../responses/response.entity';
+import { scopeCte } from './dashboard.service';
 import { IncidentStats, LagStatistics } from './dashboard.types';
 
 @ObjectType({ description: 'Responses of one kind to the incidents matching the filter.' })
@@ -36,7 +37,7 @@ export class ResponseStatsService {
 
   async byKind(stats: IncidentStats): Promise<ResponseKindCount[]> {
     return this.dataSource.query(
-      `WITH scope AS (${stats.scope.sql})
+      `WITH ${scopeCte(stats.scope)}
        SELECT r.kind, count(*)::int AS responses, count(DISTINCT r.incident_id)::int AS incidents
          FROM response r JOIN scope s ON s.id = r.incident_id
         GROUP BY r.kind ORDER BY responses DESC, r.kind`,
@@ -46,7 +47,7 @@ export class ResponseStatsService {
 
   async lagFromFirstAttribution(stats: IncidentStats): Promise<AttributionToResponseLag> {
     const [row] = await this.dataSource.query(
-      `WITH scope AS (${stats.scope.sql}),
+      `WITH ${scopeCte(stats.scope)},
        firsts AS (
          SELECT s.id,
                 (SELECT min(coalesce(a.attributed_from, a.attributed_to)) FROM attribution a

@@ -14,6 +14,7 @@ import { DatasetRecordPosition1765000000001 } from '../../migrations/17650000000
 import { TimelineEntries1765000000003 } from '../../migrations/1765000000003-TimelineEntries';
 import { IncidentFilterIndexes1765100000003 } from '../../migrations/1765100000003-IncidentFilterIndexes';
 import { SearchLexicon1765100000004 } from '../../migrations/1765100000004-SearchLexicon';
+import { AttributionLagCounts1765100000005 } from '../../migrations/1765100000005-AttributionLagCounts';
 import { entities } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
@@ -35,6 +36,7 @@ export const migrations = [
   TimelineEntries1765000000003,
   IncidentFilterIndexes1765100000003,
   SearchLexicon1765100000004,
+  AttributionLagCounts1765100000005,
 ];
 
 export function dataSourceOptions(url: string, logger?: Logger): DataSourceOptions {
