@@ -7,6 +7,10 @@ import { UNAUDITED_TABLES } from '../migrations/1764700000000-AccountsAudit';
 import { SUMMARY_TABLES } from '../migrations/1764800000000-DashboardSummaries';
 import { MUTATION_ROLES } from '../src/auth/mutation-roles';
 import { Role } from '../src/auth/role';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CatalogueImportService } from '../src/catalogue/catalogue-import.service';
+import { parseGalaxyCluster } from '../src/catalogue/galaxy-schema';
 import { recordAs } from '../src/common/caller';
 import { cite, countRows, createActor, createOrganization, createStatement, expectError, unknownId } from './mutations-helpers';
 import { gqlWithHeaders } from './support/gql-as';
@@ -63,6 +67,20 @@ describe('change log', () => {
     expect(settings.who ?? '').toBe('');
   });
 
+  it('the recorded actor is the authenticated account: an X-Actor-Name header is ignored, and without a token nothing is written', async () => {
+    const forged = { 'x-actor-name': 'Mallory' };
+    const before = await countRows(t, 'change_log');
+    const anonymous = await gqlWithHeaders(t, forged, `mutation { createCampaign(input: { name: "Forged campaign" }) { id } }`);
+    expectError(anonymous, 'UNAUTHENTICATED', /createCampaign needs an account/);
+    expect(await countRows(t, 'change_log')).toBe(before);
+
+    const created = await gqlWithHeaders(t, { ...forged, authorization: `Bearer ${contributor.token}` },
+      `mutation { createCampaign(input: { name: "Campaign with a forged actor header" }) { id } }`);
+    const id = created.data.createCampaign.id;
+    expect((await entries(`entity_id = $1`, [id])).map((e) => [e.recorded_by, e.account_id])).toEqual([['test contributor', contributorId]]);
+    expect(await countRows(t, 'change_log', `recorded_by = 'Mallory'`)).toBe(0);
+  });
+
   it('links and unlinks are entries of the link tables, keyed "statementId/targetId"; entityId finds them by the first id', async () => {
     const speaker = await createOrganization(t, {});
     const actor = await createActor(t, {});
@@ -105,6 +123,35 @@ describe('change log', () => {
     await t.dataSource.query(`DELETE FROM campaign WHERE name = 'Bulk campaign 1'`);
     const [raw] = await entries(`entity_type = 'campaign' AND action = 'DELETE' AND before->>'name' = 'Bulk campaign 1'`);
     expect(raw.recorded_by).toMatch(/^sql:/);
+  });
+
+  it('imports are logged: the mutation under its admin account and request, a command-line import under its name', async () => {
+    const bundle = {
+      type: 'bundle', id: 'bundle--1c2d3e4f-0000-4c8e-8323-85ae32658754',
+      objects: [{
+        type: 'intrusion-set', spec_version: '2.1', id: 'intrusion-set--1c2d3e4f-0000-4c8e-8323-85ae32658754',
+        created: '2024-01-01T00:00:00.000Z', modified: '2024-01-01T00:00:00.000Z', name: 'Audited Panda',
+      }],
+    };
+    const imported = await gqlWithHeaders(t, { authorization: `Bearer ${t.token}`, 'x-request-id': 'req-import-1' },
+      `mutation ($b: String!) { importStixBundle(bundle: $b) { created } }`, { b: JSON.stringify(bundle) });
+    expect(imported.errors).toBeUndefined();
+    expect(imported.data.importStixBundle.created).toBe(1);
+    const viaApi = await entries(`request_id = 'req-import-1'`);
+    expect(viaApi.length).toBeGreaterThan(0);
+    expect(new Set(viaApi.map((e) => `${e.recorded_by} ${e.operation}`))).toEqual(new Set(['test admin importStixBundle']));
+    expect(viaApi.find((e) => e.entity_type === 'threat_actor' && e.action === 'INSERT')?.after).toMatchObject({ name: 'Audited Panda' });
+
+    const files = ['misp-threat-actor-small.json'].map((name) => {
+      const path = join(process.cwd(), 'test/fixtures', name);
+      return { name: path, cluster: parseGalaxyCluster(readFileSync(path, 'utf8'), path) };
+    });
+    const [{ last }] = await t.dataSource.query(`SELECT coalesce(max(id), 0)::text AS last FROM change_log`);
+    await new CatalogueImportService(t.dataSource).import(files);
+    const viaCommand = await entries(`id > $1`, [last]);
+    expect(viaCommand.length).toBeGreaterThan(0);
+    expect(new Set(viaCommand.map((e) => `${e.recorded_by} ${e.operation} ${e.account_id}`))).toEqual(new Set(['import:actors import:actors null']));
+    expect(viaCommand.map((e) => e.entity_type)).toEqual(expect.arrayContaining(['threat_actor', 'actor_alias', 'actor_catalogue_record']));
   });
 
   it('is append-only: UPDATE, DELETE and TRUNCATE are refused even in SQL, and no mutation touches it', async () => {
