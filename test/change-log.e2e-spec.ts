@@ -7,7 +7,7 @@ import { UNAUDITED_TABLES } from '../migrations/1764700000000-AccountsAudit';
 import { SUMMARY_TABLES } from '../migrations/1764800000000-DashboardSummaries';
 import { MUTATION_ROLES } from '../src/auth/mutation-roles';
 import { Role } from '../src/auth/role';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CatalogueImportService } from '../src/catalogue/catalogue-import.service';
 import { parseGalaxyCluster } from '../src/catalogue/galaxy-schema';
@@ -161,6 +161,13 @@ describe('change log', () => {
     }
     expect(await countRows(t, 'change_log')).toBe(before);
     expect(Object.keys(MUTATION_ROLES).filter((name) => /change|log|audit/i.test(name))).toEqual([]);
+    // Nor does any code of the API: nothing under src/ writes the log, switches it off or disables triggers.
+    const sources = readdirSync(join(process.cwd(), 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => [file, readFileSync(join(process.cwd(), 'src', file), 'utf8')] as const);
+    expect(sources.length).toBeGreaterThan(50);
+    const tampering = /(INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE|ALTER\s+TABLE)\s+"?change_log\b|attribution_tracker\.audit|session_replication_role|DISABLE\s+TRIGGER/i;
+    expect(sources.filter(([, text]) => tampering.test(text)).map(([file]) => file)).toEqual([]);
   });
 
   it("only a session that sets attribution_tracker.audit = 'off' (the benchmark generator) writes unlogged, and only itself", async () => {
