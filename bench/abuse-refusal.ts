@@ -8,8 +8,9 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
  *     node --expose-gc -r ts-node/register/transpile-only bench/abuse-refusal.ts [requests per round, default 300]
  *
- * Prints per query and round: median, p95, p99 and slowest round trip; the process's RSS and,
- * after a full GC, its heap in use, before and after the round. Quote `uptime` beside it.
+ * Prints per query and round: median, p95, p99 and slowest round trip; the server's CPU time per
+ * refusal (HTTP and GraphQL, independent of how loaded the machine is, GC included); the process's
+ * RSS and, after a full GC, its heap in use, before and after the round. Quote `uptime` beside it.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,8 +29,8 @@ function cycleQuery(depth: number, pageSize?: number, ids = false): string {
   return `${query}id${' }'.repeat(depth - 1)} }`;
 }
 
-/** A client in its own process: `warmup` requests, then `count` timed ones, each checked to be the refusal. */
-function clientScript(url: string, query: string, count: number): string {
+/** A client in its own process: 20 warm-up requests, then `count` timed ones, each checked to get the `expected` code. */
+function clientScript(url: string, query: string, count: number, expected: string): string {
   return `
     const body = JSON.stringify({ query: ${JSON.stringify(query)} });
     const send = () => fetch(${JSON.stringify(url)}, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.json());
@@ -40,7 +41,8 @@ function clientScript(url: string, query: string, count: number): string {
         const started = performance.now();
         const answer = await send();
         times.push(performance.now() - started);
-        if (answer.errors?.[0]?.extensions?.code !== 'QUERY_TOO_DEEP') throw new Error('not refused: ' + JSON.stringify(answer).slice(0, 200));
+        const code = answer.errors?.[0]?.extensions?.code ?? 'answered';
+        if (code !== ${JSON.stringify(expected)}) throw new Error('expected ${expected}: ' + JSON.stringify(answer).slice(0, 200));
       }
       times.sort((a, b) => a - b);
       const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(1);
@@ -75,17 +77,25 @@ async function main(): Promise<void> {
   try {
     await app.listen(0, '127.0.0.1');
     const endpoint = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/graphql`;
-    const queries = [cycleQuery(50), cycleQuery(50, 20, true)];
+    // The cheapest answered request, for comparison: what any request costs the server.
+    const queries: [string, string, string][] = [
+      ['baseline { __typename }, answered', '{ __typename }', 'answered'],
+      ['depth 50, refused', cycleQuery(50), 'QUERY_TOO_DEEP'],
+      ['depth 50, refused', cycleQuery(50, 20, true), 'QUERY_TOO_DEEP'],
+    ];
     for (const round of [1, 2, 3]) {
-      for (const query of queries) {
+      for (const [what, query, expected] of queries) {
         gc();
         const before = process.memoryUsage();
-        const times = await runClient(clientScript(endpoint, query, count));
+        const cpu = process.cpuUsage();
+        const times = await runClient(clientScript(endpoint, query, count, expected));
+        const { user, system } = process.cpuUsage(cpu);
         const rss = process.memoryUsage().rss;
         gc();
         const after = process.memoryUsage();
         console.log(
-          `round ${round}, depth 50, ${Buffer.byteLength(query)} bytes, ${count} refusals: ${times}; ` +
+          `round ${round}, ${what}, ${Buffer.byteLength(query)} bytes, ${count} requests: ${times}; ` +
+            `server CPU ${((user + system) / 1000 / (count + 20)).toFixed(2)} ms per request; ` +
             `RSS ${mb(before.rss)} → ${mb(rss)} (${mb(after.rss)} after GC); heap in use after GC ${mb(before.heapUsed)} → ${mb(after.heapUsed)}`,
         );
       }
