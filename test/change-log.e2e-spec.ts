@@ -9,6 +9,10 @@ import { LEXICON_TABLES } from '../migrations/1765100000004-SearchLexicon';
 import { LAG_SUMMARY_TABLES } from '../migrations/1765100000005-AttributionLagCounts';
 import { MUTATION_ROLES } from '../src/auth/mutation-roles';
 import { Role } from '../src/auth/role';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CatalogueImportService } from '../src/catalogue/catalogue-import.service';
+import { parseGalaxyCluster } from '../src/catalogue/galaxy-schema';
 import { recordAs } from '../src/common/caller';
 import { cite, countRows, createActor, createOrganization, createStatement, expectError, unknownId } from './mutations-helpers';
 import { gqlWithHeaders } from './support/gql-as';
@@ -65,6 +69,20 @@ describe('change log', () => {
     expect(settings.who ?? '').toBe('');
   });
 
+  it('the recorded actor is the authenticated account: an X-Actor-Name header is ignored, and without a token nothing is written', async () => {
+    const forged = { 'x-actor-name': 'Mallory' };
+    const before = await countRows(t, 'change_log');
+    const anonymous = await gqlWithHeaders(t, forged, `mutation { createCampaign(input: { name: "Forged campaign" }) { id } }`);
+    expectError(anonymous, 'UNAUTHENTICATED', /createCampaign needs an account/);
+    expect(await countRows(t, 'change_log')).toBe(before);
+
+    const created = await gqlWithHeaders(t, { ...forged, authorization: `Bearer ${contributor.token}` },
+      `mutation { createCampaign(input: { name: "Campaign with a forged actor header" }) { id } }`);
+    const id = created.data.createCampaign.id;
+    expect((await entries(`entity_id = $1`, [id])).map((e) => [e.recorded_by, e.account_id])).toEqual([['test contributor', contributorId]]);
+    expect(await countRows(t, 'change_log', `recorded_by = 'Mallory'`)).toBe(0);
+  });
+
   it('links and unlinks are entries of the link tables, keyed "statementId/targetId"; entityId finds them by the first id', async () => {
     const speaker = await createOrganization(t, {});
     const actor = await createActor(t, {});
@@ -109,6 +127,35 @@ describe('change log', () => {
     expect(raw.recorded_by).toMatch(/^sql:/);
   });
 
+  it('imports are logged: the mutation under its admin account and request, a command-line import under its name', async () => {
+    const bundle = {
+      type: 'bundle', id: 'bundle--1c2d3e4f-0000-4c8e-8323-85ae32658754',
+      objects: [{
+        type: 'intrusion-set', spec_version: '2.1', id: 'intrusion-set--1c2d3e4f-0000-4c8e-8323-85ae32658754',
+        created: '2024-01-01T00:00:00.000Z', modified: '2024-01-01T00:00:00.000Z', name: 'Audited Panda',
+      }],
+    };
+    const imported = await gqlWithHeaders(t, { authorization: `Bearer ${t.token}`, 'x-request-id': 'req-import-1' },
+      `mutation ($b: String!) { importStixBundle(bundle: $b) { created } }`, { b: JSON.stringify(bundle) });
+    expect(imported.errors).toBeUndefined();
+    expect(imported.data.importStixBundle.created).toBe(1);
+    const viaApi = await entries(`request_id = 'req-import-1'`);
+    expect(viaApi.length).toBeGreaterThan(0);
+    expect(new Set(viaApi.map((e) => `${e.recorded_by} ${e.operation}`))).toEqual(new Set(['test admin importStixBundle']));
+    expect(viaApi.find((e) => e.entity_type === 'threat_actor' && e.action === 'INSERT')?.after).toMatchObject({ name: 'Audited Panda' });
+
+    const files = ['misp-threat-actor-small.json'].map((name) => {
+      const path = join(process.cwd(), 'test/fixtures', name);
+      return { name: path, cluster: parseGalaxyCluster(readFileSync(path, 'utf8'), path) };
+    });
+    const [{ last }] = await t.dataSource.query(`SELECT coalesce(max(id), 0)::text AS last FROM change_log`);
+    await new CatalogueImportService(t.dataSource).import(files);
+    const viaCommand = await entries(`id > $1`, [last]);
+    expect(viaCommand.length).toBeGreaterThan(0);
+    expect(new Set(viaCommand.map((e) => `${e.recorded_by} ${e.operation} ${e.account_id}`))).toEqual(new Set(['import:actors import:actors null']));
+    expect(viaCommand.map((e) => e.entity_type)).toEqual(expect.arrayContaining(['threat_actor', 'actor_alias', 'actor_catalogue_record']));
+  });
+
   it('is append-only: UPDATE, DELETE and TRUNCATE are refused even in SQL, and no mutation touches it', async () => {
     const before = await countRows(t, 'change_log');
     for (const sql of [`UPDATE change_log SET recorded_by = 'someone else'`, `DELETE FROM change_log`, `TRUNCATE change_log`]) {
@@ -116,6 +163,13 @@ describe('change log', () => {
     }
     expect(await countRows(t, 'change_log')).toBe(before);
     expect(Object.keys(MUTATION_ROLES).filter((name) => /change|log|audit/i.test(name))).toEqual([]);
+    // Nor does any code of the API: nothing under src/ writes the log, switches it off or disables triggers.
+    const sources = readdirSync(join(process.cwd(), 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => [file, readFileSync(join(process.cwd(), 'src', file), 'utf8')] as const);
+    expect(sources.length).toBeGreaterThan(50);
+    const tampering = /(INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE|ALTER\s+TABLE)\s+"?change_log\b|attribution_tracker\.audit|session_replication_role|DISABLE\s+TRIGGER/i;
+    expect(sources.filter(([, text]) => tampering.test(text)).map(([file]) => file)).toEqual([]);
   });
 
   it("only a session that sets attribution_tracker.audit = 'off' (the benchmark generator) writes unlogged, and only itself", async () => {

@@ -2,6 +2,8 @@ import { INestApplication } from '@nestjs/common';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createApp } from '../src/app';
+import { AccountService } from '../src/auth/account.service';
+import { Role } from '../src/auth/role';
 import { countImportedRows } from '../src/observability/metrics';
 import { createScratchDatabase } from './support/test-app';
 
@@ -47,6 +49,24 @@ describe('observability', () => {
     expect(first).toMatchObject({ level: 30, operation: 'CountArticles', outcome: 'ok', errorCodes: [], res: { statusCode: 200 } });
     expect(typeof first!.responseTime).toBe('number');
     expect(requestLines.find((l) => l.req.id === generated)).toMatchObject({ operation: 'MissingActor', outcome: 'error', errorCodes: ['NOT_FOUND'] });
+  });
+
+  it('never logs a token, nor the variables of a request (SECURITY.md)', async () => {
+    const { token } = await app.get(AccountService).create('log check', Role.Contributor);
+    const written = await post(
+      { query: 'mutation Logged($name: String!) { createCampaign(input: { name: $name }) { id } }', variables: { name: 'Secret campaign name' } },
+      { authorization: `Bearer ${token}`, 'x-request-id': 'token-check-1' },
+    );
+    expect((await written.json()).errors).toBeUndefined();
+    const refused = await post({ query: '{ __typename }' }, { authorization: 'Bearer at_a-forged-token-that-must-not-be-logged', 'x-request-id': 'token-check-2' });
+    expect(refused.status).toBe(401);
+    const logged = lines.filter((l) => ['token-check-1', 'token-check-2'].includes(l.req?.id));
+    expect(logged.map((l) => [l.req.id, l.operation ?? null])).toEqual([['token-check-1', 'Logged'], ['token-check-2', 'anonymous']]);
+    const everything = lines.map((l) => JSON.stringify(l)).join('\n');
+    expect(everything).not.toContain(token.slice(3));
+    expect(everything).not.toContain('a-forged-token');
+    expect(everything).not.toMatch(/authorization/i);
+    expect(everything).not.toContain('Secret campaign name');
   });
 
   it('/metrics: request durations by operation, errors by code, the pool, rows imported', async () => {

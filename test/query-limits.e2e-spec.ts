@@ -14,11 +14,14 @@ import { GraphQLResponse, TestApp, errorCodes, startTestApp } from './support/te
  * through its page's `nodes`) down to `depth` levels; the leaf `id` counts as one. With
  * `pageSize`, every connection asks for that many rows.
  */
-function cycleQuery(depth: number, pageSize?: number): string {
+function cycleQuery(depth: number, pageSize?: number, ids = false): string {
   const page = pageSize ? `(first: ${pageSize})` : '';
   const cycle = [`attributions${page}`, 'nodes', 'actor', `incidents${page}`, 'nodes'];
   let query = '{ incident(id: "00000000-0000-0000-0000-000000000000") { id ';
-  for (let level = 2; level < depth; level += 1) query += `${cycle[(level - 2) % cycle.length]} { `;
+  for (let level = 2; level < depth; level += 1) {
+    const field = cycle[(level - 2) % cycle.length];
+    query += `${field} { ${ids && (field === 'nodes' || field === 'actor') ? 'id ' : ''}`;
+  }
   return `${query}id${' }'.repeat(depth - 1)} }`;
 }
 
@@ -50,20 +53,27 @@ afterAll(() => t.close());
 
 describe('query limits, with the default settings', () => {
 
-  it('refuses the depth-50 query over incident → attributions → actor → incidents before it runs, RSS unchanged', async () => {
-    const query = cycleQuery(50);
+  it.each([
+    ['the bare cycle', cycleQuery(50)],
+    ['the cycle with pages of 20 and every id (the review\'s size class)', cycleQuery(50, 20, true)],
+  ])('refuses the depth-50 query over incident → attributions → actor → incidents before it runs, RSS unchanged: %s', async (_what, query) => {
     // Warm up the route and the refusal's code paths, so the figures below are the refusal's alone.
     for (let i = 0; i < 5; i += 1) await t.gql(query);
     const rssBefore = process.memoryUsage().rss;
-    const started = performance.now();
-    const res = await t.gql(query);
-    const elapsed = performance.now() - started;
-    expectRefused(res, ErrorCode.QueryTooDeep, /^depth 50 exceeds the limit of 12$/);
-    expect(res.errors![0].extensions).toMatchObject({ limit: 12, actual: 50 });
-    for (let i = 0; i < 50; i += 1) expect(errorCodes(await t.gql(query))).toEqual([ErrorCode.QueryTooDeep]);
+    const times: number[] = [];
+    for (let i = 0; i < 51; i += 1) {
+      const started = performance.now();
+      const res = await t.gql(query);
+      times.push(performance.now() - started);
+      expectRefused(res, ErrorCode.QueryTooDeep, /^depth 50 exceeds the limit of 12$/);
+      expect(res.errors![0].extensions).toMatchObject({ limit: 12, actual: 50 });
+    }
     const growthMb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+    times.sort((a, b) => a - b);
     // Loose bounds (the review saw >4 GiB and a dead process); the figures go to the report.
-    console.log(`depth-50 query (${Buffer.byteLength(query)} bytes): refused in ${elapsed.toFixed(1)} ms; RSS growth over 51 refusals ${growthMb.toFixed(1)} MB`);
+    // Time is not asserted: this machine is shared, and the refusal above is what must hold.
+    console.log(`depth-50 query (${Buffer.byteLength(query)} bytes): refused in ${times[25].toFixed(1)} ms (median of 51 HTTP round trips; `
+      + `fastest ${times[0].toFixed(1)}, slowest ${times[50].toFixed(1)}); RSS growth over the 51 refusals ${growthMb.toFixed(1)} MB`);
     expect(growthMb).toBeLessThan(50);
   });
 

@@ -152,6 +152,10 @@ describe('role matrix: every mutation declares its role, and the gate enforces i
     expect((await leaver.gql(read)).errors).toBeUndefined();
     const revoked = await t.app.get(AccountService).revoke('leaving analyst');
     expect(revoked.revokedAt).toBeInstanceOf(Date);
+    const listed = await t.app.get(AccountService).list();
+    expect(listed.find((a) => a.name === 'Leaving Analyst')).toMatchObject({ role: Role.Editor, revokedAt: expect.any(Date) });
+    expect(listed.find((a) => a.name === 'test contributor')).toMatchObject({ revokedAt: null });
+    expect(JSON.stringify(listed)).not.toMatch(/tokenHash|token_hash/);
     expectError(await leaver.gql(read), 'UNAUTHENTICATED', /token is not valid \(unknown or revoked\)/);
     expectError(await leaver.gql(`mutation { createOrganization(input: { name: "Too Late", kind: NGO }) { id } }`), 'UNAUTHENTICATED', /not valid/);
     await expect(t.app.get(AccountService).revoke('Leaving Analyst')).rejects.toThrow(/was already revoked/);

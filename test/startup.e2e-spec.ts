@@ -5,6 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The real entry point (src/main.ts), run as a user runs it, in a child process. */
+/** Every process a test started, so that a failed test leaves none running (with its embedded PostgreSQL). */
+const started: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 function startMain(env: Record<string, string | undefined>, script = 'src/main.ts', args: string[] = []): { child: ChildProcess; output: () => { stdout: string; stderr: string } } {
   const clean = { ...process.env };
   delete clean.DATABASE_URL;
@@ -13,6 +19,7 @@ function startMain(env: Record<string, string | undefined>, script = 'src/main.t
     env: { ...clean, TS_NODE_PROJECT: 'tsconfig.json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  started.push(child);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -27,7 +34,8 @@ function exitOf(child: ChildProcess): Promise<number | null> {
   });
 }
 
-async function waitFor(predicate: () => boolean, what: string, timeoutMs = 60_000, context = ''): Promise<void> {
+/** Starts compile the whole app through ts-node: on the shared 2-core machine that can take minutes. */
+async function waitFor(predicate: () => boolean, what: string, timeoutMs = 180_000, context = ''): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context}`);
@@ -108,6 +116,10 @@ describe('start-up', () => {
       const badRole = startMain(env, 'src/auth/account.command.ts', ['create', '--name', 'Other', '--role', 'owner']);
       expect(await exitOf(badRole.child)).toBe(1);
       expect(badRole.output().stderr.split('\n')[0]).toBe('account: --role must be one of reader, contributor, editor, admin, got "owner"');
+      const listed = startMain(env, 'src/auth/account.command.ts', ['list']);
+      expect(await exitOf(listed.child)).toBe(0);
+      expect(listed.output().stdout).toMatch(/^Starter +contributor +created \S+ +active$/m);
+      expect(listed.output().stdout).not.toContain(token!.slice(3));
 
       const second = startMain(env);
       await waitFor(() => second.output().stdout.includes('GraphiQL at') || second.child.exitCode !== null, 'the second start');
@@ -119,8 +131,13 @@ describe('start-up', () => {
       second.child.kill('SIGTERM');
       expect([0, 143]).toContain(await exitOf(second.child));
       expect(await portIsOpen(pgPort)).toBe(false);
+
+      // account:revoke (the token's refusal on the next request, and the list showing it revoked: test/role-matrix).
+      const revoke = startMain(env, 'src/auth/account.command.ts', ['revoke', '--name', 'starter']);
+      expect(await exitOf(revoke.child)).toBe(0);
+      expect(revoke.output().stdout.trim()).toBe('Revoked account "Starter": its token no longer works.');
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 600_000);
 });
