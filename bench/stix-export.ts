@@ -19,6 +19,7 @@ import { benchOptions } from './options';
  * STIX_BENCH_EXPORT_ONLY=1: the export alone, on a dataset that is only read (no regeneration,
  * no migrations, no import database): for a database that belongs to someone else.
  * STIX_BENCH_OUT=<file>: the bundle is also written there (to compare two exporters' bytes).
+ * STIX_BENCH_LIMIT=<n>: stop after the page that reaches n objects (a quick comparison on the first kinds).
  */
 async function main(): Promise<void> {
   const options = benchOptions();
@@ -55,12 +56,13 @@ async function exportBench(url: string, log: (line: string) => void): Promise<vo
     const rssBaseline = rssPeak;
     let nextSample = 5000;
     let traced: string[] = [];
+    const limit = Number(process.env.STIX_BENCH_LIMIT || Infinity);
     async function* counted() {
       const kinds: string[] = [];
       const trace = (t: { kind: string; rows: number; objects: number; sqlMs: number; mapMs: number }) =>
         kinds.push(`${t.kind} ${t.rows.toLocaleString('en-US')} rows → ${t.objects.toLocaleString('en-US')} objects, SQL ${(t.sqlMs / 1000).toFixed(1)} s, mapping ${(t.mapMs / 1000).toFixed(1)} s`);
       traced = kinds;
-      for await (const page of service.pages({}, trace)) {
+      for await (const page of service.jsonPages({}, trace)) {
         count += page.length;
         if (count >= nextSample) {
           nextSample += 5000;
@@ -70,6 +72,7 @@ async function exportBench(url: string, log: (line: string) => void): Promise<vo
           samples.push({ objects: count, heap, rss });
         }
         yield page;
+        if (count >= limit) break;
       }
     }
     const started = process.hrtime.bigint();
