@@ -1,11 +1,12 @@
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, stixBundleWriter, stixExport, stixImport } from './app-modules';
 import { openBenchDatabase } from './database';
 import { ensureDataset } from './dataset';
+import { readMarker } from './database';
 import { benchOptions } from './options';
 
 /**
@@ -15,16 +16,24 @@ import { benchOptions } from './options';
  *    goes: objects per second, and heap at the start, at its peak and per quarter of the run.
  * 2. Import: ATT&CK for ICS (STIX_BENCH_BUNDLE, default ../shared/data/attack-stix/ics-attack.json)
  *    into a fresh database of the same server, timed from the file's bytes to the commit.
+ * STIX_BENCH_EXPORT_ONLY=1: the export alone, on a dataset that is only read (no regeneration,
+ * no migrations, no import database): for a database that belongs to someone else.
+ * STIX_BENCH_OUT=<file>: the bundle is also written there (to compare two exporters' bytes).
+ * STIX_BENCH_LIMIT=<n>: stop after the page that reaches n objects (a quick comparison on the first kinds).
+ * STIX_BENCH_OBJECT_PAGES=1: pages of objects, serialised by the writer (the GraphQL path's pages), instead of jsonPages.
  */
 async function main(): Promise<void> {
   const options = benchOptions();
   const log = (line: string) => console.log(line);
   const db = await openBenchDatabase({ scale: options.scale, seed: options.seed, log });
   try {
-    const { marker } = await ensureDataset(db, { scale: options.scale, seed: options.seed, force: options.regenerate, log });
-    log(`Dataset: scale ${marker.scale}, ${Object.entries(marker.counts).map(([t, n]) => `${t} ${n}`).join(', ')}`);
+    const exportOnly = process.env.STIX_BENCH_EXPORT_ONLY === '1';
+    const marker = exportOnly ? await readMarker(db.url) : (await ensureDataset(db, { scale: options.scale, seed: options.seed, force: options.regenerate, log })).marker;
+    // A database copied from a template has no marker (COMMENT ON DATABASE is not copied): the export says its counts.
+    if (marker) log(`Dataset: scale ${marker.scale}, ${Object.entries(marker.counts).map(([t, n]) => `${t} ${n}`).join(', ')}`);
+    else log('Dataset: no marker in that database (read as it is)');
     await exportBench(db.url, log);
-    await importBench(db.url, log);
+    if (!exportOnly) await importBench(db.url, log);
   } finally {
     await db.stop();
   }
@@ -37,7 +46,8 @@ async function exportBench(url: string, log: (line: string) => void): Promise<vo
   try {
     const service = new (stixExport().StixExportService)(dataSource, null as never);
     let bytes = 0;
-    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => { bytes += chunk.length; done(); } });
+    const file = process.env.STIX_BENCH_OUT ? createWriteStream(process.env.STIX_BENCH_OUT) : null;
+    const sink = file ?? new Writable({ write: (chunk: Buffer, _enc, done) => { bytes += chunk.length; done(); } });
     global.gc?.();
     const baseline = process.memoryUsage().heapUsed;
     let peak = baseline;
@@ -46,8 +56,14 @@ async function exportBench(url: string, log: (line: string) => void): Promise<vo
     let rssPeak = process.memoryUsage().rss;
     const rssBaseline = rssPeak;
     let nextSample = 5000;
+    let traced: string[] = [];
+    const limit = Number(process.env.STIX_BENCH_LIMIT || Infinity);
     async function* counted() {
-      for await (const page of service.pages({})) {
+      const kinds: string[] = [];
+      const trace = (t: { kind: string; rows: number; objects: number; sqlMs: number; mapMs: number }) =>
+        kinds.push(`${t.kind} ${t.rows.toLocaleString('en-US')} rows → ${t.objects.toLocaleString('en-US')} objects, SQL ${(t.sqlMs / 1000).toFixed(1)} s, mapping ${(t.mapMs / 1000).toFixed(1)} s`);
+      traced = kinds;
+      for await (const page of (process.env.STIX_BENCH_OBJECT_PAGES ? service.pages({}, trace) : service.jsonPages({}, trace))) {
         count += page.length;
         if (count >= nextSample) {
           nextSample += 5000;
@@ -57,11 +73,16 @@ async function exportBench(url: string, log: (line: string) => void): Promise<vo
           samples.push({ objects: count, heap, rss });
         }
         yield page;
+        if (count >= limit) break;
       }
     }
     const started = process.hrtime.bigint();
     const cpuBefore = process.cpuUsage();
     const written = await stixBundleWriter().writeBundle(sink, service.bundleId({}), counted());
+    if (file) {
+      await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      bytes = file.bytesWritten;
+    }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = process.cpuUsage(cpuBefore);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -71,6 +92,7 @@ async function exportBench(url: string, log: (line: string) => void): Promise<vo
     // On a shared machine the wall clock counts other processes' time too; the exporter's own CPU time does not.
     log(`  exporter CPU time ${cpuSeconds.toFixed(2)} s (${Math.round(written / cpuSeconds).toLocaleString('en-US')} objects per CPU-second); ` +
       `load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${(await import('node:os')).cpus().length} cores`);
+    log(`  by kind (SQL: reading and enriching pages, overlapping the mapping): ${traced.join('; ')}`);
     log(`  heap: ${mb(baseline)} at the start, peak ${mb(peak)}; by objects written: ` +
       quarters.map((s) => `${s.objects.toLocaleString('en-US')} → ${mb(s.heap)}`).join(', '));
     log(`  RSS: ${mb(rssBaseline)} at the start, peak ${mb(rssPeak)}; by objects written: ` +

@@ -10,10 +10,10 @@ const CHUNK = 60 * 1024;
 
 /**
  * Writes a bundle as its objects come: the envelope, then each page of objects as soon as it
- * is read, waiting whenever the reader is slower (backpressure: `write` answering false →
+ * is read (objects, or their JSON text), waiting whenever the reader is slower (backpressure: `write` answering false →
  * wait for 'drain'), so nothing accumulates beyond one chunk. Returns the number of objects written.
  */
-export async function writeBundle(out: Writable, bundleId: string, pages: AsyncIterable<StixObject[]>): Promise<number> {
+export async function writeBundle(out: Writable, bundleId: string, pages: AsyncIterable<(StixObject | string)[]>): Promise<number> {
   let count = 0;
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
@@ -22,7 +22,8 @@ export async function writeBundle(out: Writable, bundleId: string, pages: AsyncI
   let text = '';
   for await (const page of pages) {
     for (const object of page) {
-      text += (count++ === 0 ? '\n' : ',\n') + JSON.stringify(object);
+      // A string is an object's JSON already (StixExportService.jsonPages).
+      text += (count++ === 0 ? '\n' : ',\n') + (typeof object === 'string' ? object : JSON.stringify(object));
       if (text.length > CHUNK) {
         await write(text);
         text = '';

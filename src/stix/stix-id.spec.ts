@@ -16,3 +16,12 @@ describe('UUIDv5 ids', () => {
     expect(mintedId('incident', 'incident', row)).not.toBe(mintedId('incident', 'threat_actor', row).replace(/^[^-]+/, 'incident'));
   });
 });
+
+describe('UUIDv5 of long and non-ASCII names', () => {
+  // python3 -c "import uuid; ns=uuid.UUID('3c13a736-3233-5fab-b411-cbe97d6b537a'); print(uuid.uuid5(ns, 'bundle:' + 'é' * 400)); print(uuid.uuid5(ns, 'bundle:ü')); print(uuid.uuid5(ns, 'bundle:' + '€' * 300))"
+  it('gives RFC 9562 ids whatever the name\'s length (the reused buffer or the streaming hash)', () => {
+    expect(uuidv5(`bundle:${'é'.repeat(400)}`)).toBe('5cddae60-1a71-5358-af93-ce9a8e475913');
+    expect(uuidv5('bundle:ü')).toBe('7d2fadfe-f108-54eb-8cee-96e1852fe025');
+    expect(uuidv5(`bundle:${'€'.repeat(300)}`)).toBe('33adf661-9d5f-56dd-af0d-04b2e85435e8');
+  });
+});

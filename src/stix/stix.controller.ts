@@ -5,7 +5,6 @@ import { DownloadErrorFilter } from '../common/download-errors';
 import { BadUserInputError } from '../common/errors';
 import { validationPipe } from '../common/validation';
 import { writeBundle } from './stix-bundle-writer';
-import { StixObject } from './stix-export-mapping';
 import { StixExportService } from './stix-export.service';
 import { exportRequest } from './stix.resolver';
 import { StixBundleArgs } from './stix.types';
@@ -28,7 +27,7 @@ export class StixController {
     await this.readAccess.check(req.headers.authorization);
     const request = exportRequest(await parseQuery(query));
     const id = this.exporter.bundleId(request);
-    const pages: AsyncGenerator<StixObject[]> = this.exporter.pages(request);
+    const pages: AsyncGenerator<string[]> = this.exporter.jsonPages(request);
     // The first page is read before the headers go out, so a bad request is still an error response.
     const first = await pages.next();
     res.status(200).type('application/stix+json;version=2.1');
