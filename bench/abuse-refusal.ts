@@ -16,18 +16,8 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createApp } from '../src/app';
+import { cycleQuery } from '../test/support/abuse-queries';
 
-/** The cycle down to `depth` levels (the query of test/query-limits.e2e-spec.ts). */
-function cycleQuery(depth: number, pageSize?: number, ids = false): string {
-  const page = pageSize ? `(first: ${pageSize})` : '';
-  const cycle = [`attributions${page}`, 'nodes', 'actor', `incidents${page}`, 'nodes'];
-  let query = '{ incident(id: "00000000-0000-0000-0000-000000000000") { id ';
-  for (let level = 2; level < depth; level += 1) {
-    const field = cycle[(level - 2) % cycle.length];
-    query += `${field} { ${ids && (field === 'nodes' || field === 'actor') ? 'id ' : ''}`;
-  }
-  return `${query}id${' }'.repeat(depth - 1)} }`;
-}
 
 /** A client in its own process: 20 warm-up requests, then `count` timed ones, each checked to get the `expected` code. */
 function clientScript(url: string, query: string, count: number, expected: string): string {

@@ -7,23 +7,9 @@
 import { performance } from 'node:perf_hooks';
 import { ErrorCode, fromDatabaseError } from '../src/common/errors';
 import { countRows, createCampaign, createIncident } from './mutations-helpers';
+import { cycleQuery } from './support/abuse-queries';
 import { GraphQLResponse, TestApp, errorCodes, startTestApp } from './support/test-app';
 
-/**
- * incident → attributions → actor → incidents → … (both lists are connections, so each goes
- * through its page's `nodes`) down to `depth` levels; the leaf `id` counts as one. With
- * `pageSize`, every connection asks for that many rows.
- */
-function cycleQuery(depth: number, pageSize?: number, ids = false): string {
-  const page = pageSize ? `(first: ${pageSize})` : '';
-  const cycle = [`attributions${page}`, 'nodes', 'actor', `incidents${page}`, 'nodes'];
-  let query = '{ incident(id: "00000000-0000-0000-0000-000000000000") { id ';
-  for (let level = 2; level < depth; level += 1) {
-    const field = cycle[(level - 2) % cycle.length];
-    query += `${field} { ${ids && (field === 'nodes' || field === 'actor') ? 'id ' : ''}`;
-  }
-  return `${query}id${' }'.repeat(depth - 1)} }`;
-}
 
 const aliasedSearches = (n: number) =>
   `{ ${Array.from({ length: n }, (_, i) => `s${i}: search(query: "apt${i}") { totalCount }`).join(' ')} }`;

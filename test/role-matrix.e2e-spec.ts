@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  GraphQLField, GraphQLInputType, buildSchema, getNamedType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType,
+  GraphQLField, GraphQLInputType, buildSchema, getNamedType, isLeafType, isNonNullType,
 } from 'graphql';
 import { AccountService } from '../src/auth/account.service';
 import { checkMutation } from '../src/auth/auth.plugin';
@@ -15,29 +15,14 @@ import { MUTATION_ROLES, mutationRule } from '../src/auth/mutation-roles';
 import { ROLES, Role } from '../src/auth/role';
 import { countRows, createActor, createAttribution, createIncident, createOrganization, expectError, unknownId } from './mutations-helpers';
 import { gqlWithHeaders } from './support/gql-as';
+import { sampleValue } from './support/schema-samples';
 import { GraphQLClient, TestApp, errorCodes, startTestApp } from './support/test-app';
 
 const schema = buildSchema(readFileSync(join(process.cwd(), 'schema.graphql'), 'utf8'));
 const mutations = Object.values(schema.getMutationType()!.getFields());
 
 /** A value of the right type for every required argument, so that only the gate can stop the call. */
-function sample(type: GraphQLInputType): unknown {
-  if (isNonNullType(type)) return sample(type.ofType);
-  if (isListType(type)) return [sample(type.ofType)];
-  if (isEnumType(type)) return type.getValues()[0].value;
-  if (isInputObjectType(type)) {
-    return Object.fromEntries(Object.values(type.getFields())
-      .filter((f) => isNonNullType(f.type) && f.defaultValue === undefined)
-      .map((f) => [f.name, sample(f.type)]));
-  }
-  switch (type.name) {
-    case 'ID': return unknownId();
-    case 'Int': case 'Float': return 1;
-    case 'Boolean': return true;
-    case 'DateTime': return new Date().toISOString();
-    default: return 'role matrix';
-  }
-}
+const sample = (type: GraphQLInputType) => sampleValue(type, 'role matrix');
 
 function call(field: GraphQLField<unknown, unknown>): { query: string; variables: Record<string, unknown> } {
   const args = field.args.filter((a) => isNonNullType(a.type) && a.defaultValue === undefined);

@@ -7,12 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  GraphQLField, GraphQLInputType, buildSchema, getNamedType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType,
+  GraphQLField, GraphQLInputType, buildSchema, getNamedType, isInputObjectType, isLeafType, isListType, isNonNullType,
   isScalarType,
 } from 'graphql';
 import { QueryFailedError } from 'typeorm';
 import { ErrorCode, fromDatabaseError } from '../src/common/errors';
-import { countRows, createActor, createCampaign, createIncident, createOrganization, expectError, unknownId } from './mutations-helpers';
+import { countRows, createActor, createCampaign, createIncident, createOrganization, expectError } from './mutations-helpers';
+import { sampleValue } from './support/schema-samples';
 import { TestApp, startTestApp } from './support/test-app';
 
 const NUL = 'before\u0000after';
@@ -127,23 +128,7 @@ describe('text inputs and filters: NUL, lone surrogates and out-of-range dates a
 const schema = buildSchema(readFileSync(join(process.cwd(), 'schema.graphql'), 'utf8'));
 
 /** A value of the right type, so that only the checks on the one broken field can refuse a call. */
-function sample(type: GraphQLInputType): unknown {
-  if (isNonNullType(type)) return sample(type.ofType);
-  if (isListType(type)) return [sample(type.ofType)];
-  if (isEnumType(type)) return type.getValues()[0].value;
-  if (isInputObjectType(type)) {
-    return Object.fromEntries(Object.values(type.getFields())
-      .filter((f) => isNonNullType(f.type) && f.defaultValue === undefined)
-      .map((f) => [f.name, sample(f.type)]));
-  }
-  switch (type.name) {
-    case 'ID': return unknownId();
-    case 'Int': case 'Float': return 1;
-    case 'Boolean': return true;
-    case 'DateTime': return new Date().toISOString();
-    default: return 'Sample text';
-  }
-}
+const sample = (type: GraphQLInputType) => sampleValue(type, 'Sample text');
 
 /** Every text the field takes (String and ID, in input objects and lists too) by its path: "input.targets[0].sector". */
 function textPaths(type: GraphQLInputType, path: string, depth = 0): { path: string; set: (root: unknown, value: string) => unknown }[] {
