@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ResolveField, ResolveFieldOptions } from '@nestjs/graphql';
-import { DocumentNode, GraphQLSchema, TypeInfo, isAbstractType, isObjectType, visit, visitWithTypeInfo } from 'graphql';
+import { DocumentNode, GraphQLResolveInfo, GraphQLSchema, Kind, SelectionNode, TypeInfo, isAbstractType, isObjectType, visit, visitWithTypeInfo } from 'graphql';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { EntityReader, readerOf } from './entity-reader';
 import type { RequestContext, RequestLoaders } from './request-loaders';
@@ -159,6 +159,25 @@ export function Through(target: () => EntityTarget<ObjectLiteral>, link: Link, o
 
 // ---------------------------------------------------------------------------------------------
 // What an operation selects, per type
+
+/**
+ * Whether the field being resolved selects `name` directly in its selection set (through
+ * fragments too), e.g. a connection's totalCount: so that `paginate` can start its count with
+ * the page instead of after it, or a dashboard skip a part nobody asked for.
+ */
+export function selectsField(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, name: string): boolean {
+  const seen = new Set<string>();
+  const within = (selections: readonly SelectionNode[]): boolean =>
+    selections.some((node) => {
+      if (node.kind === Kind.FIELD) return node.name.value === name;
+      if (node.kind === Kind.INLINE_FRAGMENT) return within(node.selectionSet.selections);
+      const fragment = info.fragments[node.name.value];
+      if (!fragment || seen.has(node.name.value)) return false;
+      seen.add(node.name.value);
+      return within(fragment.selectionSet.selections);
+    });
+  return info.fieldNodes.some((field) => !!field.selectionSet && within(field.selectionSet.selections));
+}
 
 /** Field names selected on each object type anywhere in an operation's document. */
 export type Selection = Map<string, Set<string>>;

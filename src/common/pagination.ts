@@ -2,7 +2,6 @@ import { Type } from '@nestjs/common';
 import { ArgsType, Field, FieldMiddleware, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { createHash } from 'node:crypto';
-import { GraphQLResolveInfo, Kind, SelectionNode } from 'graphql';
 import { DataSource, EntityTarget, ObjectLiteral, QueryFailedError, SelectQueryBuilder } from 'typeorm';
 import { readerOf, runSql } from './entity-reader';
 import { BadUserInputError } from './errors';
@@ -280,25 +279,6 @@ async function countRows<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, 
   const [sql, values] = query.dataSource.driver.escapeQueryWithParameters(text, query.getParameters());
   const rows = await runSql(query.dataSource, sql, values, false);
   return rows[0]?.cnt ? parseInt(String(rows[0].cnt), 10) : 0;
-}
-
-/**
- * Whether the field being resolved selects `name` directly in its selection set (through
- * fragments too), e.g. a connection's totalCount: so that `paginate` can start its count with
- * the page instead of after it.
- */
-export function selectsField(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments'>, name: string): boolean {
-  const seen = new Set<string>();
-  const within = (selections: readonly SelectionNode[]): boolean =>
-    selections.some((node) => {
-      if (node.kind === Kind.FIELD) return node.name.value === name;
-      if (node.kind === Kind.INLINE_FRAGMENT) return within(node.selectionSet.selections);
-      const fragment = info.fragments[node.name.value];
-      if (!fragment || seen.has(node.name.value)) return false;
-      seen.add(node.name.value);
-      return within(fragment.selectionSet.selections);
-    });
-  return info.fieldNodes.some((field) => !!field.selectionSet && within(field.selectionSet.selections));
 }
 
 /** Page statement texts by shape (bounded: a shape per list, sort and page arguments' form). */

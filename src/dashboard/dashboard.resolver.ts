@@ -1,6 +1,6 @@
 import { Args, Info, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Kind } from 'graphql';
 import type { GraphQLResolveInfo } from 'graphql';
+import { selectsField } from '../common/lookahead';
 import { IncidentFilter } from '../incidents/incident.inputs';
 import { Dimension, DashboardService } from './dashboard.service';
 import {
@@ -89,12 +89,7 @@ export class DashboardResolver {
 
   @ResolveField(() => AttributionLag, { description: 'Days from the start to the first public attribution.' })
   attributionLag(@Parent() stats: IncidentStats, @Args() args: AttributionLagArgs, @Info() info: GraphQLResolveInfo) {
-    return this.dashboard.attributionLag(stats.scope, args, { overTime: mayAsk(info, 'overTime') });
+    return this.dashboard.attributionLag(stats.scope, args, { overTime: selectsField(info, 'overTime') });
   }
 }
 
-/** Whether the selection of this field may ask for `name`: yes when it names it, or has a fragment (not looked into). */
-function mayAsk(info: GraphQLResolveInfo, name: string): boolean {
-  return info.fieldNodes.some((node) =>
-    (node.selectionSet?.selections ?? []).some((selection) => selection.kind !== Kind.FIELD || selection.name.value === name));
-}

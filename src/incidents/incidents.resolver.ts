@@ -1,10 +1,10 @@
 import { Args, Context, ID, Info, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { BelongsTo, HasMany, Reads, Through } from '../common/lookahead';
+import { BelongsTo, HasMany, Reads, Through, selectsField } from '../common/lookahead';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Campaign } from '../campaigns/campaign.entity';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { loadOrFail } from '../common/lookups';
-import { Connection, PageArgs, pageKey, selectsField } from '../common/pagination';
+import { Connection, PageArgs, pageKey } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
