@@ -1,5 +1,6 @@
 import { Selection, declaredRelations, isPlainField, loadRelation } from '../src/common/lookahead';
 import { RequestLoaders } from '../src/common/request-loaders';
+import { runSql } from '../src/common/entity-reader';
 import { Attribution } from '../src/attributions/attribution.entity';
 import { Incident } from '../src/incidents/incident.entity';
 import { SourceArticle } from '../src/sources/source-article.entity';
@@ -8,6 +9,7 @@ import { Person } from '../src/people/person.entity';
 import { Statement, StatementSource } from '../src/statements/statement.entity';
 import { StatementCounter } from './support/statement-counter';
 import { TestApp, startTestApp } from './support/test-app';
+import { Pool } from 'pg';
 
 /**
  * The loaders read raw rows through prepared statements and map them to entities from
@@ -177,5 +179,28 @@ describe('request loaders: raw rows, the same entities as TypeORM', () => {
     expect(data.incident.statements.nodes.some((s: any) => s.sources.length && s.sources[0].article.title)).toBe(true);
     // The caller's account, the incident, its statements' page (speakers, sources and articles read with it).
     expect(sql.filter((q) => !q.includes('FROM account'))).toHaveLength(2);
+  });
+
+  it('the named statements run on generic plans, on a pool of their own; other statements plan per execution', async () => {
+    // Under plan_cache_mode=auto, PostgreSQL re-plans a statement keyed by an array on every
+    // execution (the custom plan for one key always looks cheaper), which cost more than running it.
+    const incident = (await t.dataSource.getRepository(Incident).find({ take: 1 }))[0];
+    const text = 'SELECT t.id::text AS id, current_setting($2) AS mode FROM incident t WHERE t.id = ANY($1)';
+    for (let i = 0; i < 12; i++) {
+      const rows = await runSql(t.dataSource, text, [[incident.id], 'plan_cache_mode'], true);
+      expect(rows).toEqual([{ id: incident.id, mode: 'force_generic_plan' }]);
+    }
+    // TypeORM's pool, which runs every unnamed statement (filtered lists plan best with their values), is left as it was.
+    const rows = await runSql(t.dataSource, text, [[incident.id], 'plan_cache_mode'], false);
+    expect(rows).toEqual([{ id: incident.id, mode: 'auto' }]);
+    const master = await (t.dataSource.driver as unknown as { master: Pool }).master.connect();
+    try {
+      for (let i = 0; i < 7; i++) await master.query({ name: 'auto-plan-probe', text, values: [[incident.id], 'plan_cache_mode'] });
+      const { rows: plans } = await master.query(`SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'auto-plan-probe'`);
+      // The contrast: without the setting, PostgreSQL kept custom-planning this statement.
+      expect(Number(plans[0].custom_plans)).toBeGreaterThanOrEqual(5);
+    } finally {
+      master.release();
+    }
   });
 });
