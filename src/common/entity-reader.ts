@@ -65,6 +65,13 @@ function masterPool(dataSource: DataSource): Pool {
  */
 const preparedPools = new WeakMap<DataSource, Pool>();
 
+/** The pools the application's statements run on: TypeORM's, and the named statements' once opened (for the pool gauge). */
+export function poolsOf(dataSource: DataSource): Pool[] {
+  const master = (dataSource.driver as unknown as { master?: Pool }).master;
+  const prepared = preparedPools.get(dataSource);
+  return [master, prepared].filter((pool): pool is Pool => !!pool);
+}
+
 function preparedPool(dataSource: DataSource): Pool {
   let pool = preparedPools.get(dataSource);
   if (pool) return pool;

@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { ErrorCode } from '../common/errors';
 import { requestId } from '../common/request-id';
 import { graphqlOutcome } from './graphql-observer.plugin';
+import { poolsOf } from '../common/entity-reader';
 import { PoolStats, observePool, registry } from './metrics';
 
 @Controller('metrics')
@@ -18,12 +19,17 @@ class MetricsController {
   }
 }
 
-/** Shows this application's pg pool to the db_pool_connections gauge. */
+/** Shows this application's pg pools (TypeORM's and the named statements', summed) to the db_pool_connections gauge. */
 @Module({ controllers: [MetricsController] })
 class PoolMetrics implements OnModuleInit, OnApplicationShutdown {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  private readonly stats = (): PoolStats | undefined => (this.dataSource.driver as unknown as { master?: PoolStats }).master;
+  private readonly stats = (): PoolStats | undefined => {
+    const pools = poolsOf(this.dataSource);
+    if (!pools.length) return undefined;
+    const sum = (count: (pool: PoolStats) => number) => pools.reduce((n, pool) => n + count(pool), 0);
+    return { totalCount: sum((p) => p.totalCount), idleCount: sum((p) => p.idleCount), waitingCount: sum((p) => p.waitingCount) };
+  };
 
   onModuleInit(): void {
     observePool(this.stats);
