@@ -129,12 +129,36 @@ type CursorArgument = 'after' | 'before';
  * for a relation, the parent key). A cursor carries it, so that a cursor from another
  * list or another sort is refused instead of compared with the wrong columns.
  */
+const fingerprints = new Map<string, string>();
+
 function fingerprint(query: SelectQueryBuilder<ObjectLiteral>, keys: string[], direction: SortDirection, parentKey?: string): string {
   const table = query.expressionMap.mainAlias!.metadata.tableName;
-  return createHash('sha256')
-    .update(JSON.stringify([table, query.alias, keys, direction, parentKey ?? null]))
-    .digest('base64url')
-    .slice(0, 12);
+  const list = JSON.stringify([table, query.alias, keys, direction, parentKey ?? null]);
+  // One per list and sort: hashed once, not on every page.
+  let found = fingerprints.get(list);
+  if (found === undefined) {
+    if (fingerprints.size >= 1000) fingerprints.clear();
+    fingerprints.set(list, (found = createHash('sha256').update(list).digest('base64url').slice(0, 12)));
+  }
+  return found;
+}
+
+/**
+ * An edge whose cursor is encoded when read: most operations select nodes only, and encoding
+ * every row's cursor (JSON and base64) was work for nobody.
+ */
+class LazyEdge<T> {
+  private encoded: string | undefined;
+
+  constructor(
+    readonly node: T,
+    private readonly keyset: { cursorOf(raw: Record<string, unknown>): string },
+    private readonly raw: Record<string, unknown>,
+  ) {}
+
+  get cursor(): string {
+    return (this.encoded ??= this.keyset.cursorOf(this.raw));
+  }
 }
 
 function encodeCursor(list: string, values: unknown[]): string {
@@ -368,7 +392,7 @@ export async function paginate<T extends ObjectLiteral>(
   const { entities, raw } = await readRows(() => readEntities<T>(query.dataSource, entity, query.alias, text, parameters, false), page);
   loaders?.primeFrom(entity, entities, raw);
   const more = entities.length > wanted.size;
-  const rows = entities.slice(0, wanted.size).map((node, i) => ({ node, cursor: keyset.cursorOf(raw[i]) }));
+  const rows = entities.slice(0, wanted.size).map((node, i) => new LazyEdge(node, keyset, raw[i]));
   if (!wanted.forward) rows.reverse();
 
   // Is there a row on the other side of the cursor we came from (the cursor's own row included)?
@@ -387,8 +411,12 @@ export async function paginate<T extends ObjectLiteral>(
     pageInfo: {
       hasNextPage: wanted.forward ? more : beyond('before', wanted.before, 'after'),
       hasPreviousPage: wanted.forward ? beyond('after', wanted.after, 'before') : more,
-      startCursor: rows[0]?.cursor ?? null,
-      endCursor: rows[rows.length - 1]?.cursor ?? null,
+      get startCursor() {
+        return rows[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return rows[rows.length - 1]?.cursor ?? null;
+      },
     },
     // A page that is the whole list is its own count.
     totalCount: wholeList ? rows.length : counting ? () => counting : once(count),
@@ -468,14 +496,14 @@ export async function paginateEach<T extends ObjectLiteral>(
 
   // The same row may belong to several parents (a statement about two incidents): by id.
   const byId = new Map(entities.map((e) => [String(e[primaryKey]), e as T]));
-  const rowsOf = new Map<string, { node: T; cursor: string }[]>();
+  const rowsOf = new Map<string, LazyEdge<T>[]>();
   for (const row of raw) {
     const node = byId.get(String(row[`${alias}_${metadata.primaryColumns[0].databaseName}`]));
     if (!node) continue;
     if (lookAhead.length) loaders!.primeFrom(metadata.target, [node], [row]);
     const parent = row.page_parent as string;
     const list = rowsOf.get(parent) ?? [];
-    list.push({ node, cursor: keyset.cursorOf(row) });
+    list.push(new LazyEdge(node, keyset, row));
     rowsOf.set(parent, list);
   }
 
@@ -517,8 +545,12 @@ export async function paginateEach<T extends ObjectLiteral>(
       pageInfo: {
         hasNextPage: wanted.forward ? more : wanted.before ? async () => (await afterSide()).has(String(parent)) : false,
         hasPreviousPage: wanted.forward ? (wanted.after ? async () => (await beforeSide()).has(String(parent)) : false) : more,
-        startCursor: rows[0]?.cursor ?? null,
-        endCursor: rows[rows.length - 1]?.cursor ?? null,
+        get startCursor() {
+          return rows[0]?.cursor ?? null;
+        },
+        get endCursor() {
+          return rows[rows.length - 1]?.cursor ?? null;
+        },
       },
       totalCount: wholeList ? rows.length : async () => (await counts()).get(String(parent)) ?? 0,
     };
