@@ -220,6 +220,10 @@ export class DashboardService {
     const qualifier = params.add(qualifiers, 'text[]');
     const top = params.add(args.top, 'int');
     const ready = scope.everything && qualifiers.length === 1 && !rolled;
+    // One qualifier, not rolled up: the scope's facet rows are already one per incident and key (the
+    // primary key), and each incident with any key has one marker row (key ''), so one read of the
+    // range gives the counts per key and the incidents covered without grouping by incident.
+    const single = !scope.everything && qualifiers.length === 1 && !rolled;
     // pairs: one row per incident and key; counted: per key; covered: the incidents with any key.
     const ctes = ready
       ? `counted AS (
@@ -228,6 +232,12 @@ export class DashboardService {
          covered AS (
            SELECT coalesce(sum(c.incidents), 0)::int AS n FROM incident_facet_count c
             WHERE c.dimension = ${facet} AND c.qualifier = ANY(${qualifier}) AND c.key = '')`
+      : single
+      ? `rows AS MATERIALIZED (
+           SELECT f.key, f.label FROM incident_facet f
+            WHERE f.dimension = ${facet} AND f.qualifier = ANY(${qualifier}) ${inScope(scope, 'f.incident_id')}),
+         counted AS (SELECT key, min(label) AS label, count(*)::int AS count FROM rows WHERE key <> '' GROUP BY key),
+         covered AS (SELECT count(*)::int AS n FROM rows WHERE key = '')`
       : `pairs AS (
            SELECT f.incident_id, ${rolled ? 'rolled.group_id::text' : 'f.key'} AS key, min(f.label) AS label
              FROM incident_facet f ${rolled ? 'JOIN rolled ON rolled.actor_id = f.key::uuid' : ''}
