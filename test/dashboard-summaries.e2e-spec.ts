@@ -139,6 +139,42 @@ describe('dashboard summary tables under random writes', () => {
        WHERE a.status = 'ASSERTED' AND a.incident_id IS NOT NULL AND coalesce(o.kind, po.kind) IS NOT NULL GROUP BY 1`));
   });
 
+  it('filtered breakdowns (one status or several) equal counts taken directly from the base tables', async () => {
+    // The scope: the incidents attributed, in any status, to the actor with the most of them after the writes.
+    const [{ id: actorId }] = await q(`SELECT actor_id AS id FROM attribution WHERE incident_id IS NOT NULL
+                                        GROUP BY actor_id ORDER BY count(DISTINCT incident_id) DESC, actor_id LIMIT 1`);
+    const scope = `SELECT DISTINCT incident_id FROM attribution WHERE actor_id = '${actorId}' AND incident_id IS NOT NULL`;
+    const { incidentStats: s } = await t.data(`query ($actor: String!) { incidentStats(filter: { actor: $actor }) {
+        total byAccusedActor(top: 100) { ${ALL} } claimed: byAccusedActor(top: 100, statuses: [ASSERTED, DENIED]) { ${ALL} }
+        byTargetCountry(top: 100) { ${ALL} } byType(top: 100) { ${ALL} } } }`, { actor: actorId });
+    const [{ n: total }] = await q(`SELECT count(*)::int AS n FROM (${scope}) x`);
+    expect(total).toBeGreaterThan(3);
+    expect(s.total).toBe(total);
+    const accused = (statuses: string[]) => `SELECT actor_id::text AS key, count(DISTINCT incident_id)::int AS n FROM attribution
+       WHERE status = ANY('{${statuses.join(',')}}') AND incident_id IN (${scope}) GROUP BY 1`;
+    const unclaimed = async (statuses: string[]) => (await q(`SELECT count(*)::int AS n FROM (${scope}) x(id)
+       WHERE NOT EXISTS (SELECT 1 FROM attribution a WHERE a.incident_id = x.id AND a.status = ANY('{${statuses.join(',')}}'))`))[0].n;
+    expect(asMap(s.byAccusedActor.groups)).toEqual(await direct(accused(['ASSERTED'])));
+    expect(s.byAccusedActor.none).toBe(await unclaimed(['ASSERTED']));
+    expect(asMap(s.claimed.groups)).toEqual(await direct(accused(['ASSERTED', 'DENIED'])));
+    expect(s.claimed.none).toBe(await unclaimed(['ASSERTED', 'DENIED']));
+    const countries = await direct(`
+      SELECT key, count(DISTINCT incident_id)::int AS n FROM (
+        SELECT t.incident_id, t.country_code::text AS key FROM incident_target t WHERE t.country_code IS NOT NULL
+        UNION ALL SELECT t.incident_id, o.country_code FROM incident_target t JOIN organization o ON o.id = t.organization_id WHERE o.country_code IS NOT NULL
+        UNION ALL SELECT t.incident_id, p.country_code FROM incident_target t JOIN person p ON p.id = t.person_id WHERE p.country_code IS NOT NULL) x
+       WHERE incident_id IN (${scope}) GROUP BY key`);
+    expect(asMap(s.byTargetCountry.groups)).toEqual(countries);
+    const [{ n: untargeted }] = await q(`SELECT count(*)::int AS n FROM (${scope}) x(id) WHERE NOT EXISTS (
+        SELECT 1 FROM incident_target t LEFT JOIN organization o ON o.id = t.organization_id LEFT JOIN person p ON p.id = t.person_id
+         WHERE t.incident_id = x.id AND coalesce(t.country_code, o.country_code, p.country_code) IS NOT NULL)`);
+    expect(s.byTargetCountry.none).toBe(untargeted);
+    expect(asMap(s.byType.groups)).toEqual(await direct(
+      `SELECT type AS key, count(DISTINCT id)::int AS n FROM incident, unnest(types) type WHERE id IN (${scope}) GROUP BY 1`));
+    const [{ n: untyped }] = await q(`SELECT count(*)::int AS n FROM incident WHERE id IN (${scope}) AND cardinality(types) = 0`);
+    expect(s.byType.none).toBe(untyped);
+  });
+
   it('unfiltered and filtered timelines equal counts taken directly from the incidents', async () => {
     const { timeline } = await stats(`timeline(interval: YEAR) { buckets { start count } undated imprecise }`);
     const placed = await direct(`SELECT to_char(started_from, 'YYYY') || '-01-01' AS key, count(*)::int AS n FROM incident

@@ -49,6 +49,13 @@ const isLarge = (scope: IncidentScope) => scope.everything || (scope.total ?? In
 /** The widest start, in days, of each START_SPAN facet key (migrations/1764800000000-DashboardSummaries.ts). */
 const SPAN_DAYS: Record<string, number> = { DAY: 1, MONTH: 31, YEAR: 366 };
 
+/**
+ * The qualifiers of the START_MONTH, START_QUARTER and START_YEAR facets (how well the start is
+ * known; migrations/1764800000000-DashboardSummaries.ts), named so that a filtered timeline reads
+ * them as ranges of incident_facet's primary key.
+ */
+const START_QUALIFIERS = ['EXACT', 'EARLIEST', 'IMPRECISE', 'UNDATED'];
+
 /** The label of a group is one spelling of its case-folded key (from the facets' labels). */
 const SPELLED = 'spelled';
 
@@ -118,18 +125,21 @@ class Parameters {
 
 /**
  * The scope as a CTE: one row per incident, as the incident list relies on too (filtered()
- * adds conditions on `incident`, never a join that could repeat it). Filtered, materialized:
- * inlined, the planner may turn a join to the ids into one `incident_id = ANY(ids)` index scan,
- * which took 1,064 ms at 8,607 ids where a nested loop over them took about 200 ms (EXPLAIN
- * ANALYZE on the benchmark data, load average 8).
+ * adds conditions on `incident`, never a join that could repeat it). Filtered, materialized
+ * (its ids are $1, see DashboardService.scope).
  */
 export const scopeCte = (scope: IncidentScope) => `scope AS ${scope.everything ? '' : 'MATERIALIZED '}(${scope.sql})`;
 
 /**
- * Joins rows to the scope by their incident id; nothing when the scope is every incident,
- * as a join that keeps every row would still hash every incident (the unfiltered view).
+ * Limits rows to the scope by their incident id: `AND <incidentId> = ANY(ids)`, nothing when
+ * the scope is every incident. Over incident_facet's primary key (dimension, qualifier,
+ * incident_id, key; migrations/1765200000010-FacetScopeOrder.ts) the scope's rows of one
+ * (dimension, qualifier) are one range walked once through the sorted ids: for the 8,607
+ * incidents of one actor 1,600–3,600 buffers, where a join to the scope's rows probed
+ * incident_facet_incident_idx once per incident (34,000 buffers) or hashed every row of the
+ * dimension (100,000–300,000 rows).
  */
-const inScope = (scope: IncidentScope, incidentId: string) => (scope.everything ? '' : `JOIN scope ON scope.id = ${incidentId}`);
+const inScope = (scope: IncidentScope, incidentId: string) => (scope.everything ? '' : `AND ${incidentId} = ANY($1::uuid[])`);
 
 /**
  * Aggregates over the incidents of an IncidentFilter, each one SQL statement. The filter is
@@ -210,6 +220,10 @@ export class DashboardService {
     const qualifier = params.add(qualifiers, 'text[]');
     const top = params.add(args.top, 'int');
     const ready = scope.everything && qualifiers.length === 1 && !rolled;
+    // One qualifier, not rolled up: the scope's facet rows are already one per incident and key (the
+    // primary key), and each incident with any key has one marker row (key ''), so one read of the
+    // range gives the counts per key and the incidents covered without grouping by incident.
+    const single = !scope.everything && qualifiers.length === 1 && !rolled;
     // pairs: one row per incident and key; counted: per key; covered: the incidents with any key.
     const ctes = ready
       ? `counted AS (
@@ -218,10 +232,16 @@ export class DashboardService {
          covered AS (
            SELECT coalesce(sum(c.incidents), 0)::int AS n FROM incident_facet_count c
             WHERE c.dimension = ${facet} AND c.qualifier = ANY(${qualifier}) AND c.key = '')`
+      : single
+      ? `rows AS MATERIALIZED (
+           SELECT f.key, f.label FROM incident_facet f
+            WHERE f.dimension = ${facet} AND f.qualifier = ANY(${qualifier}) ${inScope(scope, 'f.incident_id')}),
+         counted AS (SELECT key, min(label) AS label, count(*)::int AS count FROM rows WHERE key <> '' GROUP BY key),
+         covered AS (SELECT count(*)::int AS n FROM rows WHERE key = '')`
       : `pairs AS (
            SELECT f.incident_id, ${rolled ? 'rolled.group_id::text' : 'f.key'} AS key, min(f.label) AS label
-             FROM incident_facet f ${inScope(scope, 'f.incident_id')} ${rolled ? 'JOIN rolled ON rolled.actor_id = f.key::uuid' : ''}
-            WHERE f.dimension = ${facet} AND f.qualifier = ANY(${qualifier}) AND f.key <> ''
+             FROM incident_facet f ${rolled ? 'JOIN rolled ON rolled.actor_id = f.key::uuid' : ''}
+            WHERE f.dimension = ${facet} AND f.qualifier = ANY(${qualifier}) AND f.key <> '' ${inScope(scope, 'f.incident_id')}
             GROUP BY 1, 2),
          counted AS (SELECT key, min(label) AS label, count(*)::int AS count FROM pairs GROUP BY key),
          covered AS (SELECT count(DISTINCT incident_id)::int AS n FROM pairs)`;
@@ -293,8 +313,9 @@ export class DashboardService {
     // only, placed with includeImprecise; IMPRECISE ones have neither; UNDATED ones no date at all.
     const starts = scope.everything
       ? `SELECT qualifier, key, incidents AS n FROM incident_facet_count WHERE dimension = ${facet}`
-      : `SELECT f.qualifier, f.key, count(*)::int AS n FROM incident_facet f JOIN scope ON scope.id = f.incident_id
-          WHERE f.dimension = ${facet} GROUP BY f.qualifier, f.key`;
+      : `SELECT f.qualifier, f.key, count(*)::int AS n FROM incident_facet f
+          WHERE f.dimension = ${facet} AND f.qualifier = ANY(${params.add(START_QUALIFIERS, 'text[]')}) ${inScope(scope, 'f.incident_id')}
+          GROUP BY f.qualifier, f.key`;
     const sql = `
       WITH ${scopeCte(scope)},
       starts AS (
@@ -362,16 +383,16 @@ export class DashboardService {
     const spans = params.add(Object.entries(SPAN_DAYS).filter(([, days]) => days <= widest).map(([span]) => span), 'text[]');
     const startSpans = scope.everything
       ? `SELECT key, incidents AS n FROM incident_facet_count WHERE dimension = 'START_SPAN'`
-      : `SELECT f.key, count(*)::int AS n FROM incident_facet f JOIN scope ON scope.id = f.incident_id
-          WHERE f.dimension = 'START_SPAN' GROUP BY f.key`;
+      : `SELECT f.key, count(*)::int AS n FROM incident_facet f
+          WHERE f.dimension = 'START_SPAN' AND f.qualifier = '' ${inScope(scope, 'f.incident_id')} GROUP BY f.key`;
     // lag_rows(overall, kind, start_month, days, n): overall rows per incident (its first claim, of any kind),
     // the others per incident and kind ('' for none); days -1: a claim is undated, as that one may have come first.
     const lagRows = scope.everything
       ? `lag_rows AS (SELECT overall, kind, start_month, days, n FROM attribution_lag_count WHERE span = ANY(${spans}))`
       : `claims AS (
            SELECT c.incident_id, c.kind, c.started_from, c.first_day, c.all_dated
-             FROM incident_claim_lag c JOIN scope ON scope.id = c.incident_id
-            WHERE c.span_days <= ${params.add(widest, 'int')}
+             FROM incident_claim_lag c
+            WHERE c.span_days <= ${params.add(widest, 'int')} ${inScope(scope, 'c.incident_id')}
          ),
          lag_rows AS (
            SELECT true AS overall, '' AS kind, date_trunc('month', min(started_from)::timestamp)::date AS start_month,

@@ -4,7 +4,10 @@ import { AttributionStatus } from '../attributions/attribution.entity';
 import { DatePrecision } from '../common/date-span';
 import { OrganizationKind } from '../organizations/organization.entity';
 
-/** The ids of the incidents matching a filter, as SQL with its positional parameters ($1 …). */
+/**
+ * The ids of the incidents matching a filter, as SQL with its positional parameters ($1 …);
+ * filtered, $1 is their ids (uuid[]), which the aggregates compare incident ids with.
+ */
 export interface IncidentScope {
   sql: string;
   parameters: unknown[];

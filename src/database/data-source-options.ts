@@ -15,6 +15,8 @@ import { TimelineEntries1765000000003 } from '../../migrations/1765000000003-Tim
 import { IncidentFilterIndexes1765100000003 } from '../../migrations/1765100000003-IncidentFilterIndexes';
 import { SearchLexicon1765100000004 } from '../../migrations/1765100000004-SearchLexicon';
 import { AttributionLagCounts1765100000005 } from '../../migrations/1765100000005-AttributionLagCounts';
+import { FacetScopeOrder1765200000010 } from '../../migrations/1765200000010-FacetScopeOrder';
+import { ClaimLagCovering1765200000011 } from '../../migrations/1765200000011-ClaimLagCovering';
 import { entities } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
@@ -37,6 +39,8 @@ export const migrations = [
   IncidentFilterIndexes1765100000003,
   SearchLexicon1765100000004,
   AttributionLagCounts1765100000005,
+  FacetScopeOrder1765200000010,
+  ClaimLagCovering1765200000011,
 ];
 
 export function dataSourceOptions(url: string, logger?: Logger): DataSourceOptions {
