@@ -15,6 +15,7 @@ import { TimelineEntries1765000000003 } from '../../migrations/1765000000003-Tim
 import { IncidentFilterIndexes1765100000003 } from '../../migrations/1765100000003-IncidentFilterIndexes';
 import { SearchLexicon1765100000004 } from '../../migrations/1765100000004-SearchLexicon';
 import { AttributionLagCounts1765100000005 } from '../../migrations/1765100000005-AttributionLagCounts';
+import { SpeakerRoleIndexes1765200000020 } from '../../migrations/1765200000020-SpeakerRoleIndexes';
 import { entities } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
@@ -37,6 +38,7 @@ export const migrations = [
   IncidentFilterIndexes1765100000003,
   SearchLexicon1765100000004,
   AttributionLagCounts1765100000005,
+  SpeakerRoleIndexes1765200000020,
 ];
 
 export function dataSourceOptions(url: string, logger?: Logger): DataSourceOptions {
