@@ -16,6 +16,7 @@ import { IncidentFilterIndexes1765100000003 } from '../../migrations/17651000000
 import { SearchLexicon1765100000004 } from '../../migrations/1765100000004-SearchLexicon';
 import { AttributionLagCounts1765100000005 } from '../../migrations/1765100000005-AttributionLagCounts';
 import { SpeakerRoleIndexes1765200000020 } from '../../migrations/1765200000020-SpeakerRoleIndexes';
+import { ActorIncidentStarts1765200000021 } from '../../migrations/1765200000021-ActorIncidentStarts';
 import { entities } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
@@ -39,6 +40,7 @@ export const migrations = [
   SearchLexicon1765100000004,
   AttributionLagCounts1765100000005,
   SpeakerRoleIndexes1765200000020,
+  ActorIncidentStarts1765200000021,
 ];
 
 export function dataSourceOptions(url: string, logger?: Logger): DataSourceOptions {
