@@ -5,10 +5,9 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors';
 import { assignDefined, cleanText, findOrFail } from '../common/lookups';
 import { normalizeName } from '../common/names';
-import { Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
+import { ListOrder, Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
 import type { RequestLoaders } from '../common/request-loaders';
 import { optionalCountryCode, requireCountryCode } from '../countries/country.service';
-import { STARTED_ORDER } from '../incidents/incident-order';
 import { Incident } from '../incidents/incident.entity';
 import { ActorAlias } from './actor-alias.entity';
 import { ActorLookup } from './actor-lookup.types';
@@ -28,6 +27,27 @@ export function subtreeCte(rootIds: string): string {
   )`;
 }
 const SUBTREE_SQL = subtreeCte('$1::uuid[]');
+
+/**
+ * STARTED_ORDER (earliest start first, undated last), on the claimed incident's start key as
+ * actor_incident_start holds it: the same key as coalesce(incident.started_from, incident.started_to, 'infinity').
+ */
+const CLAIMED_ORDER: ListOrder = { expressions: ['claimed.started_key'], direction: SortDirection.ASC };
+
+/**
+ * The claimed incidents of the actors :claimedBy (their ids as `actor_id`), with their start keys:
+ * each actor's own, or, with `withSubordinates`, its own and those of every actor below it, each
+ * incident once per actor. Every incident_id is an incident's (a foreign key), so a count of these
+ * rows needs no join with incident.
+ */
+function claimedIncidentsSql(withSubordinates: boolean): string {
+  return withSubordinates
+    ? `${subtreeCte('CAST(:claimedBy AS uuid[])')}
+       SELECT DISTINCT subtree.root_id AS actor_id, claim.incident_id, claim.started_key
+         FROM subtree JOIN actor_incident_start claim ON claim.actor_id = subtree.id`
+    : `SELECT claim.actor_id, claim.incident_id, claim.started_key FROM actor_incident_start claim
+        WHERE claim.actor_id = ANY(CAST(:claimedBy AS uuid[]))`;
+}
 
 /** Trigram similarity from which another actor's name is suggested (pg_trgm's own default). */
 export const SUGGESTION_THRESHOLD = 0.3;
@@ -270,19 +290,28 @@ export class ThreatActorService {
   /**
    * For each actor id, a page of the incidents someone currently asserts it carried out (a
    * denial or a retracted claim does not count), or, with `withSubordinates`, that are
-   * asserted against it or any actor below it (GRU → APT28); earliest start first (batched).
+   * asserted against it or any actor below it (GRU → APT28); earliest start first, undated last
+   * (batched). Read from actor_incident_start (migrations/1765200000021-ActorIncidentStarts.ts),
+   * which holds each claimed incident's start key beside the actor: a page sorts index entries and
+   * reads only its own incidents, and the count is an index-only scan.
    */
   incidentPagesOf(ids: readonly string[], withSubordinates: boolean, page: PageArgs, loaders?: RequestLoaders): Promise<Page<Incident>[]> {
-    const claimed = withSubordinates
-      ? `(${subtreeCte('CAST(:claimedBy AS uuid[])')}
-          SELECT DISTINCT subtree.root_id AS actor_id, attribution.incident_id
-            FROM subtree JOIN attribution ON attribution.actor_id = subtree.id
-           WHERE attribution.incident_id IS NOT NULL AND attribution.status = 'ASSERTED')`
-      : `(SELECT DISTINCT actor_id, incident_id FROM attribution
-           WHERE actor_id = ANY(CAST(:claimedBy AS uuid[])) AND incident_id IS NOT NULL AND status = 'ASSERTED')`;
+    // In the list's order: the planner then joins the incidents to the claims one by one, in that
+    // order, and stops at the page's end, instead of joining every claim before sorting. The outer
+    // ORDER BY decides the order; this one only shapes the plan.
+    const claimed = `(${claimedIncidentsSql(withSubordinates)} ORDER BY claim.started_key, claim.incident_id)`;
     const query = this.dataSource.getRepository(Incident).createQueryBuilder('incident')
       .innerJoin(claimed, 'claimed', 'claimed.incident_id = incident.id')
       .setParameter('claimedBy', [...ids]);
-    return paginateEach(query, 'claimed.actor_id', ids, STARTED_ORDER, page, 'uuid', loaders, `incidents.actor:${withSubordinates}`);
+    const counts = async (parents: string[]) => {
+      const [sql, values] = this.dataSource.driver.escapeQueryWithParameters(
+        `SELECT CAST(claimed.actor_id AS text) AS parent, count(DISTINCT claimed.incident_id) AS count
+           FROM (${claimedIncidentsSql(withSubordinates)}) claimed GROUP BY claimed.actor_id`,
+        { claimedBy: parents },
+      );
+      const rows: { parent: string; count: string }[] = await this.dataSource.query(sql, values);
+      return new Map(rows.map((r) => [r.parent, Number(r.count)]));
+    };
+    return paginateEach(query, 'claimed.actor_id', ids, CLAIMED_ORDER, page, 'uuid', loaders, `incidents.actor:${withSubordinates}`, counts);
   }
 }

@@ -434,6 +434,8 @@ export async function paginate<T extends ObjectLiteral>(
  * query for all parents, sent when the first parent's field is resolved. With the request's
  * `loaders`, the rows come with the relations the operation selects on them (as `paginate`).
  * `name` (optional) names the base query's SQL: the same name must always mean the same text.
+ * `count` (optional): the lists' own exact counts, by parent id (as text), for a relation that knows
+ * a cheaper statement giving the same numbers than counting over `query` (as PaginateOptions.count).
  */
 export async function paginateEach<T extends ObjectLiteral>(
   query: SelectQueryBuilder<T>,
@@ -444,6 +446,7 @@ export async function paginateEach<T extends ObjectLiteral>(
   parentType: 'uuid' | 'text' = 'uuid',
   loaders?: RequestLoaders,
   name?: string,
+  count?: (parentIds: string[]) => Promise<Map<string, number>>,
 ): Promise<Page<T>[]> {
   const wanted = readPage(page);
   const keyset = new Keyset(query, order, parentKey);
@@ -511,6 +514,7 @@ export async function paginateEach<T extends ObjectLiteral>(
   // scan count a busy parent's 17k rows, where count(DISTINCT id) sorts them first.
   const joined = query.expressionMap.joinAttributes.length > 0;
   const counts = once(async () => {
+    if (count) return count(parents.map(String));
     const rows: { parent: string; count: string }[] = await ofParents(query.clone())
       .select(`CAST(${parentKey} AS text)`, 'parent')
       .addSelect(joined ? `count(DISTINCT ${alias}.${primaryKey})` : 'count(*)', 'count')

@@ -17,6 +17,9 @@ import { SearchLexicon1765100000004 } from '../../migrations/1765100000004-Searc
 import { AttributionLagCounts1765100000005 } from '../../migrations/1765100000005-AttributionLagCounts';
 import { FacetScopeOrder1765200000010 } from '../../migrations/1765200000010-FacetScopeOrder';
 import { ClaimLagCovering1765200000011 } from '../../migrations/1765200000011-ClaimLagCovering';
+import { SpeakerRoleIndexes1765200000020 } from '../../migrations/1765200000020-SpeakerRoleIndexes';
+import { ActorIncidentStarts1765200000021 } from '../../migrations/1765200000021-ActorIncidentStarts';
+import { IncidentPeriodCover1765200000022 } from '../../migrations/1765200000022-IncidentPeriodCover';
 import { entities } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
@@ -41,6 +44,9 @@ export const migrations = [
   AttributionLagCounts1765100000005,
   FacetScopeOrder1765200000010,
   ClaimLagCovering1765200000011,
+  SpeakerRoleIndexes1765200000020,
+  ActorIncidentStarts1765200000021,
+  IncidentPeriodCover1765200000022,
 ];
 
 export function dataSourceOptions(url: string, logger?: Logger): DataSourceOptions {

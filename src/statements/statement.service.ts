@@ -25,6 +25,15 @@ export const LINKS = {
 } as const;
 export type LinkKind = keyof typeof LINKS;
 
+/** A speakerRole filter's matches: the roles recorded on statements, and the people of that role. */
+interface SpeakerRoles {
+  values: string[];
+  people: string[];
+}
+
+/** One of the two disjoint parts of a speakerRole filter's statements (StatementService.filtered). */
+type SpeakerRoleSide = 'own' | 'speaker';
+
 /** What a statement list hangs off: its speaker, or an incident or actor it is about. */
 export type StatementParent = 'speaker_person_id' | 'speaker_organization_id' | 'incident' | 'actor';
 
@@ -48,21 +57,34 @@ export class StatementService {
 
   /** Statements in date order (undated last), filtered. */
   async list(filter: StatementFilter | undefined, page: PageArgs, loaders?: RequestLoaders, options?: PaginateOptions): Promise<Page<Statement>> {
-    return paginate(await this.filtered(filter), STATEMENT_ORDER, page, loaders, options);
+    const roles = filter?.speakerRole ? await this.speakerRoles(filter.speakerRole) : undefined;
+    const query = await this.filtered(filter, roles);
+    return paginate(query, STATEMENT_ORDER, page, loaders, {
+      ...options,
+      count: roles ? () => this.countBySpeakerRole(filter, roles) : undefined,
+    });
   }
 
-  /** The statements matching a filter, on alias `statement`: for the list and the CSV export. */
-  async filtered(filter: StatementFilter | undefined): Promise<SelectQueryBuilder<Statement>> {
+  /**
+   * The statements matching a filter, on alias `statement`: for the list and the CSV export.
+   * `roles`: the speakerRole filter's roles already read (speakerRoles); `side`: only the statements
+   * matching it by their own role, or only those matching it by their speaker's role alone (the
+   * two are disjoint, and together the filter's statements).
+   */
+  async filtered(filter: StatementFilter | undefined, roles?: SpeakerRoles, side?: SpeakerRoleSide): Promise<SelectQueryBuilder<Statement>> {
     const query = this.dataSource.getRepository(Statement).createQueryBuilder('statement');
     if (filter?.speakerRole) {
-      // The people of that role first (a short list), so that both conditions are index lookups
-      // (trigram on speaker_role, statement_speaker_person_idx) rather than a scan of every statement.
-      const role = `%${escapeLike(filter.speakerRole)}%`;
-      const people: { id: string }[] = await this.dataSource.query(`SELECT id FROM person WHERE role ILIKE $1`, [role]);
-      query.andWhere(
-        `(statement.speaker_role ILIKE :role OR statement.speaker_person_id = ANY(CAST(:rolePeople AS uuid[])))`,
-        { role, rolePeople: people.map((p) => p.id) },
-      );
+      // The roles and the people that match first (short lists), so that the statements are found by
+      // equality through indexes (statement_speaker_role_idx, statement_speaker_person_role_idx)
+      // rather than by matching the text of every statement.
+      const { values, people } = roles ?? (await this.speakerRoles(filter.speakerRole));
+      const params = { roles: values, rolePeople: people };
+      const ownRole = 'statement.speaker_role = ANY(CAST(:roles AS text[]))';
+      const speakersRole = 'statement.speaker_person_id = ANY(CAST(:rolePeople AS uuid[]))';
+      if (side === 'own') query.andWhere(ownRole, params);
+      else if (side === 'speaker') {
+        query.andWhere(`${speakersRole} AND (statement.speaker_role IS NULL OR NOT (${ownRole}))`, params);
+      } else query.andWhere(`(${ownRole} OR ${speakersRole})`, params);
     }
     if (filter?.speakerId) {
       query.andWhere(':speakerId IN (statement.speaker_person_id, statement.speaker_organization_id)', { speakerId: filter.speakerId });
@@ -96,6 +118,44 @@ export class StatementService {
       query.andWhere(`${filter.uncited ? 'NOT ' : ''}EXISTS (SELECT 1 FROM statement_source c WHERE c.statement_id = statement.id)`);
     }
     return query;
+  }
+
+  /**
+   * What a speakerRole filter matches: the distinct roles statements are recorded with that contain
+   * the text (any case), read from statement_speaker_role_idx one descent per distinct role (a
+   * loose index scan: a few dozen roles, not a million statements), and the people whose role
+   * contains it. One statement for both.
+   */
+  private async speakerRoles(text: string): Promise<SpeakerRoles> {
+    const rows: { roles: string[]; people: string[] }[] = await this.dataSource.query(
+      `WITH RECURSIVE recorded(role) AS (
+         (SELECT speaker_role FROM statement WHERE speaker_role IS NOT NULL ORDER BY speaker_role LIMIT 1)
+         UNION ALL
+         SELECT (SELECT s.speaker_role FROM statement s WHERE s.speaker_role > recorded.role ORDER BY s.speaker_role LIMIT 1)
+           FROM recorded WHERE recorded.role IS NOT NULL
+       )
+       SELECT ARRAY(SELECT role FROM recorded WHERE role ILIKE $1) AS roles,
+              ARRAY(SELECT id::text FROM person WHERE role ILIKE $1) AS people`,
+      [`%${escapeLike(text)}%`],
+    );
+    return { values: rows[0].roles, people: rows[0].people };
+  }
+
+  /**
+   * totalCount of a list filtered by speakerRole: the statements matching by their own role plus
+   * those matching by their speaker's role alone, each an index-only count (an OR of the two is a
+   * bitmap heap scan visiting every matching statement's page).
+   */
+  private async countBySpeakerRole(filter: StatementFilter | undefined, roles: SpeakerRoles): Promise<number> {
+    // One statement: both sides bind the same parameters, under the same names.
+    const [own, speaker] = await Promise.all(
+      (['own', 'speaker'] as const).map(async (side) => (await this.filtered(filter, roles, side)).select('count(*)')),
+    );
+    const [sql, values] = this.dataSource.driver.escapeQueryWithParameters(
+      `SELECT (${own.getQuery()}) + (${speaker.getQuery()}) AS cnt`, { ...own.getParameters(), ...speaker.getParameters() },
+    );
+    const rows: { cnt: string }[] = await this.dataSource.query(sql, values);
+    return Number(rows[0].cnt);
   }
 
   /**
