@@ -432,8 +432,8 @@ export class StixExportService {
    * PostgreSQL already reads the next (the next page's keyset cursor is known once a page's
    * rows are in), so the two cores work side by side.
    */
-  pages(request: StixExportRequest, trace?: ExportTrace): AsyncGenerator<StixObject[]> {
-    return this.mapped(request, (object) => object, trace);
+  pages(request: StixExportRequest, trace?: ExportTrace, only?: ReadonlySet<string>): AsyncGenerator<StixObject[]> {
+    return this.mapped(request, (object) => object, trace, only);
   }
 
   /**
@@ -442,11 +442,10 @@ export class StixExportService {
    * its text outlives the page (the objects of a 4,000-row page, kept until the page was
    * written, were most of the export's garbage collection).
    */
-  jsonPages(request: StixExportRequest, trace?: ExportTrace): AsyncGenerator<string[]> {
-    return this.mapped(request, (object) => JSON.stringify(object), trace);
+  jsonPages(request: StixExportRequest, trace?: ExportTrace, only?: ReadonlySet<string>): AsyncGenerator<string[]> {
+    return this.mapped(request, (object) => JSON.stringify(object), trace, only);
   }
-
-  private async *mapped<T>(request: StixExportRequest, emit: (object: StixObject) => T, trace?: ExportTrace): AsyncGenerator<T[]> {
+  private async *mapped<T>(request: StixExportRequest, emit: (object: StixObject) => T, trace?: ExportTrace, only?: ReadonlySet<string>): AsyncGenerator<T[]> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     let pending: Promise<unknown> | null = null;
@@ -476,6 +475,7 @@ export class StixExportService {
         ['article', scope.articles, articleObject, NO_UUID],
       ];
       for (const [kind, inScopeIds, map, start] of kinds) {
+        if (only && !only.has(kind)) continue;
         const stats = { kind, rows: 0, objects: 0, sqlMs: 0, mapMs: 0 };
         // The whole table: block ranges of about BATCH rows, up to the table's size in this snapshot (rows visible to it are in
         // blocks that existed when it began). Otherwise keyset pages in id order, within the scope.
