@@ -42,8 +42,13 @@ const page = (alias: string, key = 'id') => `WHERE ${alias}.${key} > $1 AND ${in
  * range scan), so that PostgreSQL reads each heap page once, in order, rather than one random
  * page per row as an id order over random UUIDs does.
  */
-/** Rows per block range: bigger pages, fewer statements to plan (a few ms each), still a few MB in memory. */
-const BLOCK_BATCH = 4000;
+/**
+ * Rows per block range. The statements are prepared, so a page costs little to plan; what a big page costs is the
+ * garbage collector's: a page's rows and texts, and the next page's rows arriving meanwhile, are alive at each young
+ * collection and get copied, then promoted. 1,000 rows against 4,000: the exporter's CPU time for 150,000 notes fell
+ * from 11.8 s to 8.2 s (PostgreSQL's unchanged, 6.0 s; 500 rows: 8.5 s, 6.5 s).
+ */
+const BLOCK_BATCH = 1000;
 const blocks = (alias: string) => `WHERE ${alias}.ctid >= $1::tid AND ${alias}.ctid < $2::tid ORDER BY ${alias}.ctid`;
 
 /**
