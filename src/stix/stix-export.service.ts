@@ -195,6 +195,12 @@ class Lookups {
 const idsOf = (stored: StoredStix[] | null) => stored?.map((s) => s.id) ?? null;
 const articleStix = (citations: Citation[][]) => citations.flat().filter((c) => c.article).map((c): [string, string] => ['source_article', c.article!]);
 const NONE_STORED = () => null;
+/**
+ * Links (a note's refs, a report's cited_by) with the STIX ids imported into the rows they lead to; as they are when
+ * nothing was ever imported (the mapping mints the ids): a million notes' links were copied for a null each.
+ */
+const withStix = (links: Record<string, any>[] | undefined, stix: (t: string, id: string | null) => StoredStix[] | null) =>
+  stix === NONE_STORED ? links ?? [] : (links ?? []).map((x) => ({ ...x, stix: idsOf(stix(x.table, x.id)) }));
 const withArticleStix = (list: Citation[] | undefined, stix: (t: string, id: string | null) => StoredStix[] | null) =>
   stix === NONE_STORED ? list ?? [] :
   (list ?? []).map((c) => ({ ...c, article_stix: idsOf(stix('source_article', c.article)) }));
@@ -352,7 +358,7 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
         Object.assign(r, {
           citations: withArticleStix(citations.get(r.id), stix), stix: stix('statement', r.id),
           speaker_person_stix: idsOf(stix('person', r.speaker_person_id)), speaker_organization_stix: idsOf(stix('organization', r.speaker_organization_id)),
-          refs: (refs.get(r.id) ?? []).map((x) => ({ ...x, stix: idsOf(stix(x.table, x.id)) })),
+          refs: withStix(refs.get(r.id), stix),
         });
       }
       return;
@@ -402,7 +408,7 @@ async function enrich(kind: Kind, rows: Record<string, any>[], look: Lookups, sc
         ...rows.flatMap((r) => [['source_article', r.id], ...(cited.get(r.id) ?? []).map((x) => [x.table, x.id])] as [string, string][]),
       ]);
       for (const r of rows) {
-        Object.assign(r, { stix: stix('source_article', r.id), cited_by: (cited.get(r.id) ?? []).map((x) => ({ ...x, stix: idsOf(stix(x.table, x.id)) })) });
+        Object.assign(r, { stix: stix('source_article', r.id), cited_by: withStix(cited.get(r.id), stix) });
       }
       return;
     }
