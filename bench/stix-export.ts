@@ -20,6 +20,7 @@ import { benchOptions } from './options';
  * no migrations, no import database): for a database that belongs to someone else.
  * STIX_BENCH_OUT=<file>: the bundle is also written there (to compare two exporters' bytes).
  * STIX_BENCH_LIMIT=<n>: stop after the page that reaches n objects (a quick comparison on the first kinds).
+ * STIX_BENCH_KINDS=statement,article: only those kinds of rows (to time or profile one kind; the bundle is then partial).
  * STIX_BENCH_OBJECT_PAGES=1: pages of objects, serialised by the writer (the GraphQL path's pages), instead of jsonPages.
  */
 async function main(): Promise<void> {
@@ -63,7 +64,8 @@ async function exportBench(url: string, log: (line: string) => void): Promise<vo
       const trace = (t: { kind: string; rows: number; objects: number; sqlMs: number; mapMs: number }) =>
         kinds.push(`${t.kind} ${t.rows.toLocaleString('en-US')} rows → ${t.objects.toLocaleString('en-US')} objects, SQL ${(t.sqlMs / 1000).toFixed(1)} s, mapping ${(t.mapMs / 1000).toFixed(1)} s`);
       traced = kinds;
-      for await (const page of (process.env.STIX_BENCH_OBJECT_PAGES ? service.pages({}, trace) : service.jsonPages({}, trace))) {
+      const only = process.env.STIX_BENCH_KINDS ? new Set(process.env.STIX_BENCH_KINDS.split(',')) : undefined;
+      for await (const page of (process.env.STIX_BENCH_OBJECT_PAGES ? service.pages({}, trace, only) : service.jsonPages({}, trace, only))) {
         count += page.length;
         if (count >= nextSample) {
           nextSample += 5000;
