@@ -1,4 +1,5 @@
-import { Selection, declaredRelations, isPlainField, loadRelation } from '../src/common/lookahead';
+import { Selection, declaredRelations, giveArguments, isPlainField, loadRelation } from '../src/common/lookahead';
+import { Page } from '../src/common/pagination';
 import { RequestLoaders } from '../src/common/request-loaders';
 import { runSql } from '../src/common/entity-reader';
 import { Attribution } from '../src/attributions/attribution.entity';
@@ -75,6 +76,8 @@ describe('request loaders: raw rows, the same entities as TypeORM', () => {
   it('look-ahead: every declared relation, read with its parents as JSON, equals what its loader reads, with no statement of its own', async () => {
     let compared = 0;
     for (const { typeName, relation } of declaredRelations()) {
+      // Connections read ahead: the test below.
+      if (relation.kind === 'page') continue;
       const metadata = t.dataSource.entityMetadatas.find((m) => (m.target as { name?: string }).name === typeName);
       // Relations of GraphQL types that are not tables (claims, suggestions) are never read ahead.
       if (!metadata || metadata.primaryColumns.length !== 1) continue;
@@ -157,10 +160,12 @@ describe('request loaders: raw rows, the same entities as TypeORM', () => {
     const trimmed = await ask('title');
     const whole = await ask('title retrieved');
     // title reads title and url (its @Reads); retrieved is computed without a declaration: every column.
-    const articleColumns = (sql: string) => /json_build_array\((la2_0\.[^()]*)\)/.exec(sql)?.[1] ?? '';
-    expect(articleColumns(trimmed.page)).toBe('la2_0."id", la2_0."url", la2_0."title"');
-    expect(articleColumns(whole.page)).toContain('la2_0."body"');
-    expect(trimmed.page).toMatch(/json_build_array\(la1_0\."id", la1_0\."name"\)/);
+    // The statements' page is read inside the incident's statement (la1_0), its speakers and sources
+    // under it (la2_*), the sources' articles under those (la3_0).
+    const articleColumns = (sql: string) => /json_build_array\((la3_0\.[^()]*)\)/.exec(sql)?.[1] ?? '';
+    expect(articleColumns(trimmed.page)).toBe('la3_0."id", la3_0."url", la3_0."title"');
+    expect(articleColumns(whole.page)).toContain('la3_0."body"');
+    expect(trimmed.page).toMatch(/json_build_array\(la2_0\."id", la2_0\."name"\)/);
     const titles = (data: any) => data.incident.statements.nodes.map((s: any) => s.sources.map((x: any) => x.article.title));
     expect(titles(trimmed.data)).toEqual(titles(whole.data));
     expect(titles(trimmed.data).flat().length).toBeGreaterThan(0);
@@ -177,8 +182,66 @@ describe('request loaders: raw rows, the same entities as TypeORM', () => {
     const sql = counter.recent.slice(before - counter.count);
     expect(data.incident.statements.nodes.length).toBeGreaterThan(0);
     expect(data.incident.statements.nodes.some((s: any) => s.sources.length && s.sources[0].article.title)).toBe(true);
-    // The caller's account, the incident, its statements' page (speakers, sources and articles read with it).
-    expect(sql.filter((q) => !q.includes('FROM account'))).toHaveLength(2);
+    // The caller's account, and the incident with its statements' first page read inside its statement
+    // (speakers, sources and articles read with the page's rows).
+    expect(sql.filter((q) => !q.includes('FROM account'))).toHaveLength(1);
+
+    // Page arguments in variables vary per request: the page is then its own statement, with the same answer.
+    const byVariable = query.replace('query ($id: ID!)', 'query ($id: ID!, $first: Int)').replace('statements(first: 200)', 'statements(first: $first)');
+    const mark = counter.count;
+    expect(await t.data(byVariable, { id, first: 200 })).toEqual(data);
+    expect(counter.recent.slice(mark - counter.count).filter((q) => !q.includes('FROM account'))).toHaveLength(2);
+  });
+
+  it('look-ahead of connections: every list read inside its parent\'s statement equals its page through paginateEach, cursors and counts included', async () => {
+    const resolved = async (page: Page<object>) => {
+      const value = async (v: unknown) => (typeof v === 'function' ? await (v as () => Promise<unknown>)() : v);
+      return {
+        nodes: page.nodes,
+        cursors: page.edges.map((e) => e.cursor),
+        pageInfo: {
+          hasNextPage: await value(page.pageInfo.hasNextPage), hasPreviousPage: await value(page.pageInfo.hasPreviousPage),
+          startCursor: page.pageInfo.startCursor, endCursor: page.pageInfo.endCursor,
+        },
+        totalCount: await value(page.totalCount),
+      };
+    };
+    let compared = 0;
+    let partial = 0;
+    for (const { typeName, relation } of declaredRelations()) {
+      if (relation.kind !== 'page') continue;
+      const metadata = t.dataSource.entityMetadatas.find((m) => (m.target as { name?: string }).name === typeName)!;
+      const parentColumn = metadata.findColumnWithPropertyPath(relation.parentProperty)!;
+      const list = relation.list({ first: 2 });
+      // The parents with the most rows first, so that pages are cut short and counted.
+      const target = list.query(t.dataSource, []).expressionMap.mainAlias!.metadata;
+      const parents = await t.dataSource.getRepository(metadata.target).find({ take: 30 });
+      if (parents.length === 0) continue;
+      const keys = parents.map((row) => String(parentColumn.getEntityValue(row)));
+
+      const selection: Selection = new Map([
+        [(target.target as { name: string }).name, new Set(target.columns.map((c) => c.propertyPath.split('.')[0]))],
+        [typeName, new Set([relation.field])],
+      ]);
+      giveArguments(selection, typeName, relation.field, { first: 2 });
+      const ahead = new RequestLoaders(t.dataSource);
+      ahead.lookAhead(selection);
+      await ahead.one(metadata.target, parentColumn.propertyName).loadMany(keys);
+      expect(counter.recent[counter.recent.length - 1]).toContain('json_agg');
+      const before = counter.count;
+      const pages = await Promise.all(keys.map((key) => ahead.listPage(list, { first: 2 }, key)));
+      expect({ list: list.name, statements: counter.count - before }).toEqual({ list: list.name, statements: 0 });
+
+      const plain = new RequestLoaders(t.dataSource);
+      const expected = await Promise.all(keys.map((key) => plain.listPage(list, { first: 2 }, key)));
+      const got = await Promise.all(pages.map(resolved));
+      expect({ list: list.name, pages: got }).toEqual({ list: list.name, pages: await Promise.all(expected.map(resolved)) });
+      partial += got.filter((p) => p.pageInfo.hasNextPage).length;
+      compared += got.filter((p) => p.nodes.length > 0).length;
+    }
+    // The seed has pages of every size: some lists were cut short, and their totals counted.
+    expect(compared).toBeGreaterThanOrEqual(20);
+    expect(partial).toBeGreaterThan(0);
   });
 
   it('the named statements run on generic plans, on a pool of their own; other statements plan per execution', async () => {

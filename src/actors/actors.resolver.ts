@@ -1,7 +1,7 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { BelongsTo, HasMany } from '../common/lookahead';
 import { loadOrFail } from '../common/lookups';
-import { Connection, PageArgs, pageKey } from '../common/pagination';
+import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders, type RequestContext } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
@@ -12,7 +12,7 @@ import { ThreatActor } from './threat-actor.entity';
 import {
   ActorLookupArgs, AliasInput, CreateThreatActorInput, ThreatActorFilter, UpdateThreatActorInput,
 } from './threat-actor.inputs';
-import { ThreatActorService } from './threat-actor.service';
+import { ACTOR_INCIDENTS, ThreatActorService } from './threat-actor.service';
 
 @ObjectType()
 export class ThreatActorConnection extends Connection(ThreatActor) {}
@@ -112,8 +112,6 @@ export class ActorsResolver {
     @Args('includeSubordinates', { defaultValue: false }) includeSubordinates: boolean,
     @Args() page: PageArgs,
   ) {
-    return loaders
-      .custom(pageKey(`actor.incidents:${includeSubordinates}`, page), (ids) => this.actorService.incidentPagesOf(ids, includeSubordinates, page, loaders))
-      .load(actor.id);
+    return loaders.listPage(includeSubordinates ? ACTOR_INCIDENTS.withSubordinates : ACTOR_INCIDENTS.own, page, actor.id);
   }
 }

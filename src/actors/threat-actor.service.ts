@@ -5,7 +5,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors';
 import { assignDefined, cleanText, findOrFail } from '../common/lookups';
 import { normalizeName } from '../common/names';
-import { ListOrder, Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
+import { ListOrder, Page, PageArgs, RelationList, SortDirection, paginate } from '../common/pagination';
 import type { RequestLoaders } from '../common/request-loaders';
 import { optionalCountryCode, requireCountryCode } from '../countries/country.service';
 import { Incident } from '../incidents/incident.entity';
@@ -287,31 +287,42 @@ export class ThreatActorService {
     return keys.map((key) => pairs.filter((p) => p.key === key).map((p) => byId.get(p.id)!).filter(Boolean));
   }
 
-  /**
-   * For each actor id, a page of the incidents someone currently asserts it carried out (a
-   * denial or a retracted claim does not count), or, with `withSubordinates`, that are
-   * asserted against it or any actor below it (GRU → APT28); earliest start first, undated last
-   * (batched). Read from actor_incident_start (migrations/1765200000021-ActorIncidentStarts.ts),
-   * which holds each claimed incident's start key beside the actor: a page sorts index entries and
-   * reads only its own incidents, and the count is an index-only scan.
-   */
-  incidentPagesOf(ids: readonly string[], withSubordinates: boolean, page: PageArgs, loaders?: RequestLoaders): Promise<Page<Incident>[]> {
-    // In the list's order: the planner then joins the incidents to the claims one by one, in that
-    // order, and stops at the page's end, instead of joining every claim before sorting. The outer
-    // ORDER BY decides the order; this one only shapes the plan.
-    const claimed = `(${claimedIncidentsSql(withSubordinates)} ORDER BY claim.started_key, claim.incident_id)`;
-    const query = this.dataSource.getRepository(Incident).createQueryBuilder('incident')
-      .innerJoin(claimed, 'claimed', 'claimed.incident_id = incident.id')
-      .setParameter('claimedBy', [...ids]);
-    const counts = async (parents: string[]) => {
-      const [sql, values] = this.dataSource.driver.escapeQueryWithParameters(
+
+}
+
+/**
+ * The incidents someone currently asserts an actor carried out (a denial or a retracted claim does
+ * not count), or, with `withSubordinates`, that are asserted against it or any actor below it
+ * (GRU → APT28); earliest start first, undated last. Read from actor_incident_start
+ * (migrations/1765200000021-ActorIncidentStarts.ts), which holds each claimed incident's start key
+ * beside the actor: a page sorts index entries and reads only its own incidents, and the count is an
+ * index-only scan. The query starts from the actors asked for.
+ */
+function actorIncidents(withSubordinates: boolean): RelationList<Incident> {
+  return {
+    name: `incidents.actor:${withSubordinates}`,
+    query: (dataSource, ids) => {
+      // In the list's order: the planner then joins the incidents to the claims one by one, in that
+      // order, and stops at the page's end, instead of joining every claim before sorting. The outer
+      // ORDER BY decides the order; this one only shapes the plan.
+      const claimed = `(${claimedIncidentsSql(withSubordinates)} ORDER BY claim.started_key, claim.incident_id)`;
+      return dataSource.getRepository(Incident).createQueryBuilder('incident')
+        .innerJoin(claimed, 'claimed', 'claimed.incident_id = incident.id')
+        .setParameter('claimedBy', [...ids]);
+    },
+    parentKey: 'claimed.actor_id',
+    order: CLAIMED_ORDER,
+    usesParentIds: true,
+    count: async (dataSource, parents) => {
+      const [sql, values] = dataSource.driver.escapeQueryWithParameters(
         `SELECT CAST(claimed.actor_id AS text) AS parent, count(DISTINCT claimed.incident_id) AS count
            FROM (${claimedIncidentsSql(withSubordinates)}) claimed GROUP BY claimed.actor_id`,
         { claimedBy: parents },
       );
-      const rows: { parent: string; count: string }[] = await this.dataSource.query(sql, values);
+      const rows: { parent: string; count: string }[] = await dataSource.query(sql, values);
       return new Map(rows.map((r) => [r.parent, Number(r.count)]));
-    };
-    return paginateEach(query, 'claimed.actor_id', ids, CLAIMED_ORDER, page, 'uuid', loaders, `incidents.actor:${withSubordinates}`, counts);
-  }
+    },
+  };
 }
+
+export const ACTOR_INCIDENTS = { own: actorIncidents(false), withSubordinates: actorIncidents(true) };

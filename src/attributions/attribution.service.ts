@@ -6,7 +6,7 @@ import { recordAs } from '../common/caller';
 import { toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError } from '../common/errors';
 import { assertAllExist, assignDefined, cleanText, findOrFail } from '../common/lookups';
-import { Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
+import { Page, PageArgs, RelationList, SortDirection, paginate } from '../common/pagination';
 import type { RequestLoaders } from '../common/request-loaders';
 import { CitationInput } from '../sources/citation.inputs';
 import { CitationService } from '../sources/citation.service';
@@ -52,15 +52,7 @@ export class AttributionService {
     return { ...revisions, edges, nodes: edges.map((e) => e.node) };
   }
 
-  /**
-   * The attributions of each parent (an actor, incident, campaign, or the organization or
-   * person who made them), a page each, oldest claim first, undated last, then in
-   * recording order (batched).
-   */
-  pagesOf(parentColumn: AttributionParent, parentIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<Attribution>[]> {
-    const query = this.dataSource.getRepository(Attribution).createQueryBuilder('attribution');
-    return paginateEach(query, `attribution.${parentColumn}`, parentIds, DATE_RECORDED_ORDER, page, 'uuid', loaders, `attributions.${parentColumn}`);
-  }
+
 
   /** The attributions (as they are now) matching a filter, on alias `attribution`: for the list and the CSV export. */
   async filtered(filter: AttributionFilter | undefined): Promise<SelectQueryBuilder<Attribution>> {
@@ -240,4 +232,25 @@ const DATE_RECORDED_ORDER = {
 export const ATTRIBUTION_ORDER = {
   expressions: [`coalesce(attribution.attributed_from, attribution.attributed_to, 'infinity'::date)`],
   direction: SortDirection.ASC,
+};
+
+/**
+ * The attributions of each parent (an actor, incident, campaign, or the organization or person who
+ * made them), a page each, oldest claim first, undated last, then in recording order.
+ */
+function attributionList(parentColumn: AttributionParent): RelationList<Attribution> {
+  return {
+    name: `attributions.${parentColumn}`,
+    query: (dataSource) => dataSource.getRepository(Attribution).createQueryBuilder('attribution'),
+    parentKey: `attribution.${parentColumn}`,
+    order: DATE_RECORDED_ORDER,
+  };
+}
+
+export const ATTRIBUTION_LISTS: Record<AttributionParent, RelationList<Attribution>> = {
+  actor_id: attributionList('actor_id'),
+  incident_id: attributionList('incident_id'),
+  campaign_id: attributionList('campaign_id'),
+  attributed_by_organization_id: attributionList('attributed_by_organization_id'),
+  attributed_by_person_id: attributionList('attributed_by_person_id'),
 };

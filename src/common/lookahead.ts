@@ -1,8 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ResolveField, ResolveFieldOptions } from '@nestjs/graphql';
-import { DocumentNode, GraphQLResolveInfo, GraphQLSchema, Kind, SelectionNode, TypeInfo, isAbstractType, isObjectType, visit, visitWithTypeInfo } from 'graphql';
+import {
+  DocumentNode, FieldNode, GraphQLResolveInfo, GraphQLSchema, Kind, SelectionNode, TypeInfo, isAbstractType, isObjectType, valueFromASTUntyped, visit,
+  visitWithTypeInfo,
+} from 'graphql';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { EntityReader, readerOf } from './entity-reader';
+import { PageArgs, RelationList, embeddable, embeddedPage, firstPageSize, pageFromRows } from './pagination';
 import type { RequestContext, RequestLoaders } from './request-loaders';
 
 /**
@@ -41,7 +45,12 @@ export interface Link {
 export type Relation =
   | { kind: 'one'; field: string; target: () => EntityTarget<ObjectLiteral>; foreignKey: string; key: string }
   | { kind: 'many'; field: string; target: () => EntityTarget<ObjectLiteral>; property: string; order: Order }
-  | { kind: 'through'; field: string; target: () => EntityTarget<ObjectLiteral>; link: Link; sort?: (a: any, b: any) => number };
+  | { kind: 'through'; field: string; target: () => EntityTarget<ObjectLiteral>; link: Link; sort?: (a: any, b: any) => number }
+  /** A connection (paged list) under the parent: its list for the field's arguments, keyed by the parent's `parentProperty`. */
+  | { kind: 'page'; field: string; list: (args: Record<string, unknown>) => RelationList; parentProperty: string };
+
+/** The relations that load through a loader of their own (a connection goes through RequestLoaders.listPage). */
+export type LoadedRelation = Exclude<Relation, { kind: 'page' }>;
 
 /** How deep nested relations are read ahead of one level (row → relation → its relation …). */
 export const LOOKAHEAD_DEPTH = 3;
@@ -63,7 +72,7 @@ function relationsOf(typeName: string): Relation[] {
 }
 
 /** What a relation field resolves to: its rows through the request's loaders (one statement per level, or none when primed). */
-export function loadRelation(loaders: RequestLoaders, relation: Relation, parent: ObjectLiteral): unknown {
+export function loadRelation(loaders: RequestLoaders, relation: LoadedRelation, parent: ObjectLiteral): unknown {
   const value = relation.kind === 'one' ? parent[relation.foreignKey] : parent.id;
   if (value == null) return null;
   const key = String(value);
@@ -124,7 +133,7 @@ export function declaredRelations(): { typeName: string; relation: Relation }[] 
   return declared.map(({ resolver, relation }) => ({ typeName: Reflect.getMetadata('graphql:resolver_name', resolver), relation }));
 }
 
-function relationField(relation: Relation, returnType: () => unknown, options: ResolveFieldOptions): MethodDecorator {
+function relationField(relation: LoadedRelation, returnType: () => unknown, options: ResolveFieldOptions): MethodDecorator {
   return (target, key, descriptor) => {
     if (String(key) !== relation.field) throw new Error(`relation field ${String(key)}: the method is the field`);
     // The field's resolver, with graphql-js's own arguments (no parameter decorators: Nest's fast path).
@@ -157,6 +166,18 @@ export function Through(target: () => EntityTarget<ObjectLiteral>, link: Link, o
     relationField({ kind: 'through', field: String(field), target, link, sort }, () => [target()], fieldOptions)(prototype, field, descriptor);
 }
 
+/**
+ * Declares a connection field's list (`list(args)`: the RelationList its resolver pages through
+ * RequestLoaders.listPage), so that the look-ahead can read its first page inside the parent's
+ * statement. The field keeps its own resolver (its @Args define the schema's arguments).
+ * `parentProperty`: the parent's key the list hangs off (its id by default; a country's code).
+ */
+export function ReadAhead(list: (args: Record<string, unknown>) => RelationList, parentProperty = 'id'): MethodDecorator {
+  return (target, key) => {
+    declared.push({ resolver: target.constructor, relation: { kind: 'page', field: String(key), list, parentProperty } });
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // What an operation selects, per type
 
@@ -183,24 +204,60 @@ export function selectsField(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'frag
 export type Selection = Map<string, Set<string>>;
 const selections = new WeakMap<DocumentNode, Selection>();
 
+/**
+ * The arguments each field is given in the document, by `Type.field`: literal values, or null when
+ * one of them is a variable (then they vary per request). A field given different arguments in
+ * different places has several entries.
+ */
+const fieldArguments = new WeakMap<Selection, Map<string, (Record<string, unknown> | null)[]>>();
+
+function argumentsOf(node: FieldNode): Record<string, unknown> | null {
+  const args: Record<string, unknown> = {};
+  let variable = false;
+  for (const argument of node.arguments ?? []) {
+    visit(argument.value, { Variable: () => void (variable = true) });
+    if (variable) return null;
+    args[argument.name.value] = valueFromASTUntyped(argument.value);
+  }
+  return args;
+}
+
+/** Records that `field` of `typeName` is given `args` somewhere in the document (null: they hold a variable). */
+export function giveArguments(selection: Selection, typeName: string, field: string, args: Record<string, unknown> | null): void {
+  let given = fieldArguments.get(selection);
+  if (!given) fieldArguments.set(selection, (given = new Map()));
+  const key = `${typeName}.${field}`;
+  given.set(key, [...(given.get(key) ?? []), args]);
+}
+
+/** The one set of literal arguments `field` of `typeName` has everywhere in the document, or null (variables, or different ones). */
+export function literalArguments(selection: Selection, typeName: string, field: string): Record<string, unknown> | null {
+  const given = fieldArguments.get(selection)?.get(`${typeName}.${field}`);
+  if (!given?.length || given.some((args) => args === null)) return null;
+  const first = JSON.stringify(given[0]);
+  return given.every((args) => JSON.stringify(args) === first) ? given[0] : null;
+}
+
 export function selectionOf(schema: GraphQLSchema, document: DocumentNode): Selection {
   let selection = selections.get(document);
   if (selection) return selection;
   selection = new Map();
   const typeInfo = new TypeInfo(schema);
   const found = selection;
-  const add = (typeName: string, field: string) => {
+  const add = (typeName: string, node: FieldNode) => {
+    const field = node.name.value;
     let fields = found.get(typeName);
     if (!fields) found.set(typeName, (fields = new Set()));
     fields.add(field);
+    giveArguments(found, typeName, field, argumentsOf(node));
   };
   visit(document, visitWithTypeInfo(typeInfo, {
     Field(node) {
       const parent = typeInfo.getParentType();
       if (!parent) return;
-      add(parent.name, node.name.value);
+      add(parent.name, node);
       // A field asked of an interface or union (`... on Node { id }`) is asked of each type it may be.
-      if (isAbstractType(parent)) for (const type of schema.getPossibleTypes(parent)) add(type.name, node.name.value);
+      if (isAbstractType(parent)) for (const type of schema.getPossibleTypes(parent)) add(type.name, node);
     },
   }));
   selections.set(document, selection);
@@ -217,6 +274,8 @@ export interface Prefetch {
   columns: number[];
   /** The relations of the related rows read with them (nested JSON). */
   children: Prefetch[];
+  /** For a connection: its list, the page arguments of the document, and the page's size. */
+  page?: { list: RelationList; args: PageArgs; size: number };
 }
 
 const plans = new WeakMap<Selection, Map<string, Prefetch[]>>();
@@ -240,14 +299,42 @@ function build(dataSource: DataSource, selection: Selection, parent: EntityReade
   const selected = selection.get(typeName);
   if (!selected) return [];
   const hasId = !!parent.metadata.findColumnWithPropertyPath('id');
-  return relationsOf(typeName)
-    .filter((relation) => selected.has(relation.field) && (relation.kind === 'one' || hasId))
-    .map((relation) => {
-      const reader = readerOf(dataSource, relation.target());
-      // A sort in JavaScript may read any property of the targets.
-      const columns = relation.kind === 'through' && relation.sort ? reader.columns.map((_, i) => i) : columnsNeeded(selection, reader);
-      return { relation, reader, columns, children: build(dataSource, selection, reader, depth + 1) };
-    });
+  const prefetches: Prefetch[] = [];
+  for (const relation of relationsOf(typeName)) {
+    if (!selected.has(relation.field)) continue;
+    if (relation.kind === 'page') {
+      const page = readAheadPage(dataSource, selection, typeName, relation);
+      if (!page || !parent.metadata.findColumnWithPropertyPath(relation.parentProperty)) continue;
+      const reader = readerOf(dataSource, page.list.query(dataSource, []).expressionMap.mainAlias!.metadata.target);
+      prefetches.push({ relation, reader, columns: columnsNeeded(selection, reader), children: build(dataSource, selection, reader, depth + 1), page });
+      continue;
+    }
+    if (relation.kind !== 'one' && !hasId) continue;
+    const reader = readerOf(dataSource, relation.target());
+    // A sort in JavaScript may read any property of the targets.
+    const columns = relation.kind === 'through' && relation.sort ? reader.columns.map((_, i) => i) : columnsNeeded(selection, reader);
+    prefetches.push({ relation, reader, columns, children: build(dataSource, selection, reader, depth + 1) });
+  }
+  return prefetches;
+}
+
+/**
+ * A connection's first page can be read ahead when the document gives the field the same literal
+ * arguments everywhere (page arguments only, a forward first page) and its list's query does not
+ * depend on the parents. Otherwise its resolver pages it, one statement per level, as before.
+ */
+function readAheadPage(dataSource: DataSource, selection: Selection, typeName: string, relation: Extract<Relation, { kind: 'page' }>): Prefetch['page'] | null {
+  const args = literalArguments(selection, typeName, relation.field);
+  if (!args) return null;
+  const page: PageArgs = {};
+  for (const [name, value] of Object.entries(args)) {
+    if (name !== 'first' || typeof value !== 'number') return null;
+    page.first = value;
+  }
+  const size = firstPageSize(page);
+  const list = relation.list(args);
+  if (size === null || !embeddable(dataSource, list)) return null;
+  return { list, args: page, size };
 }
 
 /**
@@ -311,7 +398,7 @@ export function columnsFor(prefetches: Prefetch[], parent: EntityReader, parentA
   return prefetches.map((prefetch, i) => {
     const alias = `la${depth}_${i}`;
     const { relation, reader } = prefetch;
-    const row = jsonRow(prefetch, alias, depth);
+    const row = relation.kind === 'page' ? '' : jsonRow(prefetch, alias, depth);
     const parentColumn = (property: string) => `${parentAlias}."${parent.column(property).databaseName}"`;
     switch (relation.kind) {
       case 'one':
@@ -320,6 +407,13 @@ export function columnsFor(prefetches: Prefetch[], parent: EntityReader, parentA
         const order = flattenOrder(relation.order).map(([path, direction]) => `${alias}."${reader.column(path).databaseName}" ${direction}`);
         return `(SELECT coalesce(json_agg(${row} ORDER BY ${order.join(', ')}), '[]') FROM ${reader.table} ${alias}
                   WHERE ${alias}."${reader.column(relation.property).databaseName}" = ${parentColumn('id')})`;
+      }
+      case 'page': {
+        const { list, size } = prefetch.page!;
+        const names = prefetch.columns.map((c) => reader.columns[c].databaseName);
+        // The page's rows are named by their columns, so its rows' own relations read them as a table's.
+        return embeddedPage(reader.metadata.connection, list, size, parentColumn(relation.parentProperty), names,
+          (rows) => columnsFor(prefetch.children, reader, rows, depth + 1), alias).sql;
       }
       case 'through': {
         const target = reader.column(relation.link.targetProperty ?? 'id').databaseName;
@@ -333,7 +427,7 @@ export function columnsFor(prefetches: Prefetch[], parent: EntityReader, parentA
 
 /** A stable name of a plan, for the prepared statement's text cache. */
 export function planKey(prefetches: Prefetch[]): string {
-  return prefetches.map((p) => `${p.relation.field}[${p.columns.join(' ')}](${planKey(p.children)})`).join(',');
+  return prefetches.map((p) => `${p.relation.field}[${p.columns.join(' ')}](${planKey(p.children)})${p.page ? `{${p.page.size}}` : ''}`).join(',');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -359,13 +453,31 @@ export function prime(loaders: RequestLoaders, prefetches: Prefetch[], entity: O
         loaders.prime(relation, String(entity.id), relation.sort ? list.sort(relation.sort) : list);
         break;
       }
+      case 'page': {
+        const prefetch = prefetches[j];
+        const { list, args, size } = prefetch.page!;
+        const key = entity[relation.parentProperty];
+        if (key == null) break;
+        const parentId = String(key);
+        const values = prefetch.columns.length;
+        // Each row: the entity's values, its page keys, then its own relations' JSON.
+        const keys = keyCount(prefetch);
+        const page = pageFromRows(prefetch.reader.metadata.connection, list, size, (json ?? []) as unknown[][], values,
+          (row) => related(loaders, prefetch, row, values + keys), () => loaders.listCount(list, parentId));
+        loaders.primePage(list, args, parentId, page);
+        break;
+      }
     }
   }
 }
 
-function related(loaders: RequestLoaders, prefetch: Prefetch, row: unknown[]): ObjectLiteral {
+/** How many page keys a connection's rows carry (its order's expressions and the primary key). */
+function keyCount(prefetch: Prefetch): number {
+  return prefetch.page!.list.order.expressions.length + 1;
+}
+
+function related(loaders: RequestLoaders, prefetch: Prefetch, row: unknown[], offset = prefetch.columns.length): ObjectLiteral {
   const entity = prefetch.reader.hydrateArrayOf(row, prefetch.columns);
-  const offset = prefetch.columns.length;
   prime(loaders, prefetch.children, entity, (j) => row[offset + j]);
   return entity;
 }

@@ -242,10 +242,15 @@ class Keyset {
     return encodeCursor(this.list, this.keys.map((_, i) => normalizeCursorValue(raw[`page_key_${i}`])));
   }
 
-  selectKeys(query: SelectQueryBuilder<ObjectLiteral>, from = ''): void {
+  /**
+   * `asText`: the keys as PostgreSQL prints them, for the relation pages, so that a page read by
+   * paginateEach and the same page read inside its parent's statement (embeddedPage, as JSON) give
+   * the same cursors (JSON would print a timestamp or a bigint otherwise than pg parses it).
+   */
+  selectKeys(query: SelectQueryBuilder<ObjectLiteral>, from = '', asText = false): void {
     // Parenthesised so TypeORM reads them as expressions, not as entity columns to hydrate.
     this.keys.forEach((expression, i) =>
-      query.addSelect(from ? `${from}.page_key_${i}` : `(${expression})`, `page_key_${i}`),
+      query.addSelect(from ? `${from}.page_key_${i}` : asText ? `CAST((${expression}) AS text)` : `(${expression})`, `page_key_${i}`),
     );
   }
 
@@ -476,7 +481,7 @@ export async function paginateEach<T extends ObjectLiteral>(
       .andWhere(`${parentKey} = page_parents.id`)
       .select(`${alias}.${primaryKey}`, 'page_row_id')
       .addSelect(`row_number() OVER (ORDER BY ${keyset.orderSql(direction)})`, 'page_row');
-    keyset.selectKeys(perParent);
+    keyset.selectKeys(perParent, '', true);
     bounds.forEach((b) => perParent.andWhere(b.sql, b.params));
     keyset.orderBy(perParent, direction);
     perParent.limit(wanted.size + 1);
@@ -510,19 +515,7 @@ export async function paginateEach<T extends ObjectLiteral>(
     rowsOf.set(parent, list);
   }
 
-  // Without a join, each row of the query is a distinct row of the table: count(*) lets an index-only
-  // scan count a busy parent's 17k rows, where count(DISTINCT id) sorts them first.
-  const joined = query.expressionMap.joinAttributes.length > 0;
-  const counts = once(async () => {
-    if (count) return count(parents.map(String));
-    const rows: { parent: string; count: string }[] = await ofParents(query.clone())
-      .select(`CAST(${parentKey} AS text)`, 'parent')
-      .addSelect(joined ? `count(DISTINCT ${alias}.${primaryKey})` : 'count(*)', 'count')
-      .groupBy(parentKey)
-      .orderBy()
-      .getRawMany();
-    return new Map(rows.map((r) => [r.parent, Number(r.count)]));
-  });
+  const counts = once(() => (count ? count(parents.map(String)) : countEach(query, parentKey, parents)));
   const beyond = (argument: CursorArgument, cursor: string | null, side: 'after' | 'before') => {
     if (!cursor) return () => Promise.resolve(new Set<string>());
     return once(async () => {
@@ -559,6 +552,144 @@ export async function paginateEach<T extends ObjectLiteral>(
       totalCount: wholeList ? rows.length : async () => (await counts()).get(String(parent)) ?? 0,
     };
   });
+}
+
+/**
+ * The rows of each parent's list over all its pages, by parent id (as text), in one grouped
+ * statement. Without a join, each row of the query is a distinct row of the table: count(*) lets an
+ * index-only scan count a busy parent's 17k rows, where count(DISTINCT id) sorts them first.
+ */
+export async function countEach<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, parentKey: string, parentIds: readonly string[]): Promise<Map<string, number>> {
+  const primaryKey = query.expressionMap.mainAlias!.metadata.primaryColumns[0].propertyName;
+  const joined = query.expressionMap.joinAttributes.length > 0;
+  const rows: { parent: string; count: string }[] = await query.clone()
+    .andWhere(`${parentKey} = ANY(:page_parents)`, { page_parents: [...new Set(parentIds)] })
+    .select(`CAST(${parentKey} AS text)`, 'parent')
+    .addSelect(joined ? `count(DISTINCT ${query.alias}.${primaryKey})` : 'count(*)', 'count')
+    .groupBy(parentKey)
+    .orderBy()
+    .getRawMany();
+  return new Map(rows.map((r) => [r.parent, Number(r.count)]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Relation lists: declared once by their service, paged by paginateEach or read ahead inside the
+// parent's statement
+
+/**
+ * A list under a parent (an incident's statements, an actor's attributions): what paginateEach
+ * pages, declared once beside its service's other queries. Every nested connection of the API is
+ * one (RequestLoaders.listPage pages it), and the look-ahead reads its first page inside the
+ * parent's own statement when the query does not depend on the parents.
+ */
+export interface RelationList<T extends ObjectLiteral = ObjectLiteral> {
+  /** Unique: names the list's statements (their text cache) and its loaders. */
+  name: string;
+  /**
+   * The rows of the parents, as a query builder over the entity; `parentKey` is the parent's id in
+   * it. Most lists ignore `parentIds` (the page adds `parentKey = ANY(parents)` itself).
+   */
+  query: (dataSource: DataSource, parentIds: readonly string[]) => SelectQueryBuilder<T>;
+  parentKey: string;
+  order: ListOrder;
+  /** The SQL type of the parents' keys: uuid, or text (a country's code). */
+  parentType?: 'uuid' | 'text';
+  /** The query reads `parentIds` itself (an actor's subtree, found from the ids): its pages are never read ahead. */
+  usesParentIds?: boolean;
+  /** The lists' own exact counts, by parent id, where the list knows a cheaper statement than counting its query. */
+  count?: (dataSource: DataSource, parentIds: string[]) => Promise<Map<string, number>>;
+}
+
+/** The pages of `list` for these parents: paginateEach over the list's query. */
+export function pagesOfList<T extends ObjectLiteral>(
+  dataSource: DataSource, list: RelationList<T>, parentIds: readonly string[], page: PageArgs, loaders?: RequestLoaders,
+): Promise<Page<T>[]> {
+  const query = list.query(dataSource, parentIds);
+  const count = list.count ? (ids: string[]) => list.count!(dataSource, ids) : undefined;
+  return paginateEach(query, list.parentKey, parentIds, list.order, page, list.parentType ?? 'uuid', loaders, list.name, count);
+}
+
+/** A first page read ahead (forward, no cursor), `size` rows: what the look-ahead may read inside the parent's statement. */
+export function firstPageSize(page: PageArgs): number | null {
+  if (page.after || page.before || page.last != null) return null;
+  const size = page.first ?? DEFAULT_PAGE_SIZE;
+  return Number.isInteger(size) && size >= 1 && size <= MAX_PAGE_SIZE ? size : null;
+}
+
+/** Whether the look-ahead can read `list`'s pages inside the parent's statement: a query of its own, without parameters. */
+export function embeddable(dataSource: DataSource, list: RelationList): boolean {
+  return !list.usesParentIds && Object.keys(list.query(dataSource, []).getParameters()).length === 0;
+}
+
+/**
+ * The SQL of one parent's first page of `list` (`size` rows and one more, to know if there are
+ * more), as a JSON array of rows in the list's order: each row the values of the entity's
+ * `columns`, then the page keys as text, then `extra(rowAlias)` (the rows' own look-ahead).
+ * `parentId` is the SQL of the parent's id in the enclosing statement; it is passed into the page
+ * through a one-row FROM item, so that the list's own aliases cannot shadow the parent's.
+ */
+export function embeddedPage(
+  dataSource: DataSource, list: RelationList, size: number, parentId: string, columns: string[], extra: (rowAlias: string) => string[], tag: string,
+): { sql: string; keys: number } {
+  const query = list.query(dataSource, []);
+  const keyset = new Keyset(query, list.order, list.parentKey);
+  const rows = `${tag}_r`;
+  const parent = `${tag}_p`;
+  const inner = query.clone()
+    .andWhere(`${list.parentKey} = ${parent}.page_parent`)
+    .select(`row_number() OVER (ORDER BY ${keyset.orderSql(list.order.direction)})`, 'page_row');
+  columns.forEach((column) => inner.addSelect(`${query.alias}."${column}"`, column));
+  keyset.selectKeys(inner, '', true);
+  keyset.orderBy(inner, list.order.direction);
+  inner.limit(size + 1);
+  const values = [
+    ...columns.map((column) => `${rows}."${column}"`),
+    ...keyset.keys.map((_, i) => `${rows}.page_key_${i}`),
+    ...extra(rows),
+  ];
+  const sql = `(SELECT coalesce(json_agg(json_build_array(${values.join(', ')}) ORDER BY ${rows}.page_row), '[]')
+      FROM (SELECT ${parentId} AS page_parent) ${parent} CROSS JOIN LATERAL (${inner.getQuery()}) ${rows})`;
+  return { sql, keys: keyset.keys.length };
+}
+
+/**
+ * The page of a parent read by embeddedPage: `rows` are its JSON rows, `keys` how many page keys
+ * each carries after the entity's values (which `toNode` hydrates and primes), `count` the list's
+ * count for this parent, asked only if totalCount is selected and the page is not the whole list.
+ */
+export function pageFromRows<T extends ObjectLiteral>(
+  dataSource: DataSource, list: RelationList<T>, size: number, rows: unknown[][], valueCount: number,
+  toNode: (row: unknown[]) => T, count: () => Promise<number>,
+): Page<T> {
+  const keyset = keysetOf(dataSource, list);
+  const more = rows.length > size;
+  const edges = rows.slice(0, size).map((row) => {
+    const raw: Record<string, unknown> = {};
+    for (let i = 0; i < keyset.keys.length; i++) raw[`page_key_${i}`] = row[valueCount + i];
+    return new LazyEdge(toNode(row), keyset, raw);
+  });
+  return {
+    edges,
+    nodes: edges.map((e) => e.node),
+    pageInfo: {
+      hasNextPage: more,
+      hasPreviousPage: false,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges[edges.length - 1]?.cursor ?? null;
+      },
+    },
+    totalCount: more ? once(count) : edges.length,
+  };
+}
+
+const keysets = new WeakMap<RelationList, Keyset>();
+function keysetOf(dataSource: DataSource, list: RelationList): Keyset {
+  let keyset = keysets.get(list);
+  if (!keyset) keysets.set(list, (keyset = new Keyset(list.query(dataSource, []), list.order, list.parentKey)));
+  return keyset;
 }
 
 function normalizeCursorValue(value: unknown): unknown {

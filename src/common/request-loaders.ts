@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { EntityReader, readerOf, runSql } from './entity-reader';
-import { Link, Prefetch, Relation, Selection, columnsFor, flattenOrder, planFor, planKey, prime } from './lookahead';
+import { Link, LoadedRelation, Prefetch, Selection, columnsFor, flattenOrder, planFor, planKey, prime } from './lookahead';
+import { Page, PageArgs, RelationList, countEach, pageKey, pagesOfList } from './pagination';
 
 type Key = string;
 type Order = Record<string, unknown>;
@@ -32,7 +33,7 @@ function text(name: string, plan: Prefetch[], build: () => string): string {
  * tests and the benchmark's plan capture see it.
  */
 /** The loader names of the declared relations (one per relation, for the whole process). */
-const relationLoaderNames = new WeakMap<Relation, string>();
+const relationLoaderNames = new WeakMap<LoadedRelation, string>();
 
 export class RequestLoaders {
   private readonly loaders = new Map<string, DataLoader<Key, unknown>>();
@@ -55,7 +56,7 @@ export class RequestLoaders {
   }
 
   /** The name of the loader that `relation` reads through (as one(), many() and through() name theirs). */
-  private relationLoaderName(relation: Relation): string {
+  private relationLoaderName(relation: LoadedRelation): string {
     let name = relationLoaderNames.get(relation);
     if (name === undefined) {
       const entityName = readerOf(this.dataSource, relation.target()).metadata.name;
@@ -74,12 +75,12 @@ export class RequestLoaders {
   }
 
   /** What the relation's loader holds for `key` from a look-ahead (undefined when nothing was read ahead). */
-  primed(relation: Relation, key: Key): unknown {
+  primed(relation: LoadedRelation, key: Key): unknown {
     return this.primedValues.get(this.relationLoaderName(relation))?.get(key);
   }
 
   /** Gives the relation's loader its value for `key`, read ahead with the parent's row. */
-  prime(relation: Relation, key: Key, value: unknown): void {
+  prime(relation: LoadedRelation, key: Key, value: unknown): void {
     this.primedOf(this.relationLoaderName(relation)).set(key, value);
   }
 
@@ -210,6 +211,36 @@ export class RequestLoaders {
         });
       });
     });
+  }
+
+  /**
+   * The page of `list` under one parent: read ahead with the parent's row when the operation's
+   * look-ahead did (the value itself), else batched with the request level's other parents into
+   * one paginateEach statement. Every nested connection of the API resolves through here.
+   */
+  listPage<T extends ObjectLiteral>(list: RelationList<T>, page: PageArgs, parentId: string): Page<T> | Promise<Page<T>> {
+    const name = RequestLoaders.pageName(list, page);
+    const primed = this.primedValues.get(name)?.get(parentId);
+    if (primed !== undefined) return primed as Page<T>;
+    return this.memo(name, () => this.loader<Page<T>>(name, (ids) => pagesOfList(this.dataSource, list, ids, page, this))).load(parentId);
+  }
+
+  /** Gives listPage the page of `parentId` read ahead under these page arguments. */
+  primePage(list: RelationList, page: PageArgs, parentId: string, value: Page<ObjectLiteral>): void {
+    this.primedOf(RequestLoaders.pageName(list, page)).set(parentId, value);
+  }
+
+  /** The count of a list read ahead, over all its pages: one grouped statement for the request level's parents. */
+  listCount(list: RelationList, parentId: string): Promise<number> {
+    const name = `count:${list.name}`;
+    return this.memo(name, () => new DataLoader<Key, number>(async (ids) => {
+      const counts = list.count ? await list.count(this.dataSource, [...ids]) : await countEach(list.query(this.dataSource, ids), list.parentKey, ids);
+      return ids.map((id) => counts.get(id) ?? 0);
+    })).load(parentId);
+  }
+
+  private static pageName(list: RelationList, page: PageArgs): string {
+    return `page:${pageKey(list.name, page)}`;
   }
 
   /** A loader with custom batch logic, memoised under `name` for this request. */

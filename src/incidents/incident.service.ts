@@ -5,7 +5,7 @@ import { ThreatActorService, subtreeCte } from '../actors/threat-actor.service';
 import { DateSpanColumns, expandPartialDate, toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { assertAllExist, assertId, assignDefined, cleanText, findOrFail } from '../common/lookups';
-import { ListOrder, Page, PageArgs, PaginateOptions, SortDirection, paginate, paginateEach } from '../common/pagination';
+import { ListOrder, Page, PageArgs, PaginateOptions, RelationList, SortDirection, paginate } from '../common/pagination';
 import type { RequestLoaders } from '../common/request-loaders';
 import { containsPatternSql, rankSql, textQuery } from '../common/text-search';
 import { requireCountryCode } from '../countries/country.service';
@@ -81,17 +81,9 @@ export class IncidentService {
     return { expressions, direction: sort?.direction ?? SortDirection.DESC };
   }
 
-  /** For each campaign, a page of its incidents, earliest start first (batched). */
-  campaignPagesOf(campaignIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<Incident>[]> {
-    const query = this.dataSource.getRepository(Incident).createQueryBuilder('incident');
-    return paginateEach(query, 'incident.campaign_id', campaignIds, STARTED_ORDER, page, 'uuid', loaders, 'incidents.campaign');
-  }
 
-  /** For each organization, a page of the incident targets naming it (batched). */
-  targetPagesOf(organizationIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<IncidentTarget>[]> {
-    const query = this.dataSource.getRepository(IncidentTarget).createQueryBuilder('target');
-    return paginateEach(query, 'target.organization_id', organizationIds, { expressions: [], direction: SortDirection.ASC }, page, 'uuid', loaders, 'targets.organization');
-  }
+
+
 
   /**
    * The incidents matching a filter, as a query builder on alias `incident`: the one
@@ -436,3 +428,19 @@ function assertEndsAfterStart(started: DateSpanColumns, ended: DateSpanColumns):
     throw new BadUserInputError(`ended (${ended.to}) is before started (${started.from})`, { field: 'ended' });
   }
 }
+
+/** A campaign's incidents, earliest start first, undated last. */
+export const CAMPAIGN_INCIDENTS: RelationList<Incident> = {
+  name: 'incidents.campaign',
+  query: (dataSource) => dataSource.getRepository(Incident).createQueryBuilder('incident'),
+  parentKey: 'incident.campaign_id',
+  order: STARTED_ORDER,
+};
+
+/** The incident targets naming an organization, in recording order. */
+export const ORGANIZATION_TARGETS: RelationList<IncidentTarget> = {
+  name: 'targets.organization',
+  query: (dataSource) => dataSource.getRepository(IncidentTarget).createQueryBuilder('target'),
+  parentKey: 'target.organization_id',
+  order: { expressions: [], direction: SortDirection.ASC },
+};

@@ -1,10 +1,10 @@
 import { Args, Context, ID, Info, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { BelongsTo, HasMany, Reads, Through, selectsField } from '../common/lookahead';
+import { BelongsTo, HasMany, ReadAhead, Reads, Through, selectsField } from '../common/lookahead';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Campaign } from '../campaigns/campaign.entity';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { loadOrFail } from '../common/lookups';
-import { Connection, PageArgs, pageKey } from '../common/pagination';
+import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
@@ -14,7 +14,7 @@ import { SourceArticle } from '../sources/source-article.entity';
 import { IncidentTarget } from './incident-target.entity';
 import { Incident } from './incident.entity';
 import { CreateIncidentInput, IncidentFilter, IncidentSort, TargetInput, UpdateIncidentInput } from './incident.inputs';
-import { IncidentService } from './incident.service';
+import { CAMPAIGN_INCIDENTS, IncidentService, ORGANIZATION_TARGETS } from './incident.service';
 
 @ObjectType()
 export class IncidentConnection extends Connection(Incident) {}
@@ -118,20 +118,18 @@ export class IncidentTargetsResolver {
 /** The incident lists of other types, paged: a campaign's incidents, an organization's targetings. */
 @Resolver(() => Campaign)
 export class CampaignIncidentsResolver {
-  constructor(private readonly incidentService: IncidentService) {}
-
   @ResolveField(() => IncidentConnection, { description: 'Its incidents, earliest start first, undated last.' })
+  @ReadAhead(() => CAMPAIGN_INCIDENTS)
   incidents(@Parent() campaign: Campaign, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.custom(pageKey('campaign.incidents', page), (ids) => this.incidentService.campaignPagesOf(ids, page, loaders)).load(campaign.id);
+    return loaders.listPage(CAMPAIGN_INCIDENTS, page, campaign.id);
   }
 }
 
 @Resolver(() => Organization)
 export class OrganizationTargetsResolver {
-  constructor(private readonly incidentService: IncidentService) {}
-
   @ResolveField(() => IncidentTargetConnection, { description: 'Incidents in which this organization was a target, in recording order.' })
+  @ReadAhead(() => ORGANIZATION_TARGETS)
   targetedIn(@Parent() organization: Organization, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.custom(pageKey('organization.targetedIn', page), (ids) => this.incidentService.targetPagesOf(ids, page, loaders)).load(organization.id);
+    return loaders.listPage(ORGANIZATION_TARGETS, page, organization.id);
   }
 }

@@ -1,14 +1,14 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { BelongsTo } from '../common/lookahead';
+import { BelongsTo, ReadAhead } from '../common/lookahead';
 import { loadOrFail } from '../common/lookups';
-import { Connection, PageArgs, pageKey } from '../common/pagination';
+import { Connection, PageArgs } from '../common/pagination';
 import { nullWhenAbsent } from '../common/node';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { Organization } from '../organizations/organization.entity';
 import { Person } from './person.entity';
 import { CreatePersonInput, PersonFilter, UpdatePersonInput } from './person.inputs';
-import { PersonService } from './person.service';
+import { ORGANIZATION_PEOPLE, PersonService } from './person.service';
 
 @ObjectType()
 export class PersonConnection extends Connection(Person) {}
@@ -56,10 +56,9 @@ export class PeopleResolver {
 /** Organization.people, paged (here, beside the service that reads people). */
 @Resolver(() => Organization)
 export class OrganizationPeopleResolver {
-  constructor(private readonly personService: PersonService) {}
-
   @ResolveField(() => PersonConnection, { description: 'The people of this organization, by name.' })
+  @ReadAhead(() => ORGANIZATION_PEOPLE)
   people(@Parent() organization: Organization, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.custom(pageKey('organization.people', page), (ids) => this.personService.pagesOfOrganizations(ids, page, loaders)).load(organization.id);
+    return loaders.listPage(ORGANIZATION_PEOPLE, page, organization.id);
   }
 }

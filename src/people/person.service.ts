@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { BadUserInputError } from '../common/errors';
 import { assignDefined, cleanText, escapeLike, findOrFail } from '../common/lookups';
-import { Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
+import { Page, PageArgs, RelationList, SortDirection, paginate } from '../common/pagination';
 import type { RequestLoaders } from '../common/request-loaders';
 import { optionalCountryCode, requireCountryCode } from '../countries/country.service';
 import { Organization } from '../organizations/organization.entity';
@@ -31,11 +31,7 @@ export class PersonService {
     return paginate(query, BY_NAME, page, loaders);
   }
 
-  /** For each organization, a page of its people by name (batched). */
-  pagesOfOrganizations(organizationIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<Person>[]> {
-    const query = this.dataSource.getRepository(Person).createQueryBuilder('person');
-    return paginateEach(query, 'person.organization_id', organizationIds, BY_NAME, page, 'uuid', loaders, 'people.organization');
-  }
+
 
   async create(input: CreatePersonInput): Promise<Person> {
     const name = cleanText(input.name);
@@ -68,3 +64,11 @@ export class PersonService {
     return id;
   }
 }
+
+/** The people of an organization, by name. */
+export const ORGANIZATION_PEOPLE: RelationList<Person> = {
+  name: 'people.organization',
+  query: (dataSource) => dataSource.getRepository(Person).createQueryBuilder('person'),
+  parentKey: 'person.organization_id',
+  order: BY_NAME,
+};

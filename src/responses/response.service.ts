@@ -5,7 +5,7 @@ import { subtreeCte, ThreatActorService } from '../actors/threat-actor.service';
 import { expandPartialDate, toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError } from '../common/errors';
 import { assertAllExist, assignDefined, cleanText, escapeLike, findOrFail } from '../common/lookups';
-import { Page, PageArgs, SortDirection, paginate, paginateEach } from '../common/pagination';
+import { Page, PageArgs, RelationList, SortDirection, paginate } from '../common/pagination';
 import type { RequestLoaders } from '../common/request-loaders';
 import { optionalCountryCode, requireCountryCode } from '../countries/country.service';
 import { CitationInput } from '../sources/citation.inputs';
@@ -78,37 +78,11 @@ export class ResponseService {
     return query;
   }
 
-  /** The responses to each incident, a page each, in date order (batched). */
-  incidentPagesOf(incidentIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<Response>[]> {
-    const query = this.dataSource.getRepository(Response).createQueryBuilder('response');
-    return paginateEach(query, 'response.incident_id', incidentIds, BY_DATE, page, 'uuid', loaders, 'responses.incident');
-  }
 
-  /** The responses each country made as responder, a page each, in date order (batched). */
-  countryPagesOf(codes: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<Response>[]> {
-    const query = this.dataSource.getRepository(Response).createQueryBuilder('response');
-    return paginateEach(query, 'response.responder_country_code', codes, BY_DATE, page, 'text', loaders, 'responses.country');
-  }
 
-  /**
-   * For each actor id, a page of the responses concerning it (CONCERNING_ACTORS), or, with
-   * `withSubordinates`, concerning it or any actor below it; in date order (batched).
-   */
-  actorPagesOf(actorIds: readonly string[], withSubordinates: boolean, page: PageArgs, loaders?: RequestLoaders): Promise<Page<Response>[]> {
-    // Each actor asked for (root_id) with the actors whose responses count for it (id).
-    const actors = withSubordinates
-      ? `${subtreeCte('CAST(:concerning AS uuid[])')}, actors AS (SELECT root_id, id FROM subtree)`
-      : `WITH actors AS (SELECT id AS root_id, id FROM unnest(CAST(:concerning AS uuid[])) AS id)`;
-    const concerning = `(${actors}
-        SELECT actors.root_id AS actor_id, r.id AS response_id FROM actors JOIN response r ON r.actor_id = actors.id
-        UNION SELECT actors.root_id, r.id FROM actors JOIN attribution a ON a.actor_id = actors.id JOIN response r ON r.attribution_id = a.id
-        UNION SELECT actors.root_id, r.id FROM actors JOIN attribution a ON a.actor_id = actors.id AND a.status = 'ASSERTED'
-          JOIN response r ON r.incident_id = a.incident_id)`;
-    const query = this.dataSource.getRepository(Response).createQueryBuilder('response')
-      .innerJoin(concerning, 'concerning', 'concerning.response_id = response.id')
-      .setParameter('concerning', [...actorIds]);
-    return paginateEach(query, 'concerning.actor_id', actorIds, BY_DATE, page, 'uuid', loaders, `responses.actor:${withSubordinates}`);
-  }
+
+
+
 
   create(input: CreateResponseInput, caller: string): Promise<Response> {
     return this.dataSource.transaction(async (manager) => {
@@ -189,3 +163,52 @@ export class ResponseService {
     );
   }
 }
+
+/** The responses to an incident, in date order. */
+export const INCIDENT_RESPONSES: RelationList<Response> = {
+  name: 'responses.incident',
+  query: (dataSource) => dataSource.getRepository(Response).createQueryBuilder('response'),
+  parentKey: 'response.incident_id',
+  order: BY_DATE,
+};
+
+/** The responses a country made as responder, in date order. */
+export const COUNTRY_RESPONSES: RelationList<Response> = {
+  name: 'responses.country',
+  query: (dataSource) => dataSource.getRepository(Response).createQueryBuilder('response'),
+  parentKey: 'response.responder_country_code',
+  order: BY_DATE,
+  parentType: 'text',
+};
+
+/**
+ * The responses concerning an actor (CONCERNING_ACTORS), or, with `withSubordinates`, concerning it
+ * or any actor below it; in date order. The query starts from the actors asked for.
+ */
+function actorResponses(withSubordinates: boolean): RelationList<Response> {
+  return {
+    name: `responses.actor:${withSubordinates}`,
+    query: (dataSource, actorIds) => dataSource.getRepository(Response).createQueryBuilder('response')
+      .innerJoin(concerningActors(withSubordinates), 'concerning', 'concerning.response_id = response.id')
+      .setParameter('concerning', [...actorIds]),
+    parentKey: 'concerning.actor_id',
+    order: BY_DATE,
+    usesParentIds: true,
+  };
+}
+
+/** Each actor asked for (`:concerning`) with the responses that concern it. */
+function concerningActors(withSubordinates: boolean): string {
+  // Each actor asked for (root_id) with the actors whose responses count for it (id).
+  const actors = withSubordinates
+    ? `${subtreeCte('CAST(:concerning AS uuid[])')}, actors AS (SELECT root_id, id FROM subtree)`
+    : `WITH actors AS (SELECT id AS root_id, id FROM unnest(CAST(:concerning AS uuid[])) AS id)`;
+  const concerning = `(${actors}
+      SELECT actors.root_id AS actor_id, r.id AS response_id FROM actors JOIN response r ON r.actor_id = actors.id
+      UNION SELECT actors.root_id, r.id FROM actors JOIN attribution a ON a.actor_id = actors.id JOIN response r ON r.attribution_id = a.id
+      UNION SELECT actors.root_id, r.id FROM actors JOIN attribution a ON a.actor_id = actors.id AND a.status = 'ASSERTED'
+        JOIN response r ON r.incident_id = a.incident_id)`;
+  return concerning;
+}
+
+export const ACTOR_RESPONSES = { own: actorResponses(false), withSubordinates: actorResponses(true) };

@@ -1,11 +1,11 @@
 import { Args, Context, ID, Mutation, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { BelongsTo, Reads } from '../common/lookahead';
+import { BelongsTo, ReadAhead, Reads } from '../common/lookahead';
 import { ThreatActor } from '../actors/threat-actor.entity';
 import { Attribution } from '../attributions/attribution.entity';
 import { Caller } from '../common/caller';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { loadOrFail } from '../common/lookups';
-import { Connection, PageArgs, pageKey } from '../common/pagination';
+import { Connection, PageArgs } from '../common/pagination';
 import { RequestLoaders, type RequestContext } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { Incident } from '../incidents/incident.entity';
@@ -16,7 +16,7 @@ import { CitationService } from '../sources/citation.service';
 import { citationsOf } from '../sources/fact-citations.resolver';
 import { Response } from './response.entity';
 import { CreateResponseInput, ResponseFilter, UpdateResponseInput } from './response.inputs';
-import { ResponseService } from './response.service';
+import { ACTOR_RESPONSES, COUNTRY_RESPONSES, INCIDENT_RESPONSES, ResponseService } from './response.service';
 
 @ObjectType()
 export class ResponseConnection extends Connection(Response) {}
@@ -86,18 +86,15 @@ export class ResponsesResolver {
 
 @Resolver(() => Incident)
 export class IncidentResponsesResolver {
-  constructor(private readonly responseService: ResponseService) {}
-
   @ResolveField(() => ResponseConnection, { description: 'Responses to the incident, in date order.' })
+  @ReadAhead(() => INCIDENT_RESPONSES)
   responses(@Parent() incident: Incident, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.custom(pageKey('incident.responses', page), (ids) => this.responseService.incidentPagesOf(ids, page, loaders)).load(incident.id);
+    return loaders.listPage(INCIDENT_RESPONSES, page, incident.id);
   }
 }
 
 @Resolver(() => ThreatActor)
 export class ActorResponsesResolver {
-  constructor(private readonly responseService: ResponseService) {}
-
   @ResolveField(() => ResponseConnection, {
     description: 'Responses aimed at the actor, at a claim naming it, or at an incident someone asserts it carried out; in date order.',
   })
@@ -107,18 +104,15 @@ export class ActorResponsesResolver {
     @Args('includeSubordinates', { defaultValue: false, description: 'Also those concerning the actors below it.' }) includeSubordinates: boolean,
     @Context('loaders') loaders: RequestLoaders,
   ) {
-    return loaders
-      .custom(pageKey(`actor.responses:${includeSubordinates}`, page), (ids) => this.responseService.actorPagesOf(ids, includeSubordinates, page, loaders))
-      .load(actor.id);
+    return loaders.listPage(includeSubordinates ? ACTOR_RESPONSES.withSubordinates : ACTOR_RESPONSES.own, page, actor.id);
   }
 }
 
 @Resolver(() => Country)
 export class CountryResponsesResolver {
-  constructor(private readonly responseService: ResponseService) {}
-
   @ResolveField(() => ResponseConnection, { description: 'Responses the country made (as responder), in date order.' })
+  @ReadAhead(() => COUNTRY_RESPONSES, 'code')
   responses(@Parent() country: Country, @Args() page: PageArgs, @Context('loaders') loaders: RequestLoaders) {
-    return loaders.custom(pageKey('country.responses', page), (codes) => this.responseService.countryPagesOf(codes, page, loaders)).load(country.code);
+    return loaders.listPage(COUNTRY_RESPONSES, page, country.code);
   }
 }

@@ -5,7 +5,7 @@ import { ThreatActorService } from '../actors/threat-actor.service';
 import { toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { assertAllExist, assertId, assignDefined, cleanText, escapeLike, findOrFail } from '../common/lookups';
-import { ListOrder, Page, PageArgs, PaginateOptions, SortDirection, paginate, paginateEach } from '../common/pagination';
+import { ListOrder, Page, PageArgs, PaginateOptions, RelationList, SortDirection, paginate } from '../common/pagination';
 import type { RequestLoaders } from '../common/request-loaders';
 import { requireCountryCode } from '../countries/country.service';
 import { CitationInput } from '../sources/citation.inputs';
@@ -41,6 +41,31 @@ export type StatementParent = 'speaker_person_id' | 'speaker_organization_id' | 
 export const STATEMENT_ORDER: ListOrder = {
   expressions: [`coalesce(statement.said_from, statement.said_to, 'infinity'::date)`, 'statement.seq'],
   direction: SortDirection.ASC,
+};
+
+/**
+ * The statements of each kind of parent, a page each, in date order: those a speaker made
+ * (`speaker_person_id`, `speaker_organization_id`) or that are about an incident or actor (through
+ * their link table).
+ */
+function statementList(parent: StatementParent): RelationList<Statement> {
+  const link = parent === 'incident' || parent === 'actor' ? LINKS[parent] : null;
+  return {
+    name: `statements.${parent}`,
+    query: (dataSource) => {
+      const query = dataSource.getRepository(Statement).createQueryBuilder('statement');
+      return link ? query.innerJoin(link.table, 'link', 'link.statement_id = statement.id') : query;
+    },
+    parentKey: link ? `link.${link.column}` : `statement.${parent}`,
+    order: STATEMENT_ORDER,
+  };
+}
+
+export const STATEMENT_LISTS: Record<StatementParent, RelationList<Statement>> = {
+  speaker_person_id: statementList('speaker_person_id'),
+  speaker_organization_id: statementList('speaker_organization_id'),
+  incident: statementList('incident'),
+  actor: statementList('actor'),
 };
 
 @Injectable()
@@ -156,22 +181,6 @@ export class StatementService {
     );
     const rows: { cnt: string }[] = await this.dataSource.query(sql, values);
     return Number(rows[0].cnt);
-  }
-
-  /**
-   * The statements of each parent, a page each, in date order (batched): the statements a
-   * speaker made (`speaker_person_id`, `speaker_organization_id`) or that are about an
-   * incident or actor (through their link table).
-   */
-  pagesOf(parent: StatementParent, parentIds: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<Statement>[]> {
-    const query = this.dataSource.getRepository(Statement).createQueryBuilder('statement');
-    let parentKey = `statement.${parent}`;
-    if (parent === 'incident' || parent === 'actor') {
-      const link = LINKS[parent];
-      query.innerJoin(link.table, 'link', 'link.statement_id = statement.id');
-      parentKey = `link.${link.column}`;
-    }
-    return paginateEach(query, parentKey, parentIds, STATEMENT_ORDER, page, 'uuid', loaders, `statements.${parent}`);
   }
 
   create(input: CreateStatementInput, caller: string): Promise<Statement> {

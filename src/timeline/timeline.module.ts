@@ -3,10 +3,9 @@ import { SourcesModule } from '../sources/sources.module';
 import {
   ActorTimelineResolver, CountryTimelineResolver, IncidentTimelineResolver, TimelineEntriesResolver,
 } from './timeline.resolver';
-import { TimelineService } from './timeline.service';
 
 @Module({
   imports: [SourcesModule],
-  providers: [TimelineService, IncidentTimelineResolver, ActorTimelineResolver, CountryTimelineResolver, TimelineEntriesResolver],
+  providers: [IncidentTimelineResolver, ActorTimelineResolver, CountryTimelineResolver, TimelineEntriesResolver],
 })
 export class TimelineModule {}

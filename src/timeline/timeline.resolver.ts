@@ -3,7 +3,7 @@ import { ThreatActor } from '../actors/threat-actor.entity';
 import { Attribution, AttributionStatus } from '../attributions/attribution.entity';
 import { DateSpan, toDateSpan } from '../common/date-span';
 import { BelongsTo } from '../common/lookahead';
-import { PageArgs, pageKey } from '../common/pagination';
+import { PageArgs } from '../common/pagination';
 import { RequestLoaders } from '../common/request-loaders';
 import { Country } from '../countries/country.entity';
 import { Incident } from '../incidents/incident.entity';
@@ -13,7 +13,7 @@ import { Citation } from '../sources/citation.entity';
 import { CitationService } from '../sources/citation.service';
 import { Response } from '../responses/response.entity';
 import { Stance, Statement } from '../statements/statement.entity';
-import { TimelineService } from './timeline.service';
+import { ACTOR_TIMELINES, COUNTRY_TIMELINE, INCIDENT_TIMELINE } from './timeline.service';
 import { TimelineConnection, TimelineEntry } from './timeline.types';
 
 const TIMELINE = 'In date order by the earliest possible day at the precision the sources give (a month stays "2020-10"), '
@@ -22,20 +22,16 @@ const TIMELINE = 'In date order by the earliest possible day at the precision th
 
 @Resolver(() => Incident)
 export class IncidentTimelineResolver {
-  constructor(private readonly timelines: TimelineService) {}
-
   @ResolveField(() => TimelineConnection, {
     description: `The incident's own dates (started, disclosed, ended), every statement about it, every attribution of it and every response to it. ${TIMELINE}`,
   })
   timeline(@Parent() incident: Incident, @Context('loaders') loaders: RequestLoaders, @Args() page: PageArgs) {
-    return loaders.custom(pageKey('timeline.incident', page), (ids) => this.timelines.incidentPagesOf(ids, page, loaders)).load(incident.id);
+    return loaders.listPage(INCIDENT_TIMELINE, page, incident.id);
   }
 }
 
 @Resolver(() => ThreatActor)
 export class ActorTimelineResolver {
-  constructor(private readonly timelines: TimelineService) {}
-
   @ResolveField(() => TimelineConnection, {
     description: 'Statements about the actor, attributions naming it (asserted, disputed, denied or retracted), the dates of the '
       + 'incidents it was named for and the responses aimed at it or at a claim naming it. Only this actor unless '
@@ -48,22 +44,18 @@ export class ActorTimelineResolver {
     includeSubordinates: boolean,
     @Args() page: PageArgs,
   ) {
-    return loaders
-      .custom(pageKey(`timeline.actor:${includeSubordinates}`, page), (ids) => this.timelines.actorPagesOf(ids, includeSubordinates, page, loaders))
-      .load(actor.id);
+    return loaders.listPage(includeSubordinates ? ACTOR_TIMELINES.withSubordinates : ACTOR_TIMELINES.own, page, actor.id);
   }
 }
 
 @Resolver(() => Country)
 export class CountryTimelineResolver {
-  constructor(private readonly timelines: TimelineService) {}
-
   @ResolveField(() => TimelineConnection, {
     description: 'Incidents with a target in the country (their dates and attributions), statements about the country, attributions '
       + `naming an actor from or sponsored by it, and the responses it made. ${TIMELINE}`,
   })
   timeline(@Parent() country: Country, @Context('loaders') loaders: RequestLoaders, @Args() page: PageArgs) {
-    return loaders.custom(pageKey('timeline.country', page), (codes) => this.timelines.countryPagesOf(codes, page, loaders)).load(country.code);
+    return loaders.listPage(COUNTRY_TIMELINE, page, country.code);
   }
 }
 

@@ -1,9 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { subtreeCte } from '../actors/threat-actor.service';
-import { ListOrder, Page, PageArgs, SortDirection, paginateEach } from '../common/pagination';
-import type { RequestLoaders } from '../common/request-loaders';
+import { ListOrder, RelationList, SortDirection } from '../common/pagination';
 import { TimelineEntry, TimelineEntryKind } from './timeline.types';
 
 /**
@@ -46,18 +42,28 @@ function incidentDates(parent: string, from: string, setOperator: 'UNION ALL' | 
 }
 
 /**
- * Timelines of incidents, actors and countries, each a connection (Relay, paginateEach): one
- * query per page for all the parents asked for, with the entries of each parent (its
- * membership query, with the sort keys) joined to the `timeline_entry` view (the TimelineEntry
- * entity) by id. The parameter `:timelineOf` holds the parents' ids (country codes for countries).
+ * Timelines of incidents, actors and countries, each a connection (Relay, a RelationList paged by
+ * paginateEach): one query per page for all the parents asked for, with the entries of each parent
+ * (its membership query, with the sort keys) joined to the `timeline_entry` view (the TimelineEntry
+ * entity) by id. The parameter `:timelineOf` holds the parents' ids (country codes for countries),
+ * so a timeline's page is never read ahead inside its parent's statement.
  */
-@Injectable()
-export class TimelineService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+function timelineList(alias: string, members: () => string, parentType: 'uuid' | 'text', name: string): RelationList<TimelineEntry> {
+  return {
+    // `name` stands for the membership query's text (one per kind of timeline), so it is not rendered per request.
+    name,
+    query: (dataSource, parents) => dataSource.getRepository(TimelineEntry).createQueryBuilder('entry')
+      .innerJoin(`(${members()})`, alias, `${alias}.entry_id = entry.id`)
+      .setParameter('timelineOf', [...parents]),
+    parentKey: `${alias}.parent_id`,
+    order: timelineOrder(alias),
+    parentType,
+    usesParentIds: true,
+  };
+}
 
-  /** The incident's own dates, every statement linked to it, every attribution of it and every response to it. */
-  incidentPagesOf(ids: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<TimelineEntry>[]> {
-    const members = `
+/** The incident's own dates, every statement linked to it, every attribution of it and every response to it. */
+export const INCIDENT_TIMELINE = timelineList('incident_timeline', () => `
       ${incidentDates('i.id', 'incident i', 'UNION ALL', 'i.id = ANY(CAST(:timelineOf AS uuid[]))')}
       UNION ALL
       SELECT l.incident_id, ${statementKeys('s')}
@@ -65,46 +71,49 @@ export class TimelineService {
       UNION ALL
       SELECT a.incident_id, ${attributionKeys('a')} FROM attribution a WHERE a.incident_id = ANY(CAST(:timelineOf AS uuid[]))
       UNION ALL
-      SELECT r.incident_id, ${responseKeys('r')} FROM response r WHERE r.incident_id = ANY(CAST(:timelineOf AS uuid[]))`;
-    return this.pages('incident_timeline', members, ids, page, 'uuid', loaders, 'timeline.incident');
-  }
+      SELECT r.incident_id, ${responseKeys('r')} FROM response r WHERE r.incident_id = ANY(CAST(:timelineOf AS uuid[]))`, 'uuid', 'timeline.incident');
 
-  /**
-   * What was said and claimed about an actor, and the dates of the incidents it was named for
-   * (by any claim, denials too), and the responses aimed at it or at a claim naming it. With
-   * `includeSubordinates`, also about every actor below it (GRU → APT28); without, only this
-   * actor: a claim against APT28 is not a claim against the Russian state, and keeping them
-   * apart keeps the sources' hedging. An entry reached through several actors is listed once.
-   */
-  actorPagesOf(ids: readonly string[], includeSubordinates: boolean, page: PageArgs, loaders?: RequestLoaders): Promise<Page<TimelineEntry>[]> {
-    // Each actor asked for (root_id) with the actors whose entries count for it (id).
-    const actors = includeSubordinates
-      ? `${subtreeCte('CAST(:timelineOf AS uuid[])')}, actors AS (SELECT root_id, id FROM subtree)`
-      : `WITH actors AS (SELECT id AS root_id, id FROM unnest(CAST(:timelineOf AS uuid[])) AS id)`;
-    const members = `${actors}, named AS (
-        SELECT DISTINCT actors.root_id, a.incident_id FROM actors JOIN attribution a ON a.actor_id = actors.id WHERE a.incident_id IS NOT NULL)
-      ${incidentDates('named.root_id', 'named JOIN incident i ON i.id = named.incident_id', 'UNION')}
-      UNION
-      SELECT actors.root_id, ${statementKeys('s')}
-        FROM actors JOIN statement_actor l ON l.actor_id = actors.id JOIN statement s ON s.id = l.statement_id
-      UNION
-      SELECT actors.root_id, ${attributionKeys('a')} FROM actors JOIN attribution a ON a.actor_id = actors.id
-      UNION
-      SELECT actors.root_id, ${responseKeys('r')} FROM actors JOIN response r ON r.actor_id = actors.id
-      UNION
-      SELECT actors.root_id, ${responseKeys('r')}
-        FROM actors JOIN attribution a ON a.actor_id = actors.id JOIN response r ON r.attribution_id = a.id`;
-    return this.pages('actor_timeline', members, ids, page, 'uuid', loaders, `timeline.actor:${includeSubordinates}`);
-  }
+/**
+ * What was said and claimed about an actor, and the dates of the incidents it was named for
+ * (by any claim, denials too), and the responses aimed at it or at a claim naming it. With
+ * `includeSubordinates`, also about every actor below it (GRU → APT28); without, only this
+ * actor: a claim against APT28 is not a claim against the Russian state, and keeping them
+ * apart keeps the sources' hedging. An entry reached through several actors is listed once.
+ */
+function actorTimeline(includeSubordinates: boolean): RelationList<TimelineEntry> {
+  return timelineList('actor_timeline', () => actorMembers(includeSubordinates), 'uuid', `timeline.actor:${includeSubordinates}`);
+}
 
-  /**
-   * A country's timeline: incidents with a target in it (a country target, or a targeted
-   * organization or person of that country) with their dates and attributions; statements
-   * about the country; attributions naming an actor from, or sponsored by, the country; and
-   * the responses the country made. An entry that belongs for several reasons is listed once.
-   */
-  countryPagesOf(codes: readonly string[], page: PageArgs, loaders?: RequestLoaders): Promise<Page<TimelineEntry>[]> {
-    const members = `
+function actorMembers(includeSubordinates: boolean): string {
+  // Each actor asked for (root_id) with the actors whose entries count for it (id).
+  const actors = includeSubordinates
+    ? `${subtreeCte('CAST(:timelineOf AS uuid[])')}, actors AS (SELECT root_id, id FROM subtree)`
+    : `WITH actors AS (SELECT id AS root_id, id FROM unnest(CAST(:timelineOf AS uuid[])) AS id)`;
+  const members = `${actors}, named AS (
+      SELECT DISTINCT actors.root_id, a.incident_id FROM actors JOIN attribution a ON a.actor_id = actors.id WHERE a.incident_id IS NOT NULL)
+    ${incidentDates('named.root_id', 'named JOIN incident i ON i.id = named.incident_id', 'UNION')}
+    UNION
+    SELECT actors.root_id, ${statementKeys('s')}
+      FROM actors JOIN statement_actor l ON l.actor_id = actors.id JOIN statement s ON s.id = l.statement_id
+    UNION
+    SELECT actors.root_id, ${attributionKeys('a')} FROM actors JOIN attribution a ON a.actor_id = actors.id
+    UNION
+    SELECT actors.root_id, ${responseKeys('r')} FROM actors JOIN response r ON r.actor_id = actors.id
+    UNION
+    SELECT actors.root_id, ${responseKeys('r')}
+      FROM actors JOIN attribution a ON a.actor_id = actors.id JOIN response r ON r.attribution_id = a.id`;
+  return members;
+}
+
+export const ACTOR_TIMELINES = { own: actorTimeline(false), withSubordinates: actorTimeline(true) };
+
+/**
+ * A country's timeline: incidents with a target in it (a country target, or a targeted
+ * organization or person of that country) with their dates and attributions; statements
+ * about the country; attributions naming an actor from, or sponsored by, the country; and
+ * the responses the country made. An entry that belongs for several reasons is listed once.
+ */
+export const COUNTRY_TIMELINE = timelineList('country_timeline', () => `
       WITH targeted AS (
         SELECT DISTINCT coalesce(it.country_code, o.country_code, p.country_code) AS code, it.incident_id
           FROM incident_target it
@@ -123,18 +132,4 @@ export class TimelineService {
       UNION
       SELECT actors.code, ${attributionKeys('a')} FROM actors JOIN attribution a ON a.actor_id = actors.id
       UNION
-      SELECT r.responder_country_code, ${responseKeys('r')} FROM response r WHERE r.responder_country_code = ANY(CAST(:timelineOf AS text[]))`;
-    return this.pages('country_timeline', members, codes, page, 'text', loaders, 'timeline.country');
-  }
-
-  private pages(
-    alias: string, members: string, parents: readonly string[], page: PageArgs, parentType: 'uuid' | 'text',
-    loaders: RequestLoaders | undefined, name: string,
-  ): Promise<Page<TimelineEntry>[]> {
-    const query = this.dataSource.getRepository(TimelineEntry).createQueryBuilder('entry')
-      .innerJoin(`(${members})`, alias, `${alias}.entry_id = entry.id`)
-      .setParameter('timelineOf', [...parents]);
-    // `name` stands for the membership query's text (one per kind of timeline), so it is not rendered per request.
-    return paginateEach(query, `${alias}.parent_id`, parents, timelineOrder(alias), page, parentType, loaders, name);
-  }
-}
+      SELECT r.responder_country_code, ${responseKeys('r')} FROM response r WHERE r.responder_country_code = ANY(CAST(:timelineOf AS text[]))`, 'text', 'timeline.country');
