@@ -1,3 +1,4 @@
+import { SCOPE_FACET_RECOUNT, SCOPE_LAG_RECOUNT } from '../migrations/1765300000010-ScopeCounts';
 import { generateIncidentGraph, insertIncidentGraph } from './support/incident-generator';
 import { randomTools, seededRandom } from './support/random';
 import { TestApp, startTestApp } from './support/test-app';
@@ -100,6 +101,22 @@ describe('dashboard summary tables under random writes', () => {
     expect(counts).toEqual({ missing: 0, extra: 0 });
   });
 
+  it('the per-scope counts equal a recount of the facets and claim lags', async () => {
+    // incident_scope_facet_count and incident_scope_lag_count (migration 1765300000010) against the same
+    // counts taken at once from incident_facet and incident_claim_lag (themselves checked above).
+    const [row] = await q(`
+      WITH facets AS (${SCOPE_FACET_RECOUNT}), lags AS (${SCOPE_LAG_RECOUNT})
+      SELECT (SELECT count(*) FROM (SELECT * FROM facets EXCEPT SELECT * FROM incident_scope_facet_count) x)::int AS facets_missing,
+             (SELECT count(*) FROM (SELECT * FROM incident_scope_facet_count EXCEPT SELECT * FROM facets) x)::int AS facets_extra,
+             (SELECT count(*) FROM (SELECT * FROM lags EXCEPT SELECT * FROM incident_scope_lag_count) x)::int AS lags_missing,
+             (SELECT count(*) FROM (SELECT * FROM incident_scope_lag_count EXCEPT SELECT * FROM lags) x)::int AS lags_extra,
+             (SELECT count(DISTINCT (scope, scope_key)) FROM incident_scope_facet_count)::int AS scopes,
+             (SELECT count(*) FROM incident_scope_lag_count WHERE overall AND days >= 0)::int AS measured`);
+    expect(row.scopes).toBeGreaterThan(10);
+    expect(row.measured).toBeGreaterThan(5);
+    expect(row).toMatchObject({ facets_missing: 0, facets_extra: 0, lags_missing: 0, lags_extra: 0 });
+  });
+
   it('unfiltered breakdowns equal counts taken directly from the base tables', async () => {
     const s = await stats(`total byAccusedActor(top: 100) { ${ALL} } denied: byAccusedActor(top: 100, statuses: [DENIED]) { ${ALL} }
       byTop: byAccusedActor(top: 100, rollUp: TOP) { ${ALL} } byType(top: 100) { ${ALL} } byTargetCountry(top: 100) { ${ALL} }
@@ -175,6 +192,46 @@ describe('dashboard summary tables under random writes', () => {
     expect(s.byType.none).toBe(untyped);
   });
 
+  it('filtered by one target country, the breakdowns and timeline equal counts taken directly from the base tables', async () => {
+    const [{ country }] = await q(`SELECT country_code AS country FROM incident_target WHERE country_code IS NOT NULL
+                                    GROUP BY 1 ORDER BY count(DISTINCT incident_id) DESC, 1 LIMIT 1`);
+    const scope = `SELECT t.incident_id FROM incident_target t LEFT JOIN organization o ON o.id = t.organization_id
+        LEFT JOIN person p ON p.id = t.person_id WHERE coalesce(t.country_code, o.country_code, p.country_code) = '${country}'`;
+    const { incidentStats: s } = await t.data(`query ($country: String!) { incidentStats(filter: { targetCountry: $country }) {
+        total byAccusedActor(top: 100) { ${ALL} } byTargetSector(top: 100) { total groups { label count } none }
+        byAttributingKind(top: 100) { ${ALL} } timeline(interval: YEAR) { buckets { start count } undated imprecise } } }`, { country });
+    const [{ n: total }] = await q(`SELECT count(DISTINCT incident_id)::int AS n FROM (${scope}) x`);
+    expect(total).toBeGreaterThan(3);
+    expect(s.total).toBe(total);
+    expect(asMap(s.byAccusedActor.groups)).toEqual(await direct(`SELECT actor_id::text AS key, count(DISTINCT incident_id)::int AS n FROM attribution
+       WHERE status = 'ASSERTED' AND incident_id IN (${scope}) GROUP BY 1`));
+    const [{ n: unclaimed }] = await q(`SELECT count(*)::int AS n FROM incident i WHERE i.id IN (${scope})
+       AND NOT EXISTS (SELECT 1 FROM attribution a WHERE a.incident_id = i.id AND a.status = 'ASSERTED')`);
+    expect(s.byAccusedActor.none).toBe(unclaimed);
+    // Each sector shown in the least spelling used among the scope's incidents.
+    const sectors = await q(`
+      SELECT min(sector) AS label, count(DISTINCT incident_id)::int AS count FROM (
+        SELECT t.incident_id, btrim(t.sector) AS sector FROM incident_target t WHERE btrim(t.sector) <> ''
+        UNION ALL SELECT t.incident_id, btrim(o.sector) FROM incident_target t JOIN organization o ON o.id = t.organization_id WHERE btrim(o.sector) <> ''
+        UNION ALL SELECT t.incident_id, btrim(o.sector) FROM incident_target t JOIN person p ON p.id = t.person_id
+                    JOIN organization o ON o.id = p.organization_id WHERE btrim(o.sector) <> '') x
+       WHERE incident_id IN (${scope}) GROUP BY lower(sector)`);
+    const byLabel = (groups: { label: string; count: number }[]) => [...groups].sort((a, b) => a.label.localeCompare(b.label));
+    expect(byLabel(s.byTargetSector.groups)).toEqual(byLabel(sectors));
+    expect(asMap(s.byAttributingKind.groups)).toEqual(await direct(`
+      SELECT coalesce(o.kind, po.kind) AS key, count(DISTINCT a.incident_id)::int AS n FROM attribution a
+        LEFT JOIN organization o ON o.id = a.attributed_by_organization_id
+        LEFT JOIN person p ON p.id = a.attributed_by_person_id LEFT JOIN organization po ON po.id = p.organization_id
+       WHERE a.status = 'ASSERTED' AND a.incident_id IN (${scope}) AND coalesce(o.kind, po.kind) IS NOT NULL GROUP BY 1`));
+    const placed = await direct(`SELECT to_char(started_from, 'YYYY') || '-01-01' AS key, count(*)::int AS n FROM incident
+                                  WHERE id IN (${scope}) AND extract(year FROM started_from) = extract(year FROM started_to) GROUP BY 1`);
+    expect(Object.fromEntries(s.timeline.buckets.filter((b: { count: number }) => b.count > 0).map((b: { start: string; count: number }) => [b.start, b.count]))).toEqual(placed);
+    const [row] = await q(`SELECT count(*) FILTER (WHERE started_from IS NULL AND started_to IS NULL)::int AS undated,
+      count(*) FILTER (WHERE NOT (started_from IS NULL AND started_to IS NULL) AND extract(year FROM started_from) IS DISTINCT FROM extract(year FROM started_to))::int AS imprecise
+      FROM incident WHERE id IN (${scope})`);
+    expect({ undated: s.timeline.undated, imprecise: s.timeline.imprecise }).toEqual(row);
+  });
+
   it('unfiltered and filtered timelines equal counts taken directly from the incidents', async () => {
     const { timeline } = await stats(`timeline(interval: YEAR) { buckets { start count } undated imprecise }`);
     const placed = await direct(`SELECT to_char(started_from, 'YYYY') || '-01-01' AS key, count(*)::int AS n FROM incident
@@ -225,13 +282,14 @@ describe('dashboard summary tables under random writes', () => {
     const statistics = `'count', count(days), 'median', percentile_cont(0.5) WITHIN GROUP (ORDER BY days),
       'lowerQuartile', percentile_cont(0.25) WITHIN GROUP (ORDER BY days), 'upperQuartile', percentile_cont(0.75) WITHIN GROUP (ORDER BY days),
       'min', min(days), 'max', max(days)`;
-    const [direct] = await q(`
+    // `scope`: a condition on incident i (the filtered lags below), true for all.
+    const directLag = async (scope: string) => (await q(`
       WITH claims AS (
         SELECT i.id AS incident_id, i.started_from, coalesce(o.kind, po.kind)::text AS kind, a.attributed_from
           FROM incident i JOIN attribution a ON a.incident_id = i.id AND a.status = 'ASSERTED'
           LEFT JOIN organization o ON o.id = a.attributed_by_organization_id
           LEFT JOIN person p ON p.id = a.attributed_by_person_id LEFT JOIN organization po ON po.id = p.organization_id
-         WHERE i.started_to - i.started_from + 1 <= $1),
+         WHERE i.started_to - i.started_from + 1 <= $1 AND ${scope}),
       firsts AS (
         SELECT incident_id, min(started_from) AS started_from,
                CASE WHEN bool_and(attributed_from IS NOT NULL) THEN greatest(min(attributed_from) - min(started_from), 0) END AS days
@@ -249,8 +307,12 @@ describe('dashboard summary tables under random writes', () => {
              (SELECT json_agg(json_build_object('minDays', m, 'count', (SELECT count(*) FROM firsts WHERE days >= m AND days <= coalesce(x, days))) ORDER BY m)
                 FROM unnest('{0,1,8,31,91,181,366,731}'::int[], '{0,7,30,90,180,365,730,null}'::int[]) AS bins(m, x)) AS distribution,
              (SELECT count(*) FROM firsts WHERE days IS NULL)::int AS undated,
-             (SELECT count(*) FROM incident i WHERE i.started_to - i.started_from + 1 <= $1
-                 AND NOT EXISTS (SELECT 1 FROM attribution a WHERE a.incident_id = i.id AND a.status = 'ASSERTED'))::int AS unattributed`, [widest]);
+             (SELECT count(*) FROM incident i WHERE i.started_to - i.started_from + 1 <= $1 AND ${scope}
+                 AND NOT EXISTS (SELECT 1 FROM attribution a WHERE a.incident_id = i.id AND a.status = 'ASSERTED'))::int AS unattributed,
+             (SELECT count(*) FROM incident i WHERE i.started_from IS NULL AND i.started_to IS NULL AND ${scope})::int AS undated_start,
+             (SELECT count(*) FROM incident i WHERE ${scope} AND (i.started_from IS NULL) <> (i.started_to IS NULL)
+                 OR i.started_to - i.started_from + 1 > $1 AND ${scope})::int AS imprecise_start`, [widest]))[0];
+    const direct = await directLag('true');
     expect(direct.overall.count).toBeGreaterThan(5);
     expect(lag.overall).toEqual(direct.overall);
     expect(lag.byAttributingKind).toEqual(direct.by_kind);
@@ -265,6 +327,31 @@ describe('dashboard summary tables under random writes', () => {
         overall { count median lowerQuartile upperQuartile min max } byAttributingKind { kind count median lowerQuartile upperQuartile min max }
         distribution { minDays count } overTime { start count median lowerQuartile upperQuartile min max } unattributed undatedAttribution } } }`)).incidentStats;
     expect(claimed).toEqual({ ...lag, unattributed: 0 });
+    // Filtered by one actor, or one target country (from the per-scope counts, migration 1765300000010).
+    const [{ actor, country }] = await q(`SELECT
+        (SELECT actor_id FROM attribution a JOIN incident i ON i.id = a.incident_id WHERE a.status = 'ASSERTED' AND i.started_to - i.started_from + 1 <= $1
+          GROUP BY actor_id ORDER BY count(DISTINCT incident_id) DESC, actor_id LIMIT 1) AS actor,
+        (SELECT country_code FROM incident_target WHERE country_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) AS country`, [widest]);
+    const scopes: [Record<string, string>, string][] = [
+      [{ actor }, `EXISTS (SELECT 1 FROM attribution x WHERE x.incident_id = i.id AND x.actor_id = '${actor}')`],
+      [{ targetCountry: country }, `EXISTS (SELECT 1 FROM incident_target t LEFT JOIN organization o ON o.id = t.organization_id
+          LEFT JOIN person p ON p.id = t.person_id WHERE t.incident_id = i.id AND coalesce(t.country_code, o.country_code, p.country_code) = '${country}')`],
+    ];
+    for (const [filter, scope] of scopes) {
+      const { attributionLag: scoped } = (await t.data(`query ($filter: IncidentFilter) { incidentStats(filter: $filter) {
+        attributionLag(startPrecision: ${precision}, interval: QUARTER) {
+          overall { count median lowerQuartile upperQuartile min max } byAttributingKind { kind count median lowerQuartile upperQuartile min max }
+          distribution { minDays count } overTime { start count median lowerQuartile upperQuartile min max }
+          unattributed undatedAttribution undatedStart impreciseStart } } }`, { filter })).incidentStats;
+      const expected = await directLag(scope);
+      if (filter.actor) expect(expected.overall.count).toBeGreaterThan(0);
+      expect(scoped.overall).toEqual(expected.overall);
+      expect(scoped.byAttributingKind).toEqual(expected.by_kind);
+      expect(scoped.distribution).toEqual(expected.distribution);
+      expect(scoped.overTime.filter((b: { count: number }) => b.count > 0)).toEqual(expected.quarters);
+      expect({ undatedAttribution: scoped.undatedAttribution, unattributed: scoped.unattributed, undatedStart: scoped.undatedStart, impreciseStart: scoped.impreciseStart })
+        .toEqual({ undatedAttribution: expected.undated, unattributed: expected.unattributed, undatedStart: expected.undated_start, impreciseStart: expected.imprecise_start });
+    }
   });
 
   it('two transactions writing claims on one incident at once leave its facets exact', async () => {

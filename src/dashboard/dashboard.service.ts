@@ -5,11 +5,12 @@ import { ThreatActorService } from '../actors/threat-actor.service';
 import { AttributionStatus } from '../attributions/attribution.entity';
 import { DatePrecision, expandPartialDate } from '../common/date-span';
 import { BadUserInputError } from '../common/errors';
+import { requireCountryCode } from '../countries/country.service';
 import { IncidentFilter } from '../incidents/incident.inputs';
 import { IncidentService } from '../incidents/incident.service';
 import {
   AccusedActorArgs, ActorRollUp, AttributionBreakdownArgs, AttributionLag, AttributionLagArgs, BreakdownArgs,
-  IncidentBreakdown, IncidentScope, IncidentTimeline, TimeInterval, TimelineArgs,
+  CountedScope, IncidentBreakdown, IncidentScope, IncidentTimeline, TimeInterval, TimelineArgs,
 } from './dashboard.types';
 
 /** The dimensions an incident breakdown can group by. */
@@ -44,7 +45,7 @@ const MAX_BUCKETS = 1200;
 /** Above this many incidents, an aggregate over their facets gets AGGREGATE_WORK_MEM. */
 const LARGE_SCOPE = 20_000;
 
-const isLarge = (scope: IncidentScope) => scope.everything || (scope.total ?? Infinity) > LARGE_SCOPE;
+const isLarge = (scope: IncidentScope) => !scope.counted && (scope.everything || (scope.total ?? Infinity) > LARGE_SCOPE);
 
 /** The widest start, in days, of each START_SPAN facet key (migrations/1764800000000-DashboardSummaries.ts). */
 const SPAN_DAYS: Record<string, number> = { DAY: 1, MONTH: 31, YEAR: 366 };
@@ -130,6 +131,19 @@ class Parameters {
  */
 export const scopeCte = (scope: IncidentScope) => `scope AS ${scope.everything ? '' : 'MATERIALIZED '}(${scope.sql})`;
 
+/** The scope's CTE and a comma, or nothing when the scope is counted ahead (its statements read the counts only). */
+const scopeCtes = (scope: IncidentScope) => (scope.counted ? '' : `${scopeCte(scope)},`);
+
+/**
+ * The rows of a counted scope ($1, $2: migrations/1765300000010-ScopeCounts.ts) in one dimension: the
+ * counts of its incidents' facets per (qualifier, key, label), a few hundred rows of the table's key.
+ */
+const scopeCounts = (dimension: string) =>
+  `incident_scope_facet_count c WHERE c.scope = $1::text AND c.scope_key = $2::text AND c.dimension = ${dimension}`;
+
+/** A counted scope's total: each incident has exactly one START_YEAR facet. */
+const COUNTED_TOTAL = `(SELECT coalesce(sum(c.incidents), 0)::int FROM ${scopeCounts(`'START_YEAR'`)})`;
+
 /**
  * Limits rows to the scope by their incident id: `AND <incidentId> = ANY(ids)`, nothing when
  * the scope is every incident. Over incident_facet's primary key (dimension, qualifier,
@@ -177,6 +191,41 @@ export class DashboardService {
    * attributions or targets, a date range over the incidents) cost more than most aggregates.
    */
   async scope(filter: IncidentFilter | undefined): Promise<IncidentScope> {
+    const counted = await this.countedScope(filter);
+    if (counted) {
+      let listed: Promise<IncidentScope> | undefined;
+      return {
+        sql: '', parameters: [counted.scope, counted.key], everything: false, counted,
+        listed: () => (listed ??= this.listedScope(filter)),
+      };
+    }
+    return this.listedScope(filter);
+  }
+
+  /**
+   * The scope of a filter of exactly one condition that the per-scope counts hold: `actor` (without
+   * its subordinates) or `targetCountry`; null for any other filter, which then lists its ids. The
+   * actor and the country are resolved as IncidentService.filtered resolves them (same errors).
+   */
+  private async countedScope(filter: IncidentFilter | undefined): Promise<CountedScope | null> {
+    if (!filter) return null;
+    const given = Object.entries(filter).filter(
+      ([name, value]) => value !== undefined && value !== null && !(name === 'includeSubordinateActors' && value === false),
+    );
+    if (given.length !== 1) return null;
+    const [[name, value]] = given;
+    if (typeof value !== 'string' || !value) return null;
+    if (name === 'actor') return { scope: 'ACTOR', key: (await this.actors.resolve(value)).id };
+    if (name === 'targetCountry') return { scope: 'TARGET_COUNTRY', key: requireCountryCode(value, 'filter.targetCountry') };
+    return null;
+  }
+
+  /** A counted scope as the ids of its incidents, for an aggregate the counts cannot answer. */
+  private async listed(scope: IncidentScope): Promise<IncidentScope> {
+    return scope.counted && scope.listed ? scope.listed() : scope;
+  }
+
+  private async listedScope(filter: IncidentFilter | undefined): Promise<IncidentScope> {
     const query = (await this.incidents.filtered(filter)).select('incident.id', 'id');
     const [sql, parameters] = query.getQueryAndParameters();
     if (query.expressionMap.wheres.length === 0) return { sql, parameters, everything: true };
@@ -189,6 +238,7 @@ export class DashboardService {
 
   async total(scope: IncidentScope): Promise<number> {
     if (scope.total !== undefined) return scope.total;
+    if (scope.counted) return (await this.dataSource.query(`SELECT ${COUNTED_TOTAL} AS total`, scope.parameters))[0].total;
     if (scope.everything) {
       // Every incident has exactly one START_YEAR facet (migrations/1764800000000-DashboardSummaries.ts).
       const [row] = await this.dataSource.query(
@@ -211,11 +261,13 @@ export class DashboardService {
     dimension: Dimension,
     args: BreakdownArgs & Partial<AttributionBreakdownArgs & AccusedActorArgs>,
   ): Promise<IncidentBreakdown> {
-    const params = new Parameters(scope);
     const spec = FACETS[dimension];
+    const qualifiers = spec.byStatus ? [...new Set(args.statuses ?? [AttributionStatus.ASSERTED])] : [''];
+    // The counts are per key: several statuses (an incident counted once over them) or rollUpTo need the facets.
+    if (qualifiers.length > 1 || (dimension === Dimension.ACCUSED_ACTOR && args.rollUpTo?.length)) scope = await this.listed(scope);
+    const params = new Parameters(scope);
     const rolled = dimension === Dimension.ACCUSED_ACTOR ? await this.rollUpCte(args, params) : null;
     const facetName = dimension === Dimension.ACCUSED_ACTOR && !rolled ? ACCUSED_FACET[args.rollUp ?? ActorRollUp.NONE] : spec.facet;
-    const qualifiers = spec.byStatus ? [...new Set(args.statuses ?? [AttributionStatus.ASSERTED])] : [''];
     const facet = params.add(rolled ? 'ACCUSED_ACTOR' : facetName, 'text');
     const qualifier = params.add(qualifiers, 'text[]');
     const top = params.add(args.top, 'int');
@@ -225,7 +277,12 @@ export class DashboardService {
     // range gives the counts per key and the incidents covered without grouping by incident.
     const single = !scope.everything && qualifiers.length === 1 && !rolled;
     // pairs: one row per incident and key; counted: per key; covered: the incidents with any key.
-    const ctes = ready
+    const ctes = scope.counted
+      ? `counted AS (
+           SELECT c.key, min(nullif(c.label, '')) AS label, sum(c.incidents)::int AS count
+             FROM ${scopeCounts(facet)} AND c.qualifier = ANY(${qualifier}) AND c.key <> '' GROUP BY c.key),
+         covered AS (SELECT coalesce(sum(c.incidents), 0)::int AS n FROM ${scopeCounts(facet)} AND c.qualifier = ANY(${qualifier}) AND c.key = '')`
+      : ready
       ? `counted AS (
            SELECT c.key, NULL::text AS label, c.incidents AS count FROM incident_facet_count c
             WHERE c.dimension = ${facet} AND c.qualifier = ANY(${qualifier}) AND c.key <> '' AND c.incidents > 0),
@@ -252,7 +309,7 @@ export class DashboardService {
       : 'counted.label';
     const label = spec.label === SPELLED ? spelled : spec.label;
     const sql = `
-      WITH RECURSIVE ${scopeCte(scope)}, ${rolled ? `${CHAIN_CTE}, ${rolled},` : ''}
+      WITH RECURSIVE ${scopeCtes(scope)} ${rolled ? `${CHAIN_CTE}, ${rolled},` : ''}
       ${ctes},
       ranked AS (
         SELECT counted.key, ${label} AS label, counted.count,
@@ -267,6 +324,7 @@ export class DashboardService {
         (SELECT coalesce(sum(count), 0)::int FROM ranked WHERE rank > ${top}) AS other,
         (SELECT count(*)::int FROM ranked WHERE rank > ${top}) AS other_groups
       FROM (SELECT ${scope.everything ? `(SELECT coalesce(sum(incidents), 0) FROM incident_facet_count WHERE dimension = 'START_YEAR')::int`
+                                       : scope.counted ? COUNTED_TOTAL
                                        : scope.total !== undefined ? params.add(scope.total, 'int') : '(SELECT count(*)::int FROM scope)'} AS total) totals`;
     const [row] = await this.aggregate(sql, params.values, !ready && isLarge(scope));
     return { total: row.total, groups: row.groups, other: row.other, otherGroups: row.other_groups, none: row.none };
@@ -313,11 +371,13 @@ export class DashboardService {
     // only, placed with includeImprecise; IMPRECISE ones have neither; UNDATED ones no date at all.
     const starts = scope.everything
       ? `SELECT qualifier, key, incidents AS n FROM incident_facet_count WHERE dimension = ${facet}`
+      : scope.counted
+      ? `SELECT c.qualifier, c.key, sum(c.incidents)::int AS n FROM ${scopeCounts(facet)} GROUP BY c.qualifier, c.key`
       : `SELECT f.qualifier, f.key, count(*)::int AS n FROM incident_facet f
           WHERE f.dimension = ${facet} AND f.qualifier = ANY(${params.add(START_QUALIFIERS, 'text[]')}) ${inScope(scope, 'f.incident_id')}
           GROUP BY f.qualifier, f.key`;
     const sql = `
-      WITH ${scopeCte(scope)},
+      WITH ${scopeCtes(scope)}
       starts AS (
         SELECT CASE WHEN qualifier = 'UNDATED' THEN 'UNDATED'
                     WHEN qualifier = 'EXACT' OR (qualifier = 'EARLIEST' AND ${includeImprecise}) THEN 'PLACED'
@@ -383,12 +443,17 @@ export class DashboardService {
     const spans = params.add(Object.entries(SPAN_DAYS).filter(([, days]) => days <= widest).map(([span]) => span), 'text[]');
     const startSpans = scope.everything
       ? `SELECT key, incidents AS n FROM incident_facet_count WHERE dimension = 'START_SPAN'`
+      : scope.counted
+      ? `SELECT c.key, sum(c.incidents)::int AS n FROM ${scopeCounts(`'START_SPAN'`)} AND c.qualifier = '' GROUP BY c.key`
       : `SELECT f.key, count(*)::int AS n FROM incident_facet f
           WHERE f.dimension = 'START_SPAN' AND f.qualifier = '' ${inScope(scope, 'f.incident_id')} GROUP BY f.key`;
     // lag_rows(overall, kind, start_month, days, n): overall rows per incident (its first claim, of any kind),
     // the others per incident and kind ('' for none); days -1: a claim is undated, as that one may have come first.
     const lagRows = scope.everything
       ? `lag_rows AS (SELECT overall, kind, start_month, days, n FROM attribution_lag_count WHERE span = ANY(${spans}))`
+      : scope.counted
+      ? `lag_rows AS (SELECT overall, kind, start_month, days, n FROM incident_scope_lag_count
+                       WHERE scope = $1::text AND scope_key = $2::text AND span = ANY(${spans}))`
       : `claims AS (
            SELECT c.incident_id, c.kind, c.started_from, c.first_day, c.all_dated
              FROM incident_claim_lag c
@@ -406,7 +471,7 @@ export class DashboardService {
     const json = (w: string) => `'count', coalesce(${w}.n, 0), 'median', ${w}.median, 'lowerQuartile', ${w}.lower_quartile,
                                  'upperQuartile', ${w}.upper_quartile, 'min', ${w}.min, 'max', ${w}.max`;
     const sql = `
-      WITH ${scopeCte(scope)},
+      WITH ${scopeCtes(scope)}
       starts AS (
         SELECT coalesce(sum(n) FILTER (WHERE key = 'UNDATED'), 0)::int AS undated,
                coalesce(sum(n) FILTER (WHERE key = ANY(${spans})), 0)::int AS measurable,

@@ -15,6 +15,19 @@ export interface IncidentScope {
   everything: boolean;
   /** How many incidents match, when already counted. */
   total?: number;
+  /**
+   * The filter is one condition whose incidents are counted ahead (migrations/1765300000010-ScopeCounts.ts):
+   * the aggregates read incident_scope_facet_count and incident_scope_lag_count for (scope, key), $1 and $2.
+   */
+  counted?: CountedScope;
+  /** With `counted`: the same incidents as ids, found (once) when an aggregate cannot be read from the counts. */
+  listed?: () => Promise<IncidentScope>;
+}
+
+/** A scope of the per-scope counts: the incidents attributed to one actor (any status), or targeted in one country. */
+export interface CountedScope {
+  scope: 'ACTOR' | 'TARGET_COUNTRY';
+  key: string;
 }
 
 export enum TimeInterval {
