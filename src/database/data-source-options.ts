@@ -20,6 +20,7 @@ import { ClaimLagCovering1765200000011 } from '../../migrations/1765200000011-Cl
 import { SpeakerRoleIndexes1765200000020 } from '../../migrations/1765200000020-SpeakerRoleIndexes';
 import { ActorIncidentStarts1765200000021 } from '../../migrations/1765200000021-ActorIncidentStarts';
 import { IncidentPeriodCover1765200000022 } from '../../migrations/1765200000022-IncidentPeriodCover';
+import { IncidentClaimConfidence1765300000020 } from '../../migrations/1765300000020-IncidentClaimConfidence';
 import { entities } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
@@ -47,6 +48,7 @@ export const migrations = [
   SpeakerRoleIndexes1765200000020,
   ActorIncidentStarts1765200000021,
   IncidentPeriodCover1765200000022,
+  IncidentClaimConfidence1765300000020,
 ];
 
 export function dataSourceOptions(url: string, logger?: Logger): DataSourceOptions {
