@@ -9,6 +9,7 @@ import { LEXICON_TABLES } from '../migrations/1765100000004-SearchLexicon';
 import { LAG_SUMMARY_TABLES } from '../migrations/1765100000005-AttributionLagCounts';
 import { ACTOR_INCIDENT_TABLES } from '../migrations/1765200000021-ActorIncidentStarts';
 import { SCOPE_SUMMARY_TABLES } from '../migrations/1765300000010-ScopeCounts';
+import { CLAIM_CONFIDENCE_TABLES } from '../migrations/1765300000020-IncidentClaimConfidence';
 import { MUTATION_ROLES } from '../src/auth/mutation-roles';
 import { Role } from '../src/auth/role';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -193,7 +194,8 @@ describe('change log', () => {
        ORDER BY 1`);
     // The logs themselves, the dashboard's derived counts and the search lexicon; every table of facts is logged.
     expect(unaudited.map((r) => r.relname).sort()).toEqual(
-      [...UNAUDITED_TABLES, ...SUMMARY_TABLES, ...LAG_SUMMARY_TABLES, ...LEXICON_TABLES, ...ACTOR_INCIDENT_TABLES, ...SCOPE_SUMMARY_TABLES].filter((n) => n !== 'typeorm_metadata').sort(),
+      [...UNAUDITED_TABLES, ...SUMMARY_TABLES, ...LAG_SUMMARY_TABLES, ...LEXICON_TABLES, ...ACTOR_INCIDENT_TABLES, ...SCOPE_SUMMARY_TABLES, ...CLAIM_CONFIDENCE_TABLES]
+        .filter((n) => n !== 'typeorm_metadata').sort(),
     );
   });
 

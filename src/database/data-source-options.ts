@@ -21,6 +21,7 @@ import { SpeakerRoleIndexes1765200000020 } from '../../migrations/1765200000020-
 import { ActorIncidentStarts1765200000021 } from '../../migrations/1765200000021-ActorIncidentStarts';
 import { IncidentPeriodCover1765200000022 } from '../../migrations/1765200000022-IncidentPeriodCover';
 import { ScopeCounts1765300000010 } from '../../migrations/1765300000010-ScopeCounts';
+import { IncidentClaimConfidence1765300000020 } from '../../migrations/1765300000020-IncidentClaimConfidence';
 import { entities } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
@@ -49,6 +50,7 @@ export const migrations = [
   ActorIncidentStarts1765200000021,
   IncidentPeriodCover1765200000022,
   ScopeCounts1765300000010,
+  IncidentClaimConfidence1765300000020,
 ];
 
 export function dataSourceOptions(url: string, logger?: Logger): DataSourceOptions {

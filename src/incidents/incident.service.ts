@@ -44,7 +44,7 @@ export class IncidentService {
     }
     return paginate(query, this.order(filter, sort), page, loaders, {
       ...options,
-      count: relatedSets.length === 1 && !onIncident ? () => this.countDistinct(relatedSets[0], query.getParameters()) : undefined,
+      count: relatedSets.length === 1 && !onIncident ? () => this.countRelated(relatedSets[0], query.getParameters()) : undefined,
     });
   }
 
@@ -52,11 +52,12 @@ export class IncidentService {
    * totalCount of a filter whose only condition is on one kind of related row (claims, or
    * targets): the distinct incident ids of those rows. Each is an incident (a foreign key),
    * so the count is exact without reading incident: one pass over the rows, instead of a
-   * semi-join probing every incident.
+   * semi-join probing every incident. Rows that are one per incident already are counted as they are.
    */
-  private async countDistinct(related: string, parameters: ObjectLiteral): Promise<number> {
+  private async countRelated(related: RelatedSet, parameters: ObjectLiteral): Promise<number> {
+    const counted = related.distinct ? 'count(*)' : 'count(DISTINCT related.incident_id)';
     const [sql, values] = this.dataSource.driver.escapeQueryWithParameters(
-      `SELECT count(DISTINCT related.incident_id) AS cnt FROM (${related}) related`, parameters,
+      `SELECT ${counted} AS cnt FROM (${related.sql}) related`, parameters,
     );
     const rows: { cnt: string }[] = await this.dataSource.query(sql, values);
     return Number(rows[0].cnt);
@@ -193,7 +194,23 @@ export class IncidentService {
       claim.push(`(a.attributed_by_organization_id = ANY(CAST(:partyOrganizations AS uuid[]))
                    OR a.attributed_by_person_id = ANY(CAST(:partyPeople AS uuid[])))`);
     }
-    if (claim.length) whereRelated(matching, `SELECT a.incident_id FROM attribution a WHERE ${claim.join(' AND ')}`, params);
+    if (!claim.length) return;
+    const related = `SELECT a.incident_id FROM attribution a WHERE ${claim.join(' AND ')}`;
+    const minConfidence = filter.minConfidence ?? null;
+    if (!actorIds && !filter.attributedBy && !filter.attributingCountry && (minConfidence === null || minConfidence >= 0)) {
+      // Only status and/or confidence: the incidents whose best confidence under that status (or
+      // any, '') reaches it, one row each (incident_claim_confidence, migrations/1765300000020).
+      // -1 stands for "no confidence given", so without minConfidence every claim of the status counts.
+      params.claimBestStatus = filter.attributionStatus ?? '';
+      params.claimBestConfidence = minConfidence ?? -1;
+      whereRelated(matching, related, params, {
+        sql: `SELECT best.incident_id FROM incident_claim_confidence best
+               WHERE best.status = :claimBestStatus AND best.confidence >= :claimBestConfidence`,
+        distinct: true,
+      });
+      return;
+    }
+    whereRelated(matching, related, params);
   }
 
   /**
@@ -212,7 +229,10 @@ export class IncidentService {
         matching,
         `SELECT t.incident_id FROM incident_target t WHERE ${alternatives.join(' OR ')}`,
         params,
-        alternatives.map((condition) => `SELECT t.incident_id FROM incident_target t WHERE ${condition}`).join(' UNION ALL '),
+        {
+          sql: alternatives.map((condition) => `SELECT t.incident_id FROM incident_target t WHERE ${condition}`).join(' UNION ALL '),
+          distinct: false,
+        },
       );
     const peopleOf = (organizations: string[]) =>
       this.idsOf(`SELECT id FROM person WHERE organization_id = ANY($1::uuid[])`, [organizations]);
@@ -392,13 +412,23 @@ const SPONSORED_ACTORS_SQL = `
 interface Matching {
   query: SelectQueryBuilder<Incident>;
   /** Each condition on related rows, for the count: a SELECT of their `incident_id` (the incident's id is among them). */
-  relatedSets: string[];
+  relatedSets: RelatedSet[];
   /** Whether any condition is on the incident's own columns. */
   onIncident: boolean;
 }
 
-/** Adds a condition on related rows: `related` selects their incident ids; `forCount`, the same ids (repeats allowed). */
-function whereRelated(matching: Matching, related: string, params: ObjectLiteral, forCount = related): void {
+/** The incident ids of the rows meeting a condition on related rows, as the count reads them. */
+interface RelatedSet {
+  /** SELECT of an `incident_id` column. */
+  sql: string;
+  /** Whether each incident comes once (else repeats are counted once). */
+  distinct: boolean;
+}
+
+/** Adds a condition on related rows: `related` selects their incident ids; `forCount`, the same ids. */
+function whereRelated(
+  matching: Matching, related: string, params: ObjectLiteral, forCount: RelatedSet = { sql: related, distinct: false },
+): void {
   matching.relatedSets.push(forCount);
   matching.query.andWhere(`incident.id IN (${related})`, params);
 }
