@@ -42,8 +42,32 @@ async function main(): Promise<void> {
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
+/**
+ * CPU seconds (user + system, /proc/<pid>/stat) of the export's own PostgreSQL backends (its application_name), by pid:
+ * the server's share of the work, which the exporter's own CPU time leaves out. Only when the server runs on this machine
+ * (no /proc entry: not counted).
+ */
+async function backendCpu(monitor: Client, applicationName: string): Promise<Map<number, number>> {
+  const { rows } = await monitor.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [applicationName]);
+  const out = new Map<number, number>();
+  for (const { pid } of rows as { pid: number }[]) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command's closing parenthesis.
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // not on this machine, or gone
+    }
+  }
+  return out;
+}
+
 async function exportBench(url: string, log: (line: string) => void): Promise<void> {
-  const dataSource = await new DataSource(dataSourceOptions().dataSourceOptions(url)).initialize();
+  // A name of its own, so that another export on the same database (an A/B pair) is not counted as this one's.
+  const applicationName = `stix-bench-${process.pid}`;
+  const dataSource = await new DataSource({ ...dataSourceOptions().dataSourceOptions(url), applicationName } as never).initialize();
+  const monitor = new Client({ connectionString: url });
+  await monitor.connect();
   try {
     const service = new (stixExport().StixExportService)(dataSource, null as never);
     let bytes = 0;
@@ -78,6 +102,7 @@ async function exportBench(url: string, log: (line: string) => void): Promise<vo
         if (count >= limit) break;
       }
     }
+    const pgBefore = await backendCpu(monitor, applicationName);
     const started = process.hrtime.bigint();
     const cpuBefore = process.cpuUsage();
     const written = await stixBundleWriter().writeBundle(sink, service.bundleId({}), counted());
@@ -88,18 +113,24 @@ async function exportBench(url: string, log: (line: string) => void): Promise<vo
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = process.cpuUsage(cpuBefore);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    // The export's connection is back in the pool, not closed: its backend is still there to be read.
+    const pgAfter = await backendCpu(monitor, applicationName);
+    const pgSeconds = [...pgAfter].reduce((sum, [pid, seconds]) => sum + seconds - (pgBefore.get(pid) ?? 0), 0);
     const quarters = [0.25, 0.5, 0.75, 1].map((q) => samples[Math.max(0, Math.ceil(samples.length * q) - 1)]).filter(Boolean);
     log(`STIX export: ${written.toLocaleString('en-US')} objects, ${mb(bytes)} in ${seconds.toFixed(2)} s = ` +
       `${Math.round(written / seconds).toLocaleString('en-US')} objects/s`);
     // On a shared machine the wall clock counts other processes' time too; the exporter's own CPU time does not.
     log(`  exporter CPU time ${cpuSeconds.toFixed(2)} s (${Math.round(written / cpuSeconds).toLocaleString('en-US')} objects per CPU-second); ` +
       `load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${(await import('node:os')).cpus().length} cores`);
+    log(`  PostgreSQL CPU time of its backends ${pgSeconds.toFixed(2)} s` +
+      (pgAfter.size ? ` (${Math.round(written / pgSeconds).toLocaleString('en-US')} objects per CPU-second)` : ' (server not on this machine: not measured)'));
     log(`  by kind (SQL: reading and enriching pages, overlapping the mapping): ${traced.join('; ')}`);
     log(`  heap: ${mb(baseline)} at the start, peak ${mb(peak)}; by objects written: ` +
       quarters.map((s) => `${s.objects.toLocaleString('en-US')} → ${mb(s.heap)}`).join(', '));
     log(`  RSS: ${mb(rssBaseline)} at the start, peak ${mb(rssPeak)}; by objects written: ` +
       quarters.map((s) => `${s.objects.toLocaleString('en-US')} → ${mb(s.rss)}`).join(', '));
   } finally {
+    await monitor.end();
     await dataSource.destroy();
   }
 }
