@@ -1,4 +1,5 @@
 import { CODENAMES, PLACES, World, fold, generateWorld, insertWorld } from './support/analyst-world';
+import { SearchService } from '../src/search/search.service';
 import { TestApp, errorCodes, startTestApp } from './support/test-app';
 
 /**
@@ -210,5 +211,25 @@ describe('search on a generated world', () => {
     }
     // The best score over all matches is reached within the first 1,000 here (each of 7 summary lengths recurs).
     expect(bounded.hits[0].score).toBe(all.hits[0].score);
+  });
+
+  it('gives the same first 1,000 matches whether a kind reads its first pages in storage order or asks its index', async () => {
+    // Every third incident of 3,000 holds the word, so that its matches spread over the table's pages.
+    await t.dataSource.query(`INSERT INTO incident (id, title, summary)
+      SELECT gen_random_uuid(), 'Corvane relay ' || g, CASE WHEN g % 3 = 0 THEN repeat('quorvane ', 1 + g % 5) || 'outage' ELSE 'outage' END
+        FROM generate_series(1, 3000) g`);
+    const service = t.app.get(SearchService);
+    const [pages] = await t.dataSource.query(`SELECT relpages FROM pg_class WHERE relname = 'incident'`);
+    for (const query of ['quorvane', 'quorvane outage', 'outage', CODENAMES[0]]) {
+      const byIndex = await service.search(query, 30, null, { probePages: 0 });
+      // Probes that stop short (the index reads the rest), that hold some of the first 1,000, and that hold all of them.
+      for (const probePages of [1, 3, Math.ceil(pages.relpages / 2), pages.relpages + 10]) {
+        expect({ query, probePages, results: await service.search(query, 30, null, { probePages }) }).toEqual({ query, probePages, results: byIndex });
+      }
+      if (query.startsWith('quorvane')) expect({ totalCount: byIndex.totalCount, exact: byIndex.totalCountIsExact }).toEqual({ totalCount: 1000, exact: false });
+    }
+    // The bound read from the statistics (none are dense enough here to probe): the same answer again.
+    await t.dataSource.query('ANALYZE incident');
+    expect(await service.search('quorvane', 30, null)).toEqual(await service.search('quorvane', 30, null, { probePages: 0 }));
   });
 });

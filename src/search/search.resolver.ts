@@ -25,7 +25,7 @@ export class SearchResolver {
       'counts at most its first 1,000 matches in storage order unless `exhaustive: true` (see `hits`, `totalCountIsExact`).',
   })
   search(@Args() args: SearchArgs) {
-    return this.searchService.search(args.query, args.first, args.types, args.exhaustive ?? false);
+    return this.searchService.search(args.query, args.first, args.types, { exhaustive: args.exhaustive ?? false });
   }
 
   @ResolveField(() => SearchNode)
