@@ -413,7 +413,7 @@ export function columnsFor(prefetches: Prefetch[], parent: EntityReader, parentA
         const names = prefetch.columns.map((c) => reader.columns[c].databaseName);
         // The page's rows are named by their columns, so its rows' own relations read them as a table's.
         return embeddedPage(reader.metadata.connection, list, size, parentColumn(relation.parentProperty), names,
-          (rows) => columnsFor(prefetch.children, reader, rows, depth + 1), alias).sql;
+          (rows) => columnsFor(prefetch.children, reader, rows, depth + 1), alias);
       }
       case 'through': {
         const target = reader.column(relation.link.targetProperty ?? 'id').databaseName;
@@ -459,21 +459,13 @@ export function prime(loaders: RequestLoaders, prefetches: Prefetch[], entity: O
         const key = entity[relation.parentProperty];
         if (key == null) break;
         const parentId = String(key);
-        const values = prefetch.columns.length;
-        // Each row: the entity's values, its page keys, then its own relations' JSON.
-        const keys = keyCount(prefetch);
-        const page = pageFromRows(prefetch.reader.metadata.connection, list, size, (json ?? []) as unknown[][], values,
-          (row) => related(loaders, prefetch, row, values + keys), () => loaders.listCount(list, parentId));
+        const page = pageFromRows(prefetch.reader.metadata.connection, list, size, (json ?? []) as unknown[][], prefetch.columns.length,
+          (row, relationsAt) => related(loaders, prefetch, row, relationsAt), () => loaders.listCount(list, parentId));
         loaders.primePage(list, args, parentId, page);
         break;
       }
     }
   }
-}
-
-/** How many page keys a connection's rows carry (its order's expressions and the primary key). */
-function keyCount(prefetch: Prefetch): number {
-  return prefetch.page!.list.order.expressions.length + 1;
 }
 
 function related(loaders: RequestLoaders, prefetch: Prefetch, row: unknown[], offset = prefetch.columns.length): ObjectLiteral {

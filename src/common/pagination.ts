@@ -630,7 +630,7 @@ export function embeddable(dataSource: DataSource, list: RelationList): boolean 
  */
 export function embeddedPage(
   dataSource: DataSource, list: RelationList, size: number, parentId: string, columns: string[], extra: (rowAlias: string) => string[], tag: string,
-): { sql: string; keys: number } {
+): string {
   const query = list.query(dataSource, []);
   const keyset = new Keyset(query, list.order, list.parentKey);
   const rows = `${tag}_r`;
@@ -649,24 +649,26 @@ export function embeddedPage(
   ];
   const sql = `(SELECT coalesce(json_agg(json_build_array(${values.join(', ')}) ORDER BY ${rows}.page_row), '[]')
       FROM (SELECT ${parentId} AS page_parent) ${parent} CROSS JOIN LATERAL (${inner.getQuery()}) ${rows})`;
-  return { sql, keys: keyset.keys.length };
+  return sql;
 }
 
 /**
- * The page of a parent read by embeddedPage: `rows` are its JSON rows, `keys` how many page keys
- * each carries after the entity's values (which `toNode` hydrates and primes), `count` the list's
- * count for this parent, asked only if totalCount is selected and the page is not the whole list.
+ * The page of a parent read by embeddedPage: `rows` are its JSON rows, each the entity's
+ * `valueCount` values, its page keys, then its own relations (`toNode` hydrates the row and primes
+ * those, found from `relationsAt`); `count` the list's count for this parent, asked only if
+ * totalCount is selected and the page is not the whole list.
  */
 export function pageFromRows<T extends ObjectLiteral>(
   dataSource: DataSource, list: RelationList<T>, size: number, rows: unknown[][], valueCount: number,
-  toNode: (row: unknown[]) => T, count: () => Promise<number>,
+  toNode: (row: unknown[], relationsAt: number) => T, count: () => Promise<number>,
 ): Page<T> {
   const keyset = keysetOf(dataSource, list);
+  const relationsAt = valueCount + keyset.keys.length;
   const more = rows.length > size;
   const edges = rows.slice(0, size).map((row) => {
     const raw: Record<string, unknown> = {};
     for (let i = 0; i < keyset.keys.length; i++) raw[`page_key_${i}`] = row[valueCount + i];
-    return new LazyEdge(toNode(row), keyset, raw);
+    return new LazyEdge(toNode(row, relationsAt), keyset, raw);
   });
   return {
     edges,
