@@ -8,6 +8,7 @@ import { parseGalaxyCluster } from '../src/catalogue/galaxy-schema';
 import { seedId } from '../src/seed/seed';
 import { TestApp, errorCodes, startTestApp } from './support/test-app';
 import { StatementCounter } from './support/statement-counter';
+import { ensureBuilt } from './support/processes';
 
 const REAL = (file: string) => resolve(process.cwd(), '../shared/data/misp-galaxy', file);
 const FIXTURE = (file: string) => resolve(process.cwd(), 'test/fixtures', file);
@@ -32,11 +33,11 @@ async function snapshot(dataSource: DataSource): Promise<Record<string, string[]
   return tables;
 }
 
-/** `npm run import:actors` as a user runs it (without the build), in a child process. */
+/** `npm run import:actors` as a user runs it (scripts/launch.js on dist/, rebuilt if stale), in a child process. */
 function runImportCommand(databaseUrl: string, files: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, TS_NODE_PROJECT: 'tsconfig.json' };
   delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/catalogue/import-actors.command.ts', ...files], {
+  const child = spawn(process.execPath, ['scripts/launch.js', 'dist/src/catalogue/import-actors.command.js', ...files], {
     env, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -45,6 +46,10 @@ function runImportCommand(databaseUrl: string, files: string[]): Promise<{ code:
   child.stderr.on('data', (d) => (stderr += d));
   return new Promise((done) => child.on('exit', (code) => done({ code, stdout, stderr })));
 }
+
+
+// The commands run from dist/ as `npm run …` runs them: build it first if the sources changed.
+beforeAll(() => ensureBuilt(), 600_000);
 
 describe('actor catalogue import: the real MISP and ATT&CK files into the seeded graph', () => {
   const statements = new StatementCounter();

@@ -13,7 +13,7 @@ import { dataSourceOptions } from '../src/database/data-source-options';
 import { EurepocImportResult, EurepocImportService } from '../src/eurepoc/eurepoc-import.service';
 import { readEurepocFolder } from '../src/eurepoc/eurepoc-files';
 import { formatReportFile } from '../src/eurepoc/eurepoc-report';
-import { loadSeed, seedId } from '../src/seed/seed';
+import { seedId } from '../src/seed/seed';
 import { eurepocDir, sharedDataDir } from './support/eurepoc-data';
 import { TestApp, createScratchDatabase, startTestApp } from './support/test-app';
 
@@ -243,10 +243,9 @@ describe('EuRepoC import: the real files, after the seed and the MISP/ATT&CK cat
   });
 
   it('gives the same graph whichever import runs first: EuRepoC, then the catalogue (techniques and actors)', async () => {
-    const database = await createScratchDatabase();
+    const database = await createScratchDatabase('seeded');
     const other = await new DataSource(dataSourceOptions(database.url)).initialize();
     try {
-      await loadSeed(other);
       const files = await readEurepocFolder(eurepocDir());
       const eurepocFirst = await new EurepocImportService(other).import(files);
       // Without the catalogue, EuRepoC makes its own actors for the groups, and matches none of its MITRE names.

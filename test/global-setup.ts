@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../src/database/embedded-postgres';
+import { randomBytes } from 'node:crypto';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -17,14 +18,21 @@ function freePort(): Promise<number> {
 
 /**
  * One PostgreSQL for the whole run: the server named by DATABASE_URL, or else a
- * throw-away embedded one. Each suite then makes its own scratch database on it.
+ * throw-away embedded one. Each suite then makes its own scratch database on it, most of them
+ * as a copy of a template database migrated (and seeded) once per run.
  */
 export default async function globalSetup(): Promise<void> {
   if (process.env.DATABASE_URL) {
     process.env.TEST_ADMIN_DATABASE_URL = process.env.DATABASE_URL;
     console.log(`\nTests use the PostgreSQL server of DATABASE_URL`);
-    return;
+  } else {
+    await startEmbedded();
   }
+  // The tests' template databases (test/support/template-databases.ts): named here, made by the first test needing one.
+  process.env.TEST_TEMPLATE_STEM = `attribution_template_${randomBytes(4).toString('hex')}`;
+}
+
+async function startEmbedded(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'attribution-tracker-test-pg-'));
   const started = Date.now();
   const postgres = await startEmbeddedPostgres({ dataDir, port: await freePort(), persistent: false });

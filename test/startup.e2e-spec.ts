@@ -3,19 +3,23 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureBuilt } from './support/processes';
 
-/** The real entry point (src/main.ts), run as a user runs it, in a child process. */
+/**
+ * The real entry point, run as `npm start` runs it (scripts/launch.js: dist/, rebuilt once if the
+ * sources changed), in a child process. Through ts-node every start compiled the whole app again.
+ */
 /** Every process a test started, so that a failed test leaves none running (with its embedded PostgreSQL). */
 const started: ChildProcess[] = [];
 afterEach(() => {
   for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-function startMain(env: Record<string, string | undefined>, script = 'src/main.ts', args: string[] = []): { child: ChildProcess; output: () => { stdout: string; stderr: string } } {
+function startMain(env: Record<string, string | undefined>, script = 'dist/src/main.js', args: string[] = []): { child: ChildProcess; output: () => { stdout: string; stderr: string } } {
   const clean = { ...process.env };
   delete clean.DATABASE_URL;
   delete clean.NODE_OPTIONS;
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script, ...args], {
+  const child = spawn(process.execPath, ['scripts/launch.js', script, ...args], {
     env: { ...clean, TS_NODE_PROJECT: 'tsconfig.json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -34,7 +38,7 @@ function exitOf(child: ChildProcess): Promise<number | null> {
   });
 }
 
-/** Starts compile the whole app through ts-node: on the shared 2-core machine that can take minutes. */
+/** The first start may rebuild dist/ (a minute or more on the shared 2-core machine). */
 async function waitFor(predicate: () => boolean, what: string, timeoutMs = 180_000, context = ''): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
@@ -68,6 +72,10 @@ async function graphql(port: number, query: string, token?: string): Promise<any
   });
   return response.json();
 }
+
+
+// The commands run from dist/ as `npm run …` runs them: build it first if the sources changed.
+beforeAll(() => ensureBuilt(), 600_000);
 
 describe('start-up', () => {
   it.each([
@@ -109,14 +117,14 @@ describe('start-up', () => {
       expect(await portIsOpen(pgPort)).toBe(false); // the embedded server stopped with the API
 
       // The documented extra step: create an account (server stopped: one embedded server per data folder).
-      const command = startMain(env, 'src/auth/account.command.ts', ['create', '--name', 'Starter', '--role', 'contributor']);
+      const command = startMain(env, 'dist/src/auth/account.command.js', ['create', '--name', 'Starter', '--role', 'contributor']);
       expect(await exitOf(command.child)).toBe(0);
       const token = /\bat_[\w-]{43}\b/.exec(command.output().stdout)?.[0];
       expect(token).toBeDefined();
-      const badRole = startMain(env, 'src/auth/account.command.ts', ['create', '--name', 'Other', '--role', 'owner']);
+      const badRole = startMain(env, 'dist/src/auth/account.command.js', ['create', '--name', 'Other', '--role', 'owner']);
       expect(await exitOf(badRole.child)).toBe(1);
       expect(badRole.output().stderr.split('\n')[0]).toBe('account: --role must be one of reader, contributor, editor, admin, got "owner"');
-      const listed = startMain(env, 'src/auth/account.command.ts', ['list']);
+      const listed = startMain(env, 'dist/src/auth/account.command.js', ['list']);
       expect(await exitOf(listed.child)).toBe(0);
       expect(listed.output().stdout).toMatch(/^Starter +contributor +created \S+ +active$/m);
       expect(listed.output().stdout).not.toContain(token!.slice(3));
@@ -133,7 +141,7 @@ describe('start-up', () => {
       expect(await portIsOpen(pgPort)).toBe(false);
 
       // account:revoke (the token's refusal on the next request, and the list showing it revoked: test/role-matrix).
-      const revoke = startMain(env, 'src/auth/account.command.ts', ['revoke', '--name', 'starter']);
+      const revoke = startMain(env, 'dist/src/auth/account.command.js', ['revoke', '--name', 'starter']);
       expect(await exitOf(revoke.child)).toBe(0);
       expect(revoke.output().stdout.trim()).toBe('Revoked account "Starter": its token no longer works.');
     } finally {

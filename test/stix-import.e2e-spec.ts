@@ -8,6 +8,7 @@ import { StixExportService } from '../src/stix/stix-export.service';
 import { StixSchemas } from '../src/stix/stix-schemas';
 import { StixImportResult, StixImportService } from '../src/stix/stix-import.service';
 import { TestApp, errorCodes, startTestApp } from './support/test-app';
+import { ensureBuilt } from './support/processes';
 
 // ../shared/data beside the project (a clone, CI); a git worktree one level deeper finds it at /work/shared.
 const DATA = [resolve(process.cwd(), '../shared/data'), '/work/shared/data'].find((dir) => existsSync(dir)) ?? resolve(process.cwd(), '../shared/data');
@@ -33,17 +34,21 @@ async function rejection(promise: Promise<unknown>): Promise<StixBundleError> {
   throw new Error('the import was accepted');
 }
 
-/** `npm run import:stix` as a user runs it (without the build), in a child process. */
+/** `npm run import:stix` as a user runs it (scripts/launch.js on dist/, rebuilt if stale), in a child process. */
 function runCommand(databaseUrl: string, file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, TS_NODE_PROJECT: 'tsconfig.json' };
   delete env.NODE_OPTIONS;
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/stix/import-stix.command.ts', file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['scripts/launch.js', 'dist/src/stix/import-stix.command.js', file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   return new Promise((done) => child.on('exit', (code) => done({ code, stdout, stderr })));
 }
+
+
+// The commands run from dist/ as `npm run …` runs them: build it first if the sources changed.
+beforeAll(() => ensureBuilt(), 600_000);
 
 describe('STIX import: ATT&CK for ICS and the OASIS threat reports into the seeded graph', () => {
   let t: TestApp;

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 
@@ -18,6 +18,16 @@ export function run(command: string, args: string[], env: Record<string, string 
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
   return { child, output: () => ({ stdout, stderr }) };
+}
+
+/**
+ * Brings dist/ up to date before a test starts the compiled entry points, so that their
+ * output is their own and not the launcher's "building dist/ …" (it is, when the sources
+ * changed since the last build; a fresh clone's `npm ci` builds it). Cheap when fresh.
+ */
+export function ensureBuilt(): void {
+  const result = spawnSync(process.execPath, ['scripts/launch.js', 'build'], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`the build failed:\n${result.stderr}${result.stdout}`);
 }
 
 /**

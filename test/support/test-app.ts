@@ -7,6 +7,7 @@ import { AccountService } from '../../src/auth/account.service';
 import { Role } from '../../src/auth/role';
 import { LimitsConfig } from '../../src/limits/limits-config';
 import { loadSeed } from '../../src/seed/seed';
+import { TemplateKind, ensureTemplate } from './template-databases';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -45,12 +46,16 @@ function adminUrl(): string {
   return url;
 }
 
-/** Creates an empty scratch database on the test server; returns its URL and a drop function. */
-export async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * Creates a scratch database on the test server, empty or as a copy of the run's migrated (or
+ * migrated and seeded) template; returns its URL and a drop function.
+ */
+export async function createScratchDatabase(from: 'empty' | TemplateKind = 'empty'): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `attribution_test_${randomBytes(6).toString('hex')}`;
+  const template = from === 'empty' ? undefined : await ensureTemplate(adminUrl(), from);
   const admin = new Client({ connectionString: adminUrl() });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
@@ -65,11 +70,15 @@ export async function createScratchDatabase(): Promise<{ url: string; drop: () =
   };
 }
 
-/** The API on a fresh database (migrated at start-up), listening on a free port. */
+/**
+ * The API on a fresh database, listening on a free port. The database is a copy of the run's
+ * migrated (or, with seed, seeded) template; `fromEmpty` makes the app migrate (and then seed)
+ * an empty one itself instead, as it does for a user.
+ */
 export async function startTestApp(
-  options: { seed?: boolean; sqlLogger?: TypeOrmLogger; publicRead?: boolean; limits?: Partial<LimitsConfig>; ideEnabled?: boolean } = {},
+  options: { seed?: boolean; fromEmpty?: boolean; sqlLogger?: TypeOrmLogger; publicRead?: boolean; limits?: Partial<LimitsConfig>; ideEnabled?: boolean } = {},
 ): Promise<TestApp> {
-  const database = await createScratchDatabase();
+  const database = await createScratchDatabase(options.fromEmpty ? 'empty' : options.seed ? 'seeded' : 'migrated');
   const app = await createApp({
     databaseUrl: database.url,
     sqlLogger: options.sqlLogger,
@@ -80,7 +89,7 @@ export async function startTestApp(
   });
   await app.listen(0, '127.0.0.1');
   const dataSource = app.get(DataSource);
-  if (options.seed) await loadSeed(dataSource);
+  if (options.seed && options.fromEmpty) await loadSeed(dataSource);
   const endpoint = `${await app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
 
   const accounts = app.get(AccountService);
