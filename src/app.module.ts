@@ -62,7 +62,7 @@ export interface AppModuleOptions {
 export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     const errorLog = new Logger('GraphQL');
-    const { validationRules, plugins } = queryLimits(options.limits);
+    const { validationRules, plugins, transformSchema } = queryLimits(options.limits);
     const database = dataSourceOptions(options.databaseUrl, options.sqlLogger) as PostgresDataSourceOptions;
     return {
       module: AppModule,
@@ -92,6 +92,8 @@ export class AppModule {
             graphiql: false,
             introspection: options.limits.introspection,
             validationRules,
+            // The request's time budget is checked in the resolvers that can send SQL (src/limits/query-limits.ts).
+            transformSchema,
             plugins: [
               ...plugins,
               graphqlObserverPlugin(),

@@ -4,6 +4,8 @@
  * code and a message naming the limit and the query's measure; body errors are
  * GraphQL-shaped; CORS follows the allow-list; introspection can be switched off.
  */
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { GraphQLObjectType } from 'graphql';
 import { performance } from 'node:perf_hooks';
 import { ErrorCode, fromDatabaseError } from '../src/common/errors';
 import { countRows, createCampaign, createIncident } from './mutations-helpers';
@@ -245,5 +247,20 @@ describe('request time limit (REQUEST_TIMEOUT_MS)', () => {
     expect(res.data).toBeNull();
     expect(errorCodes(res)).toEqual([ErrorCode.QueryTimeout]);
     expect(res.errors![0].message).toBe('the request ran past the time limit of 1 ms');
+  });
+
+  it('checks the budget in the resolvers that can send SQL only, so Apollo wraps no field', async () => {
+    await t.gql(`{ incidents(first: 1) { nodes { title } } }`);
+    const schema = t.app.get(GraphQLSchemaHost).schema;
+    const field = (type: string, name: string) => (schema.getType(type) as GraphQLObjectType).getFields()[name].resolve;
+    // Plain fields keep Nest's own resolver: neither the budget nor Apollo's willResolveField wrapper is on them.
+    expect(field('Incident', 'title')?.name).toBe('rootFieldResolver');
+    expect(field('Person', 'name')?.name).toBe('rootFieldResolver');
+    // A root field and a relation are wrapped by the budget check (an arrow of ours, no longer Nest's function).
+    for (const [type, name] of [['Query', 'incidents'], ['Statement', 'speakerPerson']]) {
+      expect(field(type, name)).toBeDefined();
+      expect(field(type, name)?.name).not.toBe('rootFieldResolver');
+    }
+    expect(Object.getOwnPropertySymbols(schema).map(String)).not.toContain('Symbol(apolloServerPluginsEnabled)');
   });
 });

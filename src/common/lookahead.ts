@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ResolveField, ResolveFieldOptions } from '@nestjs/graphql';
 import {
-  DocumentNode, FieldNode, GraphQLResolveInfo, GraphQLSchema, Kind, SelectionNode, TypeInfo, isAbstractType, isObjectType, valueFromASTUntyped, visit,
+  DocumentNode, FieldNode, GraphQLField, GraphQLResolveInfo, GraphQLSchema, Kind, SelectionNode, TypeInfo, isAbstractType, isObjectType, valueFromASTUntyped, visit,
   visitWithTypeInfo,
 } from 'graphql';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
@@ -114,11 +114,16 @@ function declaredReads(typeName: string, field: string): string[] | undefined {
  */
 let plainFields: Map<string, Set<string>> | null = null;
 
+/** Whether the field's resolver is Nest's `root[field.name]` (see above), i.e. it sends no SQL. */
+export function readsOnlyItsParent(field: GraphQLField<unknown, unknown>): boolean {
+  return field.resolve?.name === 'rootFieldResolver';
+}
+
 export function recordPlainFields(schema: GraphQLSchema): void {
   plainFields = new Map();
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
-    const fields = Object.values(type.getFields()).filter((f) => f.resolve?.name === 'rootFieldResolver').map((f) => f.name);
+    const fields = Object.values(type.getFields()).filter(readsOnlyItsParent).map((f) => f.name);
     plainFields.set(type.name, new Set(fields));
   }
 }
