@@ -494,7 +494,7 @@ function intersect(list: string[] | null, other: string[]): string[] {
  * inside a word ranks 0, last). As a numeric, so that the cursor carries it exactly.
  */
 function relevanceSql(search: string): string {
-  return `(${rankSql('incident.search_vector', textQuery(search, 'searchQuery').sql)})::numeric`;
+  return `(${rankSql('incident.search_vector', textQuery(search, 'searchQuery').rankSql)})::numeric`;
 }
 
 /** Refuses an end that cannot be: its latest possible day is before the earliest possible start. */
