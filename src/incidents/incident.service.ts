@@ -34,7 +34,7 @@ export class IncidentService {
     const { relatedSets, onIncident } = matching;
     // Conditions on two or more kinds of related rows (claims, targets): the incidents in all of them
     // are found as a whole, one INTERSECT of their ids, hashed, before the incidents' own conditions
-    // are checked by primary key; a semi-join per kind let PostgreSQL start from an incident condition
+    // are checked by primary key (withRelated); a semi-join per kind let PostgreSQL start from an incident condition
     // instead (37,528 incidents of "since 2021" read from the period index, 32,380 of a type from the
     // heap) or walk the latest-first order probing each incident's claims. The count always reads the
     // intersection; so does the page when it is counted too (its first page, totalCount selected): one
@@ -64,7 +64,9 @@ export class IncidentService {
     const query = matching.query.clone();
     const params = Object.assign({}, ...matching.related.map((r) => r.params));
     if (form === 'intersect' && matching.relatedSets.length >= 2) {
-      query.andWhere(`incident.id IN (${intersection(matching.relatedSets)})`, params);
+      // An array (an InitPlan), not a semi-join: PostgreSQL sorts it and reads the incidents' keys in one pass of
+      // the primary key (China's actors' and Government targets' 4,911 incidents: 8,800 buffers, 22,988 probed one by one).
+      query.andWhere(`incident.id = ANY(ARRAY(${intersection(matching.relatedSets)}))`, params);
     } else {
       for (const related of matching.related) query.andWhere(`incident.id IN (${related.sql})`, related.params);
     }
