@@ -355,10 +355,10 @@ export interface PaginateOptions {
    */
   count?: () => Promise<number>;
   /**
-   * The page's statement finds every row of the list anyway (an order no index gives, such as a
-   * relevance rank, or a query the list shaped to be found as a whole): with countNow, on a page
-   * without a cursor, its count is `count(*) OVER ()` in that same statement instead of a statement
-   * of its own (which would find the rows a second time). Otherwise ignored.
+   * The page's statement finds every row of the list anyway (a query the list shaped to be found as
+   * a whole): with countNow, on a page without a cursor, its count is `count(*) OVER ()` in that same
+   * statement instead of a statement of its own (which would find the rows a second time). Otherwise
+   * ignored. The window keeps every row until the page is cut: measure before using it for wide rows.
    */
   countInPage?: boolean;
 }

@@ -45,8 +45,6 @@ export class IncidentService {
     const query = this.withRelated(matching, countedWithPage ? 'intersect' : 'each');
     const countQuery = intersected && !countedWithPage ? this.withRelated(matching, 'intersect') : query;
     for (const q of new Set([query, countQuery])) this.whereStartedBy(q, filter);
-    const search = filter?.search?.trim();
-    const byRelevance = !!search && (sort?.field ?? IncidentSortField.RELEVANCE) === IncidentSortField.RELEVANCE;
     let count: (() => Promise<number>) | undefined;
     if (relatedSets.length === 1 && !onIncident) count = () => this.countRelated(relatedSets[0], query.getParameters());
     else if (intersected && !onIncident) count = () => this.countRelated({ sql: intersection(relatedSets), distinct: true }, countQuery.getParameters());
@@ -54,8 +52,10 @@ export class IncidentService {
     return paginate(query, this.order(filter, sort), page, loaders, {
       ...options,
       count,
-      // Ranked by relevance, every match is read and ranked before the page is cut: count them there.
-      countInPage: countedWithPage || byRelevance,
+      // Not for a page ranked by relevance, though it reads every match too: the window holds each match's
+      // row and vector, which cost 'spearphishing ministry' 10 ms more than the count beside it on a
+      // second connection (50.8 against 40.5 and 29.2 ms).
+      countInPage: countedWithPage,
     });
   }
 
