@@ -34,12 +34,13 @@ export class IncidentService {
     const { relatedSets, onIncident } = matching;
     // Conditions on two or more kinds of related rows (claims, targets): the incidents in all of them
     // are found as a whole, one INTERSECT of their ids, hashed, before the incidents' own conditions
-    // are checked by primary key (withRelated); a semi-join per kind let PostgreSQL start from an incident condition
-    // instead (37,528 incidents of "since 2021" read from the period index, 32,380 of a type from the
-    // heap) or walk the latest-first order probing each incident's claims. The count always reads the
-    // intersection; so does the page when it is counted too (its first page, totalCount selected): one
-    // statement then finds the matches, counts them (countInPage) and sorts them. A later page, or one
-    // without its count, keeps the semi-joins, which may stop after the page's rows in the list's order.
+    // are checked by primary key (withRelated). A semi-join per kind let PostgreSQL start from an
+    // incident condition instead (37,528 incidents of "since 2021" read from the period index, 32,380
+    // of a type from the heap) or walk the latest-first order probing each incident's claims. The
+    // count always reads the intersection; so does the page when it is counted too (its first page,
+    // totalCount selected): one statement then finds the matches, counts them (countInPage) and sorts
+    // them. A later page, or one without its count, keeps the semi-joins, which may stop after the
+    // page's rows in the list's order.
     const intersected = relatedSets.length >= 2;
     const countedWithPage = intersected && !!options?.countNow && !page.after && !page.before;
     const query = this.withRelated(matching, countedWithPage ? 'intersect' : 'each');
@@ -52,9 +53,9 @@ export class IncidentService {
     return paginate(query, this.order(filter, sort), page, loaders, {
       ...options,
       count,
-      // Not for a page ranked by relevance, though it reads every match too: the window holds each match's
-      // row and vector, which cost 'spearphishing ministry' 10 ms more than the count beside it on a
-      // second connection (50.8 against 40.5 and 29.2 ms).
+      // Not for a page ranked by relevance, though it reads every match too: the window holds each
+      // match's row and vector, which cost 'spearphishing ministry' 10 ms more than the page with its
+      // count beside it on a second connection (50.8 against 40.5 and 29.2 ms).
       countInPage: countedWithPage,
     });
   }
@@ -64,8 +65,9 @@ export class IncidentService {
     const query = matching.query.clone();
     const params = Object.assign({}, ...matching.related.map((r) => r.params));
     if (form === 'intersect' && matching.relatedSets.length >= 2) {
-      // An array (an InitPlan), not a semi-join: PostgreSQL sorts it and reads the incidents' keys in one pass of
-      // the primary key (China's actors' and Government targets' 4,911 incidents: 8,800 buffers, 22,988 probed one by one).
+      // An array (an InitPlan), not a semi-join: PostgreSQL sorts it and reads the incidents in one pass
+      // of the primary key (the 4,911 incidents of China's actors and Government targets: 8,800
+      // buffers; 22,988 as a semi-join, the key probed once per id).
       query.andWhere(`incident.id = ANY(ARRAY(${intersection(matching.relatedSets)}))`, params);
     } else {
       for (const related of matching.related) query.andWhere(`incident.id IN (${related.sql})`, related.params);
