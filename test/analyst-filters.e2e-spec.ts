@@ -363,6 +363,63 @@ describe('analyst filters on a generated world of 200 incidents', () => {
     expect(loose.length).toBeGreaterThan(expectedIds(world, { actor: 'Ashen Lynx', minConfidence: 70 }).length);
   });
 
+  it('conditions on claims and on targets together: the same rows in the same order on every page size, the same count on every page', async () => {
+    // A first page with totalCount reads the intersection of the claims' and targets' incidents (and
+    // counts it in the page's statement); a later page keeps a semi-join per kind and counts the
+    // intersection on its own: every path must give the list of the whole page.
+    const combinations: [Filter, Record<string, unknown> | undefined][] = [
+      [{ sponsorCountry: 'RU', targetCountry: 'UA' }, undefined],
+      [{ actor: 'Northland State', includeSubordinateActors: true, targetSector: 'government', occurredFrom: '2017' }, undefined],
+      [{ attributionStatus: 'ASSERTED', minConfidence: 50, targetCountry: 'US', type: 'PHISHING' }, { field: 'TITLE', direction: 'ASC' }],
+      [{ actor: 'Ashen Lynx', targetOrganizationKind: 'MINISTRY', targetCountry: 'UA' }, { field: 'STARTED', direction: 'ASC' }],
+      [{ sponsorCountry: 'CN', targetSector: 'Energy', search: 'ransomware' }, undefined],
+    ];
+    let nonEmpty = 0;
+    for (const [filter, sort] of combinations) {
+      const expected = expectedIds(world, filter);
+      const whole = await walk(t, filter, sort, 200);
+      expect({ filter, ids: [...whole.ids].sort(), totalCount: whole.totalCount }).toEqual({ filter, ids: expected, totalCount: expected.length });
+      const ids: string[] = [];
+      let after: string | null = null;
+      do {
+        const { incidents }: any = await t.data(INCIDENT_IDS, { filter, sort, first: 4, after });
+        expect({ filter, after, totalCount: incidents.totalCount }).toEqual({ filter, after, totalCount: expected.length });
+        ids.push(...incidents.nodes.map((n: { id: string }) => n.id));
+        after = incidents.pageInfo.hasNextPage ? incidents.pageInfo.endCursor : null;
+      } while (after);
+      expect({ filter, ids }).toEqual({ filter, ids: whole.ids });
+      if (expected.length > 4) nonEmpty++;
+    }
+    // More than one page for most of them, so that the later pages' path is taken.
+    expect(nonEmpty).toBeGreaterThanOrEqual(3);
+  });
+
+  it('ranks web-search text with excluded words as PostgreSQL ranks the whole query (the rank skips the excluded words)', async () => {
+    // The list ranks with the text less its "-word"s; the order must be ts_rank_cd's over the whole query.
+    const texts = ['operation -ministry', 'spearphishing -glacier -harbor', '"credential theft" -utility', 'investigators -hospital -zurich'];
+    for (const text of texts) {
+      const rows: { id: string }[] = await t.dataSource.query(
+        `SELECT id::text AS id FROM incident WHERE search_vector @@ websearch_to_tsquery('english_unaccent', $1)
+          ORDER BY ts_rank_cd(search_vector, websearch_to_tsquery('english_unaccent', $1), 33)::numeric DESC, id DESC`,
+        [text],
+      );
+      const expected = rows.map((r) => r.id);
+      // Not vacuous: the excluded words exclude something, and the ranks are not all equal.
+      const positive = text.replace(/(^|\s)-\S+/g, ' ');
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM incident WHERE search_vector @@ websearch_to_tsquery('english_unaccent', $1)`, [positive]);
+      expect({ text, excludes: n > expected.length }).toEqual({ text, excludes: true });
+      const [{ ranks }] = await t.dataSource.query(
+        `SELECT count(DISTINCT ts_rank_cd(search_vector, websearch_to_tsquery('english_unaccent', $1), 33))::int AS ranks
+           FROM incident WHERE search_vector @@ websearch_to_tsquery('english_unaccent', $1)`,
+        [text],
+      );
+      expect({ text, ranked: ranks > 1 }).toEqual({ text, ranked: true });
+      expect({ text, ids: (await walk(t, { search: text }, undefined, 200)).ids }).toEqual({ text, ids: expected });
+      const paged = await walk(t, { search: text }, undefined, 3);
+      expect({ text, ids: paged.ids, totalCount: paged.totalCount }).toEqual({ text, ids: expected, totalCount: expected.length });
+    }
+  });
+
   it('sorts by start date, latest first, ties by id', async () => {
     const { ids } = await walk(t, {}, undefined, 37);
     const key = (i: WorldIncident) => i.startedFrom ?? i.startedTo ?? '0000-00-00';

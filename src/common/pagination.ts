@@ -310,6 +310,11 @@ async function countRows<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, 
   return rows[0]?.cnt ? parseInt(String(rows[0].cnt), 10) : 0;
 }
 
+/** The rows of a list over all its pages (COUNT over its query), for a list whose own count is another query's. */
+export function countMatching<T extends ObjectLiteral>(query: SelectQueryBuilder<T>): Promise<number> {
+  return countRows(query, query.getQuery());
+}
+
 /** Page statement texts by shape (bounded: a shape per list, sort and page arguments' form). */
 const pageTexts = new Map<string, string>();
 
@@ -349,6 +354,13 @@ export interface PaginateOptions {
    * than COUNT over its query; by default, countRows.
    */
   count?: () => Promise<number>;
+  /**
+   * The page's statement finds every row of the list anyway (a query the list shaped to be found as
+   * a whole): with countNow, on a page without a cursor, its count is `count(*) OVER ()` in that same
+   * statement instead of a statement of its own (which would find the rows a second time). Otherwise
+   * ignored. The window keeps every row until the page is cut: measure before using it for wide rows.
+   */
+  countInPage?: boolean;
 }
 
 /**
@@ -377,10 +389,13 @@ export async function paginate<T extends ObjectLiteral>(
   const parameters = { ...query.getParameters(), ...Object.assign({}, ...bounds.map((b) => b.params)) };
   const direction = wanted.forward ? order.direction : flip(order.direction);
   const base = query.getQuery();
-  const shape = JSON.stringify(['page', base, keyset.keys, direction, bounds.map((b) => b.sql), wanted.size, textId(lookAhead)]);
+  // Counted in the page's statement: over the whole list, so only without a cursor (bounds).
+  const countInPage = !!options.countInPage && !!options.countNow && bounds.length === 0;
+  const shape = JSON.stringify(['page', base, keyset.keys, direction, bounds.map((b) => b.sql), wanted.size, textId(lookAhead), countInPage]);
   const text = cachedText(shape, () => {
     const pageQuery = query.clone();
     keyset.selectKeys(pageQuery);
+    if (countInPage) pageQuery.addSelect('count(*) OVER ()', 'page_total');
     lookAhead.forEach((sql, j) => pageQuery.addSelect(sql, `la_${j}`));
     bounds.forEach((b) => pageQuery.andWhere(b.sql));
     keyset.orderBy(pageQuery, direction);
@@ -391,10 +406,12 @@ export async function paginate<T extends ObjectLiteral>(
   // slower of the two, not for their sum. Caught here, so that it never fails unobserved (a bad
   // cursor fails the page first); totalCount awaits it, and gets its error, as before.
   const count = options.count ?? (() => countRows(query, base));
-  const counting = options.countNow ? count() : null;
+  const counting = options.countNow && !countInPage ? count() : null;
   counting?.catch(() => undefined);
   // Not prepared: a filter's lists (IN (:...ids)) give texts of many lengths.
   const { entities, raw } = await readRows(() => readEntities<T>(query.dataSource, entity, query.alias, text, parameters, false), page);
+  // No row: the list is empty (count(*) OVER () has no row to ride on).
+  const countedInPage = countInPage ? (raw.length ? parseInt(String(raw[0].page_total), 10) : 0) : null;
   loaders?.primeFrom(entity, entities, raw);
   const more = entities.length > wanted.size;
   const rows = entities.slice(0, wanted.size).map((node, i) => new LazyEdge(node, keyset, raw[i]));
@@ -424,7 +441,7 @@ export async function paginate<T extends ObjectLiteral>(
       },
     },
     // A page that is the whole list is its own count.
-    totalCount: wholeList ? rows.length : counting ? () => counting : once(count),
+    totalCount: wholeList ? rows.length : countedInPage !== null ? countedInPage : counting ? () => counting : once(count),
   };
 }
 

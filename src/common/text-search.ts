@@ -19,11 +19,44 @@ export const SEARCH_CONFIG = 'english_unaccent';
 const MIN_PREFIX_LENGTH = 3;
 
 export interface TextQuery {
-  /** SQL tsquery expression, reading the parameter named in `params`. */
+  /** SQL tsquery expression, reading the parameters in `params`. */
   sql: string;
   params: Record<string, string>;
   /** Whether the text was read as web-search syntax (quotes, `or`, `-word`). */
   webSearch: boolean;
+  /**
+   * A tsquery (SQL, its parameters in `params`) that gives every row matching `sql` the same
+   * ts_rank_cd as `sql` does, and costs less to rank with: `sql` itself, or, for web-search text,
+   * the text without its excluded words (below).
+   */
+  rankSql: string;
+}
+
+/**
+ * Web-search text without its excluded single words ("-ransomware"), when that leaves the rank of
+ * every match unchanged: the text has no `or` (so its terms are all AND-ed and a match contains no
+ * lexeme of an excluded word), the words are outside quotes, letters and digits only (one lexeme,
+ * not a phrase), and something else is left. ts_rank_cd ranks the positions of the query's lexemes
+ * in the row: an excluded word has none in a match, and its NOT is true in every cover, so the rank
+ * is the same; ranking a NOT still costs (9,359 matches of `"energy utility" -ransomware`: 79 ms
+ * ranked with the NOT, 56 ms without). Null when nothing can be left out.
+ */
+function withoutExcludedWords(text: string): string | null {
+  if (/(^|\s)or(\s|$)/i.test(text) || (text.match(/"/g) ?? []).length % 2 !== 0) return null;
+  let removed = false;
+  // Even pieces are outside quotes; a word counts only between white space (or the text's own ends),
+  // never right next to a quote.
+  const pieces = text.split('"');
+  const kept = pieces.map((piece, i) => {
+    if (i % 2 === 1) return piece;
+    const padded = `${i === 0 ? ' ' : '"'}${piece}${i === pieces.length - 1 ? ' ' : '"'}`;
+    const stripped = padded.replace(/(?<=\s)-[\p{L}\p{N}]+(?=\s)/gu, () => {
+      removed = true;
+      return '';
+    });
+    return stripped.slice(1, -1);
+  }).join('"');
+  return removed && /[\p{L}\p{N}]/u.test(kept) ? kept : null;
 }
 
 function usesWebSearchSyntax(text: string): boolean {
@@ -33,7 +66,18 @@ function usesWebSearchSyntax(text: string): boolean {
 /** The tsquery of `text`, as SQL reading parameter `:<param>`. */
 export function textQuery(text: string, param: string): TextQuery {
   if (usesWebSearchSyntax(text)) {
-    return { sql: `websearch_to_tsquery('${SEARCH_CONFIG}', :${param})`, params: { [param]: text }, webSearch: true };
+    const sql = `websearch_to_tsquery('${SEARCH_CONFIG}', :${param})`;
+    const ranked = withoutExcludedWords(text);
+    // The rank reads `:param` in either form, so that a sort on it is written the same (a list's
+    // cursors name its sort keys' SQL): the whole text then goes to the match as `:paramWhole`.
+    return ranked === null
+      ? { sql, params: { [param]: text }, webSearch: true, rankSql: sql }
+      : {
+          sql: `websearch_to_tsquery('${SEARCH_CONFIG}', :${param}Whole)`,
+          params: { [param]: ranked, [`${param}Whole`]: text },
+          webSearch: true,
+          rankSql: sql,
+        };
   }
   // Only letters and digits reach to_tsquery, so its operators cannot be injected.
   const words = text.match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -42,7 +86,8 @@ export function textQuery(text: string, param: string): TextQuery {
   // as the lexemes that start with it (migrations/1765100000004-SearchLexicon.ts), so that GIN
   // intersects posting lists instead of collecting every partial match into a bitmap. A scalar
   // subquery, so that PostgreSQL computes it once per statement (an InitPlan), not per row.
-  return { sql: `(SELECT search_words_query(:${param}))`, params: { [param]: terms.join(' & ') }, webSearch: false };
+  const sql = `(SELECT search_words_query(:${param}))`;
+  return { sql, params: { [param]: terms.join(' & ') }, webSearch: false, rankSql: sql };
 }
 
 /**

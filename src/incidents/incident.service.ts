@@ -5,7 +5,7 @@ import { ThreatActorService, subtreeCte } from '../actors/threat-actor.service';
 import { DateSpanColumns, expandPartialDate, toDateSpanColumns, updatedDateSpan } from '../common/date-span';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { assertAllExist, assertId, assignDefined, cleanText, findOrFail } from '../common/lookups';
-import { ListOrder, Page, PageArgs, PaginateOptions, RelationList, SortDirection, paginate } from '../common/pagination';
+import { ListOrder, Page, PageArgs, PaginateOptions, RelationList, SortDirection, countMatching, paginate } from '../common/pagination';
 import type { RequestLoaders } from '../common/request-loaders';
 import { containsPatternSql, rankSql, textQuery } from '../common/text-search';
 import { requireCountryCode } from '../countries/country.service';
@@ -30,7 +30,52 @@ export class IncidentService {
   async list(
     filter: IncidentFilter | undefined, sort: IncidentSort | undefined, page: PageArgs, loaders?: RequestLoaders, options?: PaginateOptions,
   ): Promise<Page<Incident>> {
-    const { query, relatedSets, onIncident } = await this.matching(filter);
+    const matching = await this.matching(filter);
+    const { relatedSets, onIncident } = matching;
+    // Conditions on two or more kinds of related rows (claims, targets): the incidents in all of them
+    // are found as a whole, one INTERSECT of their ids, hashed, before the incidents' own conditions
+    // are checked by primary key (withRelated). A semi-join per kind let PostgreSQL start from an
+    // incident condition instead (37,528 incidents of "since 2021" read from the period index, 32,380
+    // of a type from the heap) or walk the latest-first order probing each incident's claims. The
+    // count always reads the intersection; so does the page when it is counted too (its first page,
+    // totalCount selected): one statement then finds the matches, counts them (countInPage) and sorts
+    // them. A later page, or one without its count, keeps the semi-joins, which may stop after the
+    // page's rows in the list's order.
+    const intersected = relatedSets.length >= 2;
+    const countedWithPage = intersected && !!options?.countNow && !page.after && !page.before;
+    const query = this.withRelated(matching, countedWithPage ? 'intersect' : 'each');
+    const countQuery = intersected && !countedWithPage ? this.withRelated(matching, 'intersect') : query;
+    for (const q of new Set([query, countQuery])) this.whereStartedBy(q, filter);
+    let count: (() => Promise<number>) | undefined;
+    if (relatedSets.length === 1 && !onIncident) count = () => this.countRelated(relatedSets[0], query.getParameters());
+    else if (intersected && !onIncident) count = () => this.countRelated({ sql: intersection(relatedSets), distinct: true }, countQuery.getParameters());
+    else if (intersected) count = () => countMatching(countQuery);
+    return paginate(query, this.order(filter, sort), page, loaders, {
+      ...options,
+      count,
+      // Not for a page ranked by relevance, though it reads every match too: the window holds each
+      // match's row and vector, which cost 'spearphishing ministry' 10 ms more than the page with its
+      // count beside it on a second connection (50.8 against 40.5 and 29.2 ms).
+      countInPage: countedWithPage,
+    });
+  }
+
+  /** The incidents' own conditions plus their related sets, each as a semi-join or all as one intersection. */
+  private withRelated(matching: Matching, form: 'each' | 'intersect'): SelectQueryBuilder<Incident> {
+    const query = matching.query.clone();
+    const params = Object.assign({}, ...matching.related.map((r) => r.params));
+    if (form === 'intersect' && matching.relatedSets.length >= 2) {
+      // An array (an InitPlan), not a semi-join: PostgreSQL sorts it and reads the incidents in one pass
+      // of the primary key (the 4,911 incidents of China's actors and Government targets: 8,800
+      // buffers; 22,988 as a semi-join, the key probed once per id).
+      query.andWhere(`incident.id = ANY(ARRAY(${intersection(matching.relatedSets)}))`, params);
+    } else {
+      for (const related of matching.related) query.andWhere(`incident.id IN (${related.sql})`, related.params);
+    }
+    return query;
+  }
+
+  private whereStartedBy(query: SelectQueryBuilder<Incident>, filter: IncidentFilter | undefined): void {
     if (filter?.occurredTo) {
       // Implied by the overlap, and written on the start order's key (incident_started_order_idx), so that
       // the latest-first page reads from the period's end instead of passing every later incident: a match
@@ -42,10 +87,6 @@ export class IncidentService {
              WHERE unknown_start.started_from IS NULL AND unknown_start.started_to IS NOT NULL AND ${overlaps('unknown_start')}))`,
       );
     }
-    return paginate(query, this.order(filter, sort), page, loaders, {
-      ...options,
-      count: relatedSets.length === 1 && !onIncident ? () => this.countRelated(relatedSets[0], query.getParameters()) : undefined,
-    });
   }
 
   /**
@@ -93,13 +134,13 @@ export class IncidentService {
    * (migrations/1764200000000-AnalystSearch.ts).
    */
   async filtered(filter: IncidentFilter | undefined): Promise<SelectQueryBuilder<Incident>> {
-    return (await this.matching(filter)).query;
+    return this.withRelated(await this.matching(filter), 'each');
   }
 
-  /** `filtered`'s query, with what its conditions are on (for the list's count). */
+  /** `filtered`'s conditions: those on the incident's own columns (`query`), and those on related rows, apart. */
   private async matching(filter: IncidentFilter | undefined): Promise<Matching> {
     const query = this.dataSource.getRepository(Incident).createQueryBuilder('incident');
-    const matching: Matching = { query, relatedSets: [], onIncident: false };
+    const matching: Matching = { query, related: [], relatedSets: [], onIncident: false };
     if (!filter) return matching;
     await this.whereAttributed(matching, filter);
     await this.whereTargeted(matching, filter);
@@ -408,9 +449,12 @@ const SPONSORED_ACTORS_SQL = `
     SELECT child.id FROM threat_actor child JOIN sponsored ON child.parent_id = sponsored.id WHERE ${OWN_SPONSOR('child')} IS NULL
   ) SELECT id FROM sponsored`;
 
-/** The query of a filter, and what its conditions are on. */
+/** The conditions of a filter, by what they are on. */
 interface Matching {
+  /** The conditions on the incident's own columns, on alias `incident`. */
   query: SelectQueryBuilder<Incident>;
+  /** Each condition on related rows, for the page: a SELECT of their incident ids, and its parameters. */
+  related: { sql: string; params: ObjectLiteral }[];
   /** Each condition on related rows, for the count: a SELECT of their `incident_id` (the incident's id is among them). */
   relatedSets: RelatedSet[];
   /** Whether any condition is on the incident's own columns. */
@@ -430,7 +474,12 @@ function whereRelated(
   matching: Matching, related: string, params: ObjectLiteral, forCount: RelatedSet = { sql: related, distinct: false },
 ): void {
   matching.relatedSets.push(forCount);
-  matching.query.andWhere(`incident.id IN (${related})`, params);
+  matching.related.push({ sql: related, params });
+}
+
+/** The incident ids in every one of the related sets (their count forms): one INTERSECT, each id once. */
+function intersection(sets: RelatedSet[]): string {
+  return sets.map((set, i) => `SELECT related_${i}.incident_id FROM (${set.sql}) related_${i}`).join(' INTERSECT ');
 }
 
 /** Shortest search text also matched literally, inside words (a trigram needs three characters). */
@@ -449,7 +498,7 @@ function intersect(list: string[] | null, other: string[]): string[] {
  * inside a word ranks 0, last). As a numeric, so that the cursor carries it exactly.
  */
 function relevanceSql(search: string): string {
-  return `(${rankSql('incident.search_vector', textQuery(search, 'searchQuery').sql)})::numeric`;
+  return `(${rankSql('incident.search_vector', textQuery(search, 'searchQuery').rankSql)})::numeric`;
 }
 
 /** Refuses an end that cannot be: its latest possible day is before the earliest possible start. */
