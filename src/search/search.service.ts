@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SUGGESTION_THRESHOLD } from '../actors/threat-actor.service';
+import { runSql } from '../common/entity-reader';
 import { normalizeName } from '../common/names';
 import { HIGHLIGHT_START, HIGHLIGHT_STOP, headlineSql, htmlEscapeSql, rankSql, textQuery } from '../common/text-search';
 import { SearchStatisticsCache, probePages } from './search-probe';
@@ -116,7 +117,7 @@ export class SearchService {
       `SELECT (${textSearch.sql})::text AS tsquery`,
       textSearch.params,
     );
-    const [{ tsquery }]: { tsquery: string }[] = await this.dataSource.query(tsquerySql, tsqueryParameters);
+    const [{ tsquery }] = (await runSql(this.dataSource, tsquerySql, tsqueryParameters, true)) as { tsquery: string }[];
     // A probe bound per text kind (a TID: its first page not probed), when the matches are dense enough.
     const statistics = exhaustive || (options.probePages === undefined && textSearch.webSearch) ? undefined : await this.statistics.get();
     const probes: Record<string, string> = {};
@@ -144,7 +145,7 @@ export class SearchService {
              LEFT JOIN LATERAL (SELECT id, alias_id, score FROM candidates ORDER BY score DESC, id LIMIT :first) top ON true`,
           { tsquery, probe, name, threshold: SUGGESTION_THRESHOLD, first },
         );
-        const rows: { count: number; id: string | null; aliasId: string | null; score: number }[] = await this.dataSource.query(sql, parameters);
+        const rows = (await runSql(this.dataSource, sql, parameters, true)) as { count: number; id: string | null; aliasId: string | null; score: number }[];
         const hits = rows.flatMap(({ id, aliasId, score }) => (id === null ? [] : [{ type: kind, id, aliasId, score }]));
         return { count: rows[0].count, hits };
       }),
@@ -189,7 +190,7 @@ export class SearchService {
             ORDER BY hit.position`,
           { tsquery, ids: positions.map((i) => page[i].id), aliasIds: positions.map((i) => page[i].aliasId) },
         );
-        const rows: { snippet: string }[] = await this.dataSource.query(sql, parameters);
+        const rows = (await runSql(this.dataSource, sql, parameters, true)) as { snippet: string }[];
         positions.forEach((position, j) => (snippets[position] = rows[j].snippet));
       }),
     );
