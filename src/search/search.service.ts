@@ -169,38 +169,35 @@ export class SearchService {
 
   /**
    * The snippets of the page's hits, in its order (ts_headline re-reads each text, so it runs on
-   * the page only): one statement per kind and SNIPPETS_PER_STATEMENT hits, all at once, so that a
-   * page of long articles is highlighted on more than one connection (and core).
+   * the page only): SNIPPETS_PER_STATEMENT hits a statement, whatever their kinds, all at once, so
+   * that a page of long articles is highlighted on more than one connection (and core) while a
+   * short page stays one statement.
    */
   private async snippets(page: RankedHit[], tsquery: string): Promise<string[]> {
-    const snippets: string[] = new Array(page.length);
-    const batches: { kind: SearchHitType; positions: number[] }[] = [];
-    for (const kind of new Set(page.map((hit) => hit.type))) {
-      const positions = page.flatMap((hit, i) => (hit.type === kind ? [i] : []));
-      for (let start = 0; start < positions.length; start += SNIPPETS_PER_STATEMENT) {
-        batches.push({ kind, positions: positions.slice(start, start + SNIPPETS_PER_STATEMENT) });
-      }
-    }
-    await Promise.all(
-      batches.map(async ({ kind, positions }) => {
+    const batchCount = Math.ceil(page.length / SNIPPETS_PER_STATEMENT);
+    const batchSize = Math.ceil(page.length / Math.max(batchCount, 1));
+    const batches = Array.from({ length: batchCount }, (_, i) => page.slice(i * batchSize, (i + 1) * batchSize));
+    const snippet = `CASE hit.type ${Object.values(SearchHitType).map((kind) => `WHEN '${kind}' THEN (${KINDS[kind].snippet})`).join(' ')} END`;
+    const results = await Promise.all(
+      batches.map(async (batch) => {
         const [sql, parameters] = this.dataSource.driver.escapeQueryWithParameters(
           `WITH q AS MATERIALIZED (SELECT CAST(:tsquery AS tsquery) AS tsquery)
-           SELECT (${KINDS[kind].snippet}) AS snippet
-             FROM unnest(CAST(:ids AS uuid[]), CAST(:aliasIds AS uuid[])) WITH ORDINALITY AS hit(id, alias_id, position)
+           SELECT ${snippet} AS snippet
+             FROM unnest(CAST(:types AS text[]), CAST(:ids AS uuid[]), CAST(:aliasIds AS uuid[])) WITH ORDINALITY AS hit(type, id, alias_id, position)
             ORDER BY hit.position`,
-          { tsquery, ids: positions.map((i) => page[i].id), aliasIds: positions.map((i) => page[i].aliasId) },
+          { tsquery, types: batch.map((hit) => hit.type), ids: batch.map((hit) => hit.id), aliasIds: batch.map((hit) => hit.aliasId) },
         );
         const rows = (await runSql(this.dataSource, sql, parameters, true)) as { snippet: string }[];
-        positions.forEach((position, j) => (snippets[position] = rows[j].snippet));
+        return rows.map((row) => row.snippet);
       }),
     );
-    return snippets;
+    return results.flat();
   }
 }
 
 /**
  * Snippets per statement: an article's costs about 0.4–0.7 ms (its whole body is parsed again),
- * so a page of 20 articles is two statements.
+ * so a page of 20 is two statements of 10.
  */
 const SNIPPETS_PER_STATEMENT = 10;
 
