@@ -12,7 +12,8 @@ import { SearchHit, SearchHitType, SearchResults } from './search.types';
  * For each kind of hit: the SQL that finds and ranks the matches (type, id, alias_id,
  * score), and the snippet of one hit (`hit` is the row). Full-text for texts, through the
  * GIN indexes on search_vector; trigram similarity for actor names, through
- * actor_alias_normalized_trgm_idx. `:tsquery` and `:name` are bound once for all kinds.
+ * actor_alias_normalized_trgm_idx. Each kind is a statement of its own, binding what it reads
+ * (`:tsquery`, `:probe`, `:name`, `:threshold`).
  */
 const KINDS: Record<SearchHitType, { table?: string; find: (probe: string) => string; snippet: string }> = {
   [SearchHitType.SOURCE_ARTICLE]: {
