@@ -1,5 +1,8 @@
 import { CODENAMES, PLACES, World, fold, generateWorld, insertWorld } from './support/analyst-world';
+import { headlineSql, rankSql } from '../src/common/text-search';
 import { SearchService } from '../src/search/search.service';
+import { SearchHitType } from '../src/search/search.types';
+import { seededRandom } from './support/random';
 import { TestApp, errorCodes, startTestApp } from './support/test-app';
 
 /**
@@ -211,6 +214,58 @@ describe('search on a generated world', () => {
     }
     // The best score over all matches is reached within the first 1,000 here (each of 7 summary lengths recurs).
     expect(bounded.hits[0].score).toBe(all.hits[0].score);
+  });
+
+  it('merges the kinds, each searched in its own statement, as one ranking of every match would (ties by type, then id)', async () => {
+    // The same texts in articles (title, body), statements (quote, summary) and incidents (title,
+    // summary) give the same vectors, so scores tie across kinds and within each; a page boundary
+    // falls among the ties for several `first`, and a page holds several batches of snippets.
+    const random = seededRandom(1766);
+    const variants = [
+      ['Tessaline relay', 'The tessaline outage spread.'],
+      ['Tessaline', 'tessaline tessaline at the harbour'],
+      ['Harbour report', 'A long account of the harbour where the tessaline pumps failed one after another.'],
+      ['Tessaline pumps', null],
+    ];
+    const rows = Array.from({ length: 150 }, () => ({ kind: Math.floor(random() * 3), variant: variants[Math.floor(random() * variants.length)] }));
+    const speaker = world.statements[0].speakerOrganizationId;
+    for (const { kind, variant: [a, b] } of rows) {
+      if (kind === 0) await t.dataSource.query(`INSERT INTO source_article (title, body) VALUES ($1, $2)`, [a, b]);
+      if (kind === 1) {
+        await t.dataSource.query(`INSERT INTO statement (speaker_organization_id, quote, summary, stance) VALUES ($1, $2, $3, 'COMMENTS')`, [speaker, a, b]);
+      }
+      if (kind === 2) await t.dataSource.query(`INSERT INTO incident (title, summary) VALUES ($1, $2)`, [a, b]);
+    }
+    // Every match of every kind ranked in one statement, snippets as each kind defines them.
+    const texts: [string, string, string, boolean][] = [
+      ['SOURCE_ARTICLE', 'source_article', `coalesce(d.title, d.url, '') || E'\\n' || coalesce(d.body, '')`, true],
+      ['STATEMENT', 'statement', `concat_ws(' — ', d.quote, d.summary, d.speaker_role)`, false],
+      ['INCIDENT', 'incident', `d.title || E'\\n' || coalesce(d.summary, '')`, false],
+    ];
+    const plain = async (query: string, first: number) => {
+      const ranked: { type: string; id: string; score: number; snippet: string; total: string }[] = await t.dataSource.query(
+        `WITH q AS (SELECT search_words_query($1) AS tsquery)
+         SELECT type, id::text AS id, score, snippet, count(*) OVER () AS total FROM (
+           ${texts.map(([type, table, text, fragments]) => `SELECT '${type}' AS type, d.id, ${rankSql('d.search_vector', 'q.tsquery')} AS score,
+                  ${headlineSql(text, 'q.tsquery', fragments)} AS snippet FROM ${table} d, q WHERE d.search_vector @@ q.tsquery`).join(' UNION ALL ')}
+         ) hit ORDER BY score DESC, type, id LIMIT $2`,
+        [query.split(' ').map((word) => `${word}:*`).join(' & '), first],
+      );
+      return { query, totalCount: Number(ranked[0]?.total ?? 0), totalCountIsExact: true, hits: ranked.map(({ total: _, ...hit }) => hit) };
+    };
+    const service = t.app.get(SearchService);
+    for (const query of ['tessaline', 'tessaline harbour', 'harbour']) {
+      for (const first of [1, 3, 7, 20, 45, 100]) {
+        const expected = await plain(query, first);
+        expect(expected.hits.length).toBeGreaterThan(0);
+        expect({ query, first, results: await service.search(query, first, [SearchHitType.SOURCE_ARTICLE, SearchHitType.STATEMENT, SearchHitType.INCIDENT]) })
+          .toEqual({ query, first, results: expected });
+      }
+    }
+    // The test means something: scores tie across kinds and within them on these pages.
+    const page = (await plain('tessaline', 100)).hits;
+    const tied = page.filter((hit, i) => i > 0 && hit.score === page[i - 1].score);
+    expect(new Set(tied.map((hit) => hit.type)).size).toBe(3);
   });
 
   it('gives the same first 1,000 matches whether a kind reads its first pages in storage order or asks its index', async () => {
