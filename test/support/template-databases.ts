@@ -42,13 +42,29 @@ async function exists(client: Client, name: string): Promise<boolean> {
   return (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
 }
 
-/** The name of the run's template of that kind, made now if no test made it before. */
+/**
+ * The name of the run's template of that kind, made now if no test made it before. Under an
+ * advisory lock: jest run with workers (not `npm test`'s --runInBand) may ask for it from two
+ * files at once, and the second then waits for the first's template instead of dropping it.
+ */
 export async function ensureTemplate(adminUrl: string, kind: TemplateKind): Promise<string> {
   const stem = process.env[TEMPLATE_STEM_ENV];
   if (!stem) throw new Error(`${TEMPLATE_STEM_ENV} is not set: run the tests through jest (global-setup.ts)`);
   const name = templateName(stem, kind);
   if (await withAdmin(adminUrl, (client) => exists(client, name))) return name;
   const source = kind === 'seeded' ? await ensureTemplate(adminUrl, 'migrated') : undefined;
+  return withAdmin(adminUrl, async (lock) => {
+    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+    try {
+      if (!(await exists(lock, name))) await build(adminUrl, name, kind, source);
+      return name;
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
+    }
+  });
+}
+
+async function build(adminUrl: string, name: string, kind: TemplateKind, source: string | undefined): Promise<void> {
   // Built under another name and renamed when complete: a test that failed half-way leaves no half template.
   const building = `${name}_building`;
   await withAdmin(adminUrl, async (client) => {
@@ -66,5 +82,4 @@ export async function ensureTemplate(adminUrl: string, kind: TemplateKind): Prom
     // No one connects to a template again: a stray session would make every copy of it fail.
     await client.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
   });
-  return name;
 }
