@@ -35,7 +35,7 @@ async function snapshot(dataSource: DataSource): Promise<Record<string, string[]
 
 /** `npm run import:actors` as a user runs it (scripts/launch.js on dist/, rebuilt if stale), in a child process. */
 function runImportCommand(databaseUrl: string, files: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, TS_NODE_PROJECT: 'tsconfig.json' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl };
   delete env.NODE_OPTIONS;
   const child = spawn(process.execPath, ['scripts/launch.js', 'dist/src/catalogue/import-actors.command.js', ...files], {
     env, stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,22 +5,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt } from './support/processes';
 
-/**
- * The real entry point, run as `npm start` runs it (scripts/launch.js: dist/, rebuilt once if the
- * sources changed), in a child process. Through ts-node every start compiled the whole app again.
- */
 /** Every process a test started, so that a failed test leaves none running (with its embedded PostgreSQL). */
 const started: ChildProcess[] = [];
 afterEach(() => {
   for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
+/**
+ * The real entry point, run as `npm start` runs it (scripts/launch.js on dist/), in a child process.
+ * Through ts-node every start compiled the whole app again.
+ */
 function startMain(env: Record<string, string | undefined>, script = 'dist/src/main.js', args: string[] = []): { child: ChildProcess; output: () => { stdout: string; stderr: string } } {
   const clean = { ...process.env };
   delete clean.DATABASE_URL;
   delete clean.NODE_OPTIONS;
   const child = spawn(process.execPath, ['scripts/launch.js', script, ...args], {
-    env: { ...clean, TS_NODE_PROJECT: 'tsconfig.json', ...env },
+    env: { ...clean, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.push(child);
@@ -72,7 +72,6 @@ async function graphql(port: number, query: string, token?: string): Promise<any
   });
   return response.json();
 }
-
 
 // The commands run from dist/ as `npm run …` runs them: build it first if the sources changed.
 beforeAll(() => ensureBuilt(), 600_000);

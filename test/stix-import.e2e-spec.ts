@@ -36,7 +36,7 @@ async function rejection(promise: Promise<unknown>): Promise<StixBundleError> {
 
 /** `npm run import:stix` as a user runs it (scripts/launch.js on dist/, rebuilt if stale), in a child process. */
 function runCommand(databaseUrl: string, file: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, TS_NODE_PROJECT: 'tsconfig.json' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl };
   delete env.NODE_OPTIONS;
   const child = spawn(process.execPath, ['scripts/launch.js', 'dist/src/stix/import-stix.command.js', file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

@@ -425,8 +425,8 @@ export class DashboardService {
    * scope's rows of incident_claim_lag (migrations/1764800000000-DashboardSummaries.ts), one
    * per incident and kind of attributing party, with the first day a claim was made and
    * whether every claim is dated. The median and quartiles are percentile_cont's, computed
-   * from the counts exactly (weightedDistribution, then lagStatistics). `overTime` false: the request does not
-   * select it, and its per-bucket statistics (the month rows) are not computed.
+   * from the counts exactly (weightedDistribution, then lagStatistics). `overTime` false: the
+   * request does not select it, and its per-bucket statistics (the month rows) are not computed.
    */
   async attributionLag(scope: IncidentScope, args: AttributionLagArgs, { overTime = true } = {}): Promise<AttributionLag> {
     const widest = PRECISION_DAYS[args.startPrecision];

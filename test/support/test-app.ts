@@ -6,7 +6,6 @@ import { createApp } from '../../src/app';
 import { AccountService } from '../../src/auth/account.service';
 import { Role } from '../../src/auth/role';
 import { LimitsConfig } from '../../src/limits/limits-config';
-import { loadSeed } from '../../src/seed/seed';
 import { TemplateKind, ensureTemplate } from './template-databases';
 
 export interface GraphQLResponse<T = any> {
@@ -71,14 +70,13 @@ export async function createScratchDatabase(from: 'empty' | TemplateKind = 'empt
 }
 
 /**
- * The API on a fresh database, listening on a free port. The database is a copy of the run's
- * migrated (or, with seed, seeded) template; `fromEmpty` makes the app migrate (and then seed)
- * an empty one itself instead, as it does for a user.
+ * The API on a fresh database, listening on a free port: a copy of the run's migrated (or, with
+ * seed, seeded) template. Tests of migrating and seeding start from createScratchDatabase().
  */
 export async function startTestApp(
-  options: { seed?: boolean; fromEmpty?: boolean; sqlLogger?: TypeOrmLogger; publicRead?: boolean; limits?: Partial<LimitsConfig>; ideEnabled?: boolean } = {},
+  options: { seed?: boolean; sqlLogger?: TypeOrmLogger; publicRead?: boolean; limits?: Partial<LimitsConfig>; ideEnabled?: boolean } = {},
 ): Promise<TestApp> {
-  const database = await createScratchDatabase(options.fromEmpty ? 'empty' : options.seed ? 'seeded' : 'migrated');
+  const database = await createScratchDatabase(options.seed ? 'seeded' : 'migrated');
   const app = await createApp({
     databaseUrl: database.url,
     sqlLogger: options.sqlLogger,
@@ -89,7 +87,6 @@ export async function startTestApp(
   });
   await app.listen(0, '127.0.0.1');
   const dataSource = app.get(DataSource);
-  if (options.seed && options.fromEmpty) await loadSeed(dataSource);
   const endpoint = `${await app.getUrl()}/graphql`.replace('[::1]', '127.0.0.1');
 
   const accounts = app.get(AccountService);
