@@ -2,7 +2,7 @@ import { AttributionStatus } from '../attributions/attribution.entity';
 import { DateSpanColumns } from '../common/date-span';
 import { spanToStix, withExtension } from './stix-extension';
 import {
-  AttributionRow, Citation, StatementRow, actorType, attributionJson, attributionObject, externalReferences, identify, refOf, statementJson, statementObject,
+  AttributionRow, Citation, StatementRow, actorType, attributionJson, attributionObject, externalReferences, identify, refOf, statementJson, statementObject, stixUrl,
 } from './stix-export-mapping';
 
 /**
@@ -146,5 +146,21 @@ describe('attributionJson', () => {
   it.each(cases)('writes what JSON.stringify of the object would: %s', (_name, row) => {
     expect(attributionJson(row)).toBe(JSON.stringify(claimAsObject(row)));
     expect(attributionObject(row)).toEqual(claimAsObject(row));
+  });
+});
+
+describe('stixUrl', () => {
+  it('keeps a URI as written, and writes what RFC 3986 does not allow percent-encoded', () => {
+    expect(stixUrl('https://attack.mitre.org/groups/G0007')).toBe('https://attack.mitre.org/groups/G0007');
+    // Both from MISP's galaxy: a trailing space, and a | in the fragment.
+    expect(stixUrl('https://www.fireeye.com/blog/triton.html ')).toBe('https://www.fireeye.com/blog/triton.html');
+    expect(stixUrl('https://catalyst.prodaft.com/public/report/lucid/overview#paragraph-1055|388'))
+      .toBe('https://catalyst.prodaft.com/public/report/lucid/overview#paragraph-1055%7C388');
+    expect(stixUrl('https://example.org/a b/100%')).toBe('https://example.org/a%20b/100%25');
+    expect(stixUrl('https://例え.jp/パス')).toBe('https://xn--r8jz45g.jp/%E3%83%91%E3%82%B9');
+  });
+
+  it('gives no url for what is no absolute URL (the caller keeps it as text)', () => {
+    for (const address of ['www.example.org/report', 'see the annex', '', null]) expect(stixUrl(address)).toBeUndefined();
   });
 });

@@ -84,6 +84,34 @@ const base = (type: string, ids: { id: string; created: string; modified: string
   type, spec_version: '2.1', id: ids.id, created: ids.created, modified: ids.modified,
 });
 
+/** What RFC 3986 allows in a URI, a `%` only before two hex digits. */
+const NOT_IN_URI = /%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/g;
+
+/**
+ * An address as STIX's `url` (a URI, RFC 3986): as the source wrote it when it is one; else parsed as
+ * browsers do (spaces around it dropped, non-ASCII percent-encoded) and what RFC 3986 still does not
+ * allow (`|`, a bare `%`) percent-encoded: the same address, written as a URI (MISP's galaxy has
+ * both kinds). Undefined when it is no absolute URL: the caller keeps the text as a description.
+ */
+export function stixUrl(address: string | null | undefined): string | undefined {
+  if (!address) return undefined;
+  NOT_IN_URI.lastIndex = 0;
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]/.test(address) && !NOT_IN_URI.test(address)) return address;
+  let href: string;
+  try {
+    href = new URL(address.trim()).href;
+  } catch {
+    return undefined;
+  }
+  return href.replace(NOT_IN_URI, (c) => encodeURIComponent(c));
+}
+
+/** `url` for an address that is a URL, else the address as the description (an external reference needs one of them). */
+function addressOf(address: string): { url: string } | { description: string } {
+  const url = stixUrl(address);
+  return url ? { url } : { description: address };
+}
+
 /**
  * Citations as external references: an article by title and URL, the excerpt as the
  * description, and the id of the report standing for the article as external_id; a dataset
@@ -96,8 +124,8 @@ export function externalReferences(citations: Citation[] | null | undefined, own
     if (c.article) {
       out.push(compact({
         source_name: c.title ?? c.publisher ?? c.url ?? 'source article',
-        url: c.url ?? undefined,
-        description: c.excerpt ?? undefined,
+        url: stixUrl(c.url),
+        description: c.excerpt ?? (c.url && !stixUrl(c.url) ? c.url : undefined),
         external_id: refOf('report', 'source_article', c.article, c.article_stix),
       }));
     } else if (c.record_key && !ownIds.includes(c.record_key)) {
@@ -156,7 +184,7 @@ export function actorObjects(row: ActorRow): StixObject[] {
     ...(row.external_ids ?? []).map((e) => compact({
       source_name: e.source, external_id: e.external_id, url: e.source === 'mitre-attack' && /^G\d{4}$/.test(e.external_id) ? ATTACK_GROUP_URL(e.external_id) : undefined,
     })),
-    ...(row.references ?? []).map((r) => ({ source_name: r.source ?? 'reference', url: r.url })),
+    ...(row.references ?? []).map((r) => ({ source_name: r.source ?? 'reference', ...addressOf(r.url) })),
     ...externalReferences(row.citations, (row.stix ?? []).map((s) => s.id)),
   ];
   const actor = withExtension({
@@ -268,7 +296,7 @@ export function techniqueObject(row: TechniqueRow): StixObject {
     name: row.name, description: row.description,
     revoked: row.revoked || undefined,
     kill_chain_phases: row.tactics.map((phase_name) => ({ kill_chain_name: 'mitre-attack', phase_name })),
-    external_references: [compact({ source_name: 'mitre-attack', external_id: row.id, url: row.url ?? undefined })],
+    external_references: [compact({ source_name: 'mitre-attack', external_id: row.id, url: stixUrl(row.url) })],
   }, { platforms: row.platforms }) as StixObject;
 }
 
@@ -429,7 +457,7 @@ export function articleObject(row: ArticleRow): StixObject | null {
     ...base('report', identify('report', 'source_article', row.id, row as never, row.stix)),
     name: row.title ?? row.url ?? 'source article', published: dayStart(row.published_from as string),
     report_types: ['threat-report'], object_refs: [...new Set(refs)], lang: row.language,
-    external_references: row.url ? [compact({ source_name: row.publisher ?? row.title ?? 'source', url: row.url })] : undefined,
+    external_references: row.url ? [{ source_name: row.publisher ?? row.title ?? 'source', ...addressOf(row.url) }] : undefined,
   }, { published_span: spanToStix(span(row, 'published')), publisher: row.publisher, article_authors: row.authors }) as StixObject;
 }
 
