@@ -4,7 +4,7 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
-import { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Logger as PinoLogger } from 'pino';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
@@ -105,7 +105,8 @@ export class AppModule {
               ApolloServerPluginCacheControlDisabled() as never,
             ],
             includeStacktraceInErrorResponses: options.exposeErrors,
-            context: ({ req }: { req: Request }): RequestContext & { req: Request } => ({
+            // @as-integrations/fastify passes the Fastify request itself.
+            context: (req: FastifyRequest): RequestContext & { req: FastifyRequest } => ({
               req,
               loaders: new RequestLoaders(dataSource),
             }),

@@ -73,12 +73,26 @@ async function main(config: AppConfig): Promise<void> {
     }
     requests = trackRequests(app.getHttpServer() as Server);
     if (stopping) return;
-    await app.listen(config.port);
+    await listenEverywhere(app, config.port);
     logger.info(`GraphQL API${config.ideEnabled ? ' and GraphiQL' : ''} at ${(await app.getUrl()).replace('[::1]', 'localhost')}/graphql`);
   } catch (error) {
     await app?.close().catch(() => undefined);
     await embedded?.stop();
     throw error;
+  }
+}
+
+/**
+ * Every interface, as Node's own default does: IPv6 and IPv4 on `::`, IPv4 alone where the host
+ * has no IPv6 (some containers). Fastify on its own would listen on localhost only.
+ */
+async function listenEverywhere(app: INestApplication, port: number): Promise<void> {
+  try {
+    await app.listen(port, '::');
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'EAFNOSUPPORT' && code !== 'EADDRNOTAVAIL') throw error;
+    await app.listen(port, '0.0.0.0');
   }
 }
 

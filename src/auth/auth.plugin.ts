@@ -2,7 +2,7 @@ import { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { Plugin } from '@nestjs/apollo';
 import { Inject } from '@nestjs/common';
 import { DocumentNode, FragmentDefinitionNode, GraphQLError, Kind, SelectionSetNode } from 'graphql';
-import { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { CallerAccount, ChangeContext, changeContext } from '../common/caller';
 import { ErrorCode, isDatabaseUnavailable } from '../common/errors';
 import { AccountService, unauthenticated } from './account.service';
@@ -11,7 +11,7 @@ import { mutationRule } from './mutation-roles';
 import { hasRole } from './role';
 
 interface AuthContext {
-  req: Request;
+  req: FastifyRequest;
   account?: CallerAccount | null;
 }
 

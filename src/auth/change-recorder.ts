@@ -1,14 +1,17 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AfterQueryEvent, BeforeQueryEvent, DataSource, EntitySubscriberInterface, QueryRunner, TransactionStartEvent } from 'typeorm';
 import { changeContext, requestRecorder, setRecorder } from '../common/caller';
 import { requestId } from '../common/request-id';
 
-/** Opens the request's change context (src/common/caller.ts) around everything that handles it. */
+/**
+ * Opens the request's change context (src/common/caller.ts) around everything that handles it.
+ * Nest middleware on Fastify (middie) gets Node's own request and response.
+ */
 @Injectable()
 export class ChangeContextMiddleware implements NestMiddleware {
-  use(req: Request, res: Response, next: NextFunction): void {
+  use(req: IncomingMessage, res: ServerResponse, next: () => void): void {
     changeContext.run({ requestId: requestId(req, res), account: null, operation: null }, next);
   }
 }

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { QueryFailedError } from 'typeorm';
 import { ErrorCode, fromConnectionError, fromDatabaseError } from './errors';
@@ -26,21 +27,32 @@ export class DownloadErrorFilter implements ExceptionFilter {
   private readonly log = new Logger('Download');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
-    if (res.headersSent) {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (reply.sent || reply.raw.headersSent) {
       this.log.error(`download failed while streaming: ${exception instanceof Error ? exception.message : String(exception)}`);
-      res.destroy();
+      reply.raw.destroy();
       return;
     }
     const known = clientError(exception);
     const status = known && STATUS[known.code];
     if (known && status) {
-      res.status(status).json({ error: known });
+      reply.status(status).send({ error: known });
       return;
     }
     this.log.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    res.status(500).json({ error: { message: 'Internal server error', code: ErrorCode.Internal } });
+    reply.status(500).send({ error: { message: 'Internal server error', code: ErrorCode.Internal } });
   }
+}
+
+/**
+ * Node's response, for a download that streams into it with its own backpressure: Fastify is told
+ * it does not send this reply (hijack), and the headers set on the reply so far (CORS) are carried over.
+ */
+export function streamingResponse(reply: FastifyReply): ServerResponse {
+  const headers = reply.getHeaders();
+  const res = reply.hijack().raw;
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) res.setHeader(name, value);
+  return res;
 }
 
 /** The error as a client sees it in GraphQL (message, code and details), or undefined for a server fault. */

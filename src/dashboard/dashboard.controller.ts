@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Param, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -23,18 +24,18 @@ const ASSETS: Record<string, { path: string; type: string }> = {
 export class DashboardController {
   @Get()
   @Header('Cache-Control', 'no-cache')
-  page(@Res() res: Response): void {
-    res.type('html').sendFile(join(PUBLIC, 'index.html'));
+  page(@Res() reply: FastifyReply): void {
+    reply.type('text/html; charset=utf-8').send(createReadStream(join(PUBLIC, 'index.html')));
   }
 
   @Get('assets/:file')
   @Header('Cache-Control', 'no-cache')
-  asset(@Param('file') file: string, @Res() res: Response): void {
+  asset(@Param('file') file: string, @Res() reply: FastifyReply): void {
     const asset = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
     if (!asset) {
-      res.status(404).type('text').send(`No dashboard asset ${JSON.stringify(file)}`);
+      reply.status(404).type('text/plain; charset=utf-8').send(`No dashboard asset ${JSON.stringify(file)}`);
       return;
     }
-    res.type(asset.type).sendFile(asset.path);
+    reply.type(asset.type).send(createReadStream(asset.path));
   }
 }

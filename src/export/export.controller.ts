@@ -1,9 +1,9 @@
 import { Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable, pipeline } from 'node:stream';
 import { AttributionFilter } from '../attributions/attribution.inputs';
 import { ReadAccess } from '../auth/read-access';
-import { DownloadErrorFilter } from '../common/download-errors';
+import { DownloadErrorFilter, streamingResponse } from '../common/download-errors';
 import { IncidentFilter, IncidentSort } from '../incidents/incident.inputs';
 import { StatementFilter } from '../statements/statement.inputs';
 import { filterFromQuery } from './export-filter';
@@ -19,7 +19,7 @@ export class ExportController {
   ) {}
 
   @Get('incidents.csv')
-  async incidents(@Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async incidents(@Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     await this.readAccess.check(req.headers.authorization);
     const sort = await filterFromQuery(IncidentSort, pick(query, { sort: 'field', direction: 'direction' }));
     const filter = await filterFromQuery(IncidentFilter, query, ['sort', 'direction']);
@@ -27,13 +27,13 @@ export class ExportController {
   }
 
   @Get('attributions.csv')
-  async attributions(@Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async attributions(@Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     await this.readAccess.check(req.headers.authorization);
     send(res, 'attributions.csv', await this.exports.attributionsCsv(await filterFromQuery(AttributionFilter, query)));
   }
 
   @Get('statements.csv')
-  async statements(@Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async statements(@Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
     await this.readAccess.check(req.headers.authorization);
     send(res, 'statements.csv', await this.exports.statementsCsv(await filterFromQuery(StatementFilter, query)));
   }
@@ -44,8 +44,9 @@ function pick(query: Record<string, unknown>, names: Record<string, string>): Re
   return Object.fromEntries(Object.entries(names).filter(([name]) => name in query).map(([name, property]) => [property, query[name]]));
 }
 
-function send(res: Response, filename: string, csv: Readable): void {
-  res.status(200);
+function send(reply: FastifyReply, filename: string, csv: Readable): void {
+  const res = streamingResponse(reply);
+  res.statusCode = 200;
   res.setHeader('Content-Type', 'text/csv; charset=utf-8; header=present');
   res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
   res.setHeader('Cache-Control', 'no-store');

@@ -23,7 +23,9 @@ export function graphqlObserverPlugin(): NonNullable<ApolloDriverConfig['plugins
       const started = process.hrtime.bigint();
       return {
         async willSendResponse({ contextValue, operationName, response }) {
-          const req = (contextValue as { req?: IncomingMessage }).req;
+          // On the Node request (Fastify's wraps it), where the request log line reads it.
+          const context = (contextValue as { req?: { raw?: IncomingMessage } }).req;
+          const req = context?.raw ?? (context as IncomingMessage | undefined);
           const body = response.body;
           const errors = body.kind === 'single' ? (body.singleResult.errors ?? []) : [];
           const errorCodes = errors.map((e) => String(e.extensions?.code ?? ErrorCode.Internal));

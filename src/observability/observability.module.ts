@@ -1,4 +1,4 @@
-import { Controller, DynamicModule, Get, Header, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Controller, DynamicModule, RequestMethod, Get, Header, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
@@ -53,11 +53,15 @@ export class ObservabilityModule {
       module: ObservabilityModule,
       imports: [
         LoggerModule.forRoot({
+          // Every route, in the wildcard syntax Fastify's middleware (middie 9) matches: nestjs-pino's
+          // default ('{/*splat}') matches none of them there.
+          forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
           pinoHttp: {
             logger,
             // Called only when no earlier middleware gave the request its id (pino-http keeps req.id).
             genReqId: (req, res) => requestId(req, res),
-            autoLogging: { ignore: (req) => /^\/(health|metrics)\b/.test(req.url ?? '') },
+            // originalUrl: inside Fastify's middleware (middie) the url is relative to the route's mount point.
+            autoLogging: { ignore: (req) => /^\/(health|metrics)\b/.test((req as { originalUrl?: string }).originalUrl ?? req.url ?? '') },
             customLogLevel: (req, res: ServerResponse, error) => {
               const codes = graphqlOutcome(req)?.errorCodes ?? [];
               // Refused during an outage (503 when the account could not be checked): the outage has its own log lines.

@@ -1,7 +1,7 @@
 import { Controller, Get, Query, Req, Res, UseFilters } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ReadAccess } from '../auth/read-access';
-import { DownloadErrorFilter } from '../common/download-errors';
+import { DownloadErrorFilter, streamingResponse } from '../common/download-errors';
 import { BadUserInputError } from '../common/errors';
 import { validationPipe } from '../common/validation';
 import { writeBundle } from './stix-bundle-writer';
@@ -23,14 +23,16 @@ export class StixController {
   ) {}
 
   @Get('bundle')
-  async bundle(@Query() query: Record<string, string>, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async bundle(@Query() query: Record<string, string>, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.readAccess.check(req.headers.authorization);
     const request = exportRequest(await parseQuery(query));
     const id = this.exporter.bundleId(request);
     const pages: AsyncGenerator<string[]> = this.exporter.jsonPages(request);
     // The first page is read before the headers go out, so a bad request is still an error response.
     const first = await pages.next();
-    res.status(200).type('application/stix+json;version=2.1');
+    const res = streamingResponse(reply);
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'application/stix+json;version=2.1');
     res.setHeader('Content-Disposition', `attachment; filename="${id}.json"`);
     await writeBundle(res, id, prepend(first, pages));
     res.end();
