@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { seedId } from '../src/seed/seed';
 import { StixBundleError, danglingReferences } from '../src/stix/stix-bundle-check';
@@ -133,6 +134,35 @@ describe('STIX export of the seeded graph, and the round trip', () => {
     const filtered = await t.data(`{ stixBundle(incidentFilter: { actor: "Fancy Bear" }) { objectCount json } }`);
     expect(JSON.parse(filtered.stixBundle.json).objects.filter((o: StixObject) => o.type === 'incident').map((o: StixObject) => o.name))
       .toEqual([expect.stringMatching(/Storting/)]);
+  });
+
+  it('reads on a second connection of the same snapshot, and gives every connection back, also when stopped early', async () => {
+    const pool = (t.dataSource.driver as unknown as { master: { connect(): Promise<unknown>; totalCount: number; idleCount: number } }).master;
+    const busy = () => pool.totalCount - pool.idleCount;
+    const before = busy();
+    const exporter = new StixExportService(t.dataSource, null as never);
+    const connect = jest.spyOn(pool, 'connect');
+    const pages = exporter.jsonPages({});
+    const objects: string[] = [...(await pages.next()).value!];
+    // Committed after the export's snapshot was taken: the second connection (it reads the people, the second page) must not see it.
+    const [{ id }] = await t.dataSource.query(`INSERT INTO person (name) VALUES ('Joined after the snapshot') RETURNING id::text AS id`);
+    try {
+      for await (const page of pages) objects.push(...page);
+    } finally {
+      await t.dataSource.query(`DELETE FROM person WHERE id = $1`, [id]);
+    }
+    // The export's own connection and the one beside it, and the INSERT's and the DELETE's.
+    expect(connect).toHaveBeenCalledTimes(4);
+    connect.mockRestore();
+    expect(objects.join('\n')).not.toContain('Joined after the snapshot');
+    expect(objects.map((o) => JSON.parse(o))).toEqual(bundle.objects);
+    expect(busy()).toBe(before);
+    // A reader that stops after two pages (a client gone): the pages in flight finish, both connections go back.
+    const early = exporter.jsonPages({});
+    await early.next();
+    await early.next();
+    await early.return(undefined);
+    expect(busy()).toBe(before);
   });
 
   it('round trip: imported into an empty database and exported again, it is the same bundle up to ordering', async () => {
