@@ -136,6 +136,15 @@ describe('STIX export of the seeded graph, and the round trip', () => {
       .toEqual([expect.stringMatching(/Storting/)]);
   });
 
+  it('escapes text in PostgreSQL (to_json, as the notes are read) exactly as JSON.stringify does', async () => {
+    // Every control character, quote, backslash, slash, DEL, line and paragraph separators, accents, CJK, an emoji (a surrogate
+    // pair in JavaScript). NUL and lone surrogates cannot be in a PostgreSQL text, so no note can hold them.
+    const texts = [Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).join(''), 'said "so" \\ / \u007f',
+      '\u2028\u2029 é ü 中文 😀', '</script>&amp;', ' ', ''];
+    const rows = await t.dataSource.query(`SELECT to_json(x)::text AS json FROM unnest($1::text[]) WITH ORDINALITY AS u(x, n) ORDER BY n`, [texts]);
+    expect(rows.map((r: { json: string }) => r.json)).toEqual(texts.map((x) => JSON.stringify(x)));
+  });
+
   it('reads on a second connection of the same snapshot, and gives every connection back, also when stopped early', async () => {
     const pool = (t.dataSource.driver as unknown as { master: { connect(): Promise<unknown>; totalCount: number; idleCount: number } }).master;
     const busy = () => pool.totalCount - pool.idleCount;

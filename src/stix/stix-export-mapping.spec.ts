@@ -75,6 +75,10 @@ describe('statementJson', () => {
   it.each(cases)('writes what JSON.stringify of the object would: %s', (_name, statement) => {
     expect(statementJson(statement)).toBe(JSON.stringify(noteAsObject(statement)));
     expect(statementObject(statement)).toEqual(noteAsObject(statement));
+    // As the export's SQL reads it: quote and summary as JSON text already (to_json), not as text.
+    const json = (v: string | null | undefined) => (v == null ? null : JSON.stringify(v));
+    const asRead = { ...statement, quote: undefined, summary: undefined, quote_json: json(statement.quote), summary_json: json(statement.summary) };
+    expect(statementJson(asRead)).toBe(JSON.stringify(noteAsObject(statement)));
   });
 });
 

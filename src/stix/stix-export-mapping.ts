@@ -43,6 +43,8 @@ const absent = (v: unknown) => v === undefined || v === null || v === '' || (Arr
 /** `,"key":<json>` when the value is present (compact's rule), else nothing. */
 const member = (key: string, json: string | undefined) => (json === undefined ? '' : `,"${key}":${json}`);
 const textOf = (v: string | null | undefined) => (absent(v) ? undefined : text(v));
+/** A text's JSON as textOf gives it, from the JSON already made: nothing for null or the empty string. */
+const presentJson = (json: string | null) => (json === null || json === '""' ? undefined : json);
 const EXTENSION_KEY = text(EXTENSION_ID);
 
 type SpanRow = Record<string, unknown>;
@@ -369,7 +371,12 @@ export function attributionJson(row: AttributionRow): string {
 export interface StatementRow extends SpanRow {
   id: string; speaker_person_id: string | null; speaker_person_stix: string[] | null; speaker_person_name: string | null;
   speaker_organization_id: string | null; speaker_organization_stix: string[] | null; speaker_organization_name: string | null;
-  speaker_role: string | null; quote: string | null; summary: string | null; language: string | null; stance: string;
+  speaker_role: string | null; quote?: string | null; summary?: string | null; language: string | null; stance: string;
+  /**
+   * The quote and the summary already as JSON text (to_json in PostgreSQL, which escapes text as JSON.stringify does), as the
+   * export's SQL reads them; when absent, quote and summary are escaped here.
+   */
+  quote_json?: string | null; summary_json?: string | null;
   refs: { table: string; id: string; type: string; stix: string[] | null }[] | null;
   citations: Citation[] | null; created_at: string; updated_at: string; stix: StoredStix[] | null;
 }
@@ -394,10 +401,12 @@ export function statementJson(row: StatementRow): string {
     ? refOf('identity', 'organization', row.speaker_organization_id, row.speaker_organization_stix) : undefined;
   const about = (row.refs ?? []).map((r) => refOf(r.type, r.table, r.id, r.stix)).sort();
   const ids = identify('note', 'statement', row.id, row as never, row.stix);
-  const quote = textOf(row.quote);
-  const summary = textOf(row.summary);
-  const content = row.quote ?? row.summary;
-  const contentJson = absent(content) ? undefined : content === row.quote ? quote : summary;
+  const quoteJson = row.quote_json !== undefined ? row.quote_json : row.quote == null ? null : text(row.quote);
+  const summaryJson = row.summary_json !== undefined ? row.summary_json : row.summary == null ? null : text(row.summary);
+  const quote = presentJson(quoteJson);
+  const summary = presentJson(summaryJson);
+  // content = quote ?? summary, left out when empty.
+  const contentJson = quoteJson !== null ? quote : summary;
   const authors = [row.speaker_person_name, row.speaker_organization_name].filter((n): n is string => !!n);
   const creator = person ?? organization;
   const references = externalReferences(row.citations, row.stix ? row.stix.map((s) => s.id) : []);
@@ -406,7 +415,7 @@ export function statementJson(row: StatementRow): string {
     `${member('quote', quote)}${member('summary', summary)}${member('speaker_role', textOf(row.speaker_role))}` +
     `${member('speaker_person_ref', textOf(person))}${member('speaker_organization_ref', textOf(organization))}`;
   return `{"type":"note","spec_version":"2.1","id":${text(ids.id)},"created":${text(ids.created)},"modified":${text(ids.modified)}` +
-    `${member('content', contentJson)}${member('abstract', row.quote ? summary : undefined)}` +
+    `${member('content', contentJson)}${member('abstract', quote ? summary : undefined)}` +
     `${member('authors', authors.length ? text(authors) : undefined)}${member('created_by_ref', textOf(creator))}` +
     `${member('object_refs', text(about.length ? about : [creator]))}${member('lang', textOf(row.language))}` +
     `${member('external_references', references.length ? text(references) : undefined)}` +
