@@ -4,6 +4,7 @@ import { seedId } from '../src/seed/seed';
 import { StixBundleError, danglingReferences } from '../src/stix/stix-bundle-check';
 import { StixExportService } from '../src/stix/stix-export.service';
 import { StixImportService } from '../src/stix/stix-import.service';
+import { mintedId } from '../src/stix/stix-id';
 import { StixSchemas } from '../src/stix/stix-schemas';
 import { TestApp, errorCodes, startTestApp } from './support/test-app';
 
@@ -143,6 +144,31 @@ describe('STIX export of the seeded graph, and the round trip', () => {
       '\u2028\u2029 é ü 中文 😀', '</script>&amp;', ' ', ''];
     const rows = await t.dataSource.query(`SELECT to_json(x)::text AS json FROM unnest($1::text[]) WITH ORDINALITY AS u(x, n) ORDER BY n`, [texts]);
     expect(rows.map((r: { json: string }) => r.json)).toEqual(texts.map((x) => JSON.stringify(x)));
+  });
+
+  it("writes a note's article references as JSON.stringify would (escapes, key order), two articles on one note", async () => {
+    const [{ id: statement }] = await t.dataSource.query(`SELECT id::text AS id FROM statement ORDER BY id LIMIT 1`);
+    const excerpt = 'line\nbreak, "quoted" \\ \u0001 \u2028 é 😀';
+    const articles = await t.dataSource.query(
+      `INSERT INTO source_article (title, url, publisher) VALUES ('Title "one"\ttab', 'https://example.org/?q="a"&b=\\', NULL), ('Two', NULL, 'P')
+       RETURNING id::text AS id`);
+    await t.dataSource.query(`INSERT INTO statement_source (statement_id, source_article_id, excerpt) VALUES ($1, $2, $3), ($1, $4, 'Second.')`,
+      [statement, articles[0].id, excerpt, articles[1].id]);
+    try {
+      const objects: string[] = [];
+      for await (const page of new StixExportService(t.dataSource, null as never).jsonPages({})) objects.push(...page);
+      const note = objects.find((o) => o.includes(`"id":"${mintedId('note', 'statement', statement)}"`))!;
+      const references = JSON.parse(note).external_references as Record<string, string>[];
+      // Byte for byte what JSON.stringify writes of the parsed references (key order, no spaces, the same escapes).
+      expect(note).toContain(`"external_references":${JSON.stringify(references)}`);
+      expect(references).toEqual(expect.arrayContaining([
+        { source_name: 'Title "one"\ttab', url: 'https://example.org/?q="a"&b=\\', description: excerpt, external_id: mintedId('report', 'source_article', articles[0].id) },
+        { source_name: 'Two', description: 'Second.', external_id: mintedId('report', 'source_article', articles[1].id) },
+      ]));
+    } finally {
+      await t.dataSource.query(`DELETE FROM statement_source WHERE source_article_id = ANY($1::uuid[])`, [articles.map((a: { id: string }) => a.id)]);
+      await t.dataSource.query(`DELETE FROM source_article WHERE id = ANY($1::uuid[])`, [articles.map((a: { id: string }) => a.id)]);
+    }
   });
 
   it('reads on a second connection of the same snapshot, and gives every connection back, also when stopped early', async () => {
