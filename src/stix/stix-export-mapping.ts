@@ -430,16 +430,28 @@ export interface ArticleRow extends SpanRow {
 /**
  * An article as a report, when STIX can hold it: a report needs its publication date and
  * the objects it is about. Articles without a known date appear only as external references.
+ * Written straight as JSON text (articleJson), as notes and claims are: 225,000 reports are the third biggest kind.
  */
 export function articleObject(row: ArticleRow): StixObject | null {
+  const json = articleJson(row);
+  return json === null ? null : (JSON.parse(json) as StixObject);
+}
+
+/** The report's JSON, byte for byte what JSON.stringify of the object withExtension and compact would build (stix-export-mapping.spec.ts); null: no report. */
+export function articleJson(row: ArticleRow): string | null {
   const refs = (row.cited_by ?? []).map((r) => refOf(r.type, r.table, r.id, r.stix)).sort();
   if (!row.published_from || refs.length === 0) return null;
-  return withExtension({
-    ...base('report', identify('report', 'source_article', row.id, row as never, row.stix)),
-    name: row.title ?? row.url ?? 'source article', published: dayStart(row.published_from as string),
-    report_types: ['threat-report'], object_refs: [...new Set(refs)], lang: row.language,
-    external_references: row.url ? [compact({ source_name: row.publisher ?? row.title ?? 'source', url: row.url })] : undefined,
-  }, { published_span: spanToStix(span(row, 'published')), publisher: row.publisher, article_authors: row.authors }) as StixObject;
+  const ids = identify('report', 'source_article', row.id, row as never, row.stix);
+  const unique = refs.filter((ref, i) => i === 0 || ref !== refs[i - 1]);
+  const sourceName = textOf(row.publisher ?? row.title ?? 'source');
+  const references = row.url ? `[{${sourceName === undefined ? '' : `"source_name":${sourceName},`}"url":${text(row.url)}}]` : undefined;
+  const published = spanToStix(span(row, 'published'));
+  const extension = `"extension_type":"property-extension"${member('published_span', published && text(published))}` +
+    `${member('publisher', textOf(row.publisher))}${member('article_authors', absent(row.authors) ? undefined : text(row.authors))}`;
+  return `{"type":"report","spec_version":"2.1","id":${text(ids.id)},"created":${text(ids.created)},"modified":${text(ids.modified)}` +
+    `${member('name', textOf(row.title ?? row.url ?? 'source article'))},"published":${text(dayStart(row.published_from as string))}` +
+    `,"report_types":["threat-report"],"object_refs":${text(unique)}${member('lang', textOf(row.language))}` +
+    `${member('external_references', references)}${extension.length > 37 ? `,"extensions":{${EXTENSION_KEY}:{${extension}}}` : ''}}`;
 }
 
 export interface MemberRow {

@@ -9,7 +9,7 @@ import { IncidentFilter } from '../incidents/incident.inputs';
 import { IncidentService } from '../incidents/incident.service';
 import { extensionDefinition, producerIdentity } from './stix-extension';
 import {
-  Citation, StixObject, StoredStix, actorObjects, memberObject, articleObject, attributionJson, attributionObject, campaignObject, countryObject, incidentObject, organizationObject,
+  Citation, StixObject, StoredStix, actorObjects, memberObject, articleJson, articleObject, attributionJson, attributionObject, campaignObject, countryObject, incidentObject, organizationObject,
   personObject, responseObject, statementJson, statementObject, targetObjects, techniqueObject,
 } from './stix-export-mapping';
 import { uuidv5 } from './stix-id';
@@ -533,8 +533,9 @@ export class StixExportService {
         const query = exportQuery(client);
         return { query, look: new Lookups(query, imported) };
       });
-      // Statements and claims map straight to JSON text (statementJson, attributionJson): the text path takes it as it is, the object path parses it.
-      const kinds: [Kind, string[] | null, (row: any) => StixObject | StixObject[] | null, string, ((row: any) => string)?][] = [
+      // Statements, claims and articles map straight to JSON text (statementJson, attributionJson, articleJson; null: no object): the text
+      // path takes it as it is, the object path parses it.
+      const kinds: [Kind, string[] | null, (row: any) => StixObject | StixObject[] | null, string, ((row: any) => string | null)?][] = [
         ['organization', scope.organizations, organizationObject, NO_UUID],
         ['person', scope.people, personObject, NO_UUID],
         ['country', scope.countries, countryObject, ''],
@@ -547,7 +548,7 @@ export class StixExportService {
         ['attribution', scope.attributions, attributionObject, NO_UUID, attributionJson],
         ['statement', scope.statements, statementObject, NO_UUID, statementJson],
         ['response', scope.responses, responseObject, NO_UUID],
-        ['article', scope.articles, articleObject, NO_UUID],
+        ['article', scope.articles, articleObject, NO_UUID, articleJson],
       ];
       let turn = 0;
       for (const [kind, inScopeIds, map, start, json] of kinds) {
@@ -606,7 +607,12 @@ export class StixExportService {
           if (rows === null || (rows.length === 0 && !physical)) break;
           const mapping = performance.now();
           const out: (StixObject | string)[] = [];
-          if (json && asText) for (const row of rows) out.push(json(row));
+          if (json && asText) {
+            for (const row of rows) {
+              const object = json(row);
+              if (object !== null) out.push(object);
+            }
+          }
           else for (const row of rows) {
             const mapped = map(row);
             if (Array.isArray(mapped)) for (const o of mapped) out.push(emit(o));
