@@ -1,8 +1,10 @@
+import { jest } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { seedId } from '../src/seed/seed';
 import { StixBundleError, danglingReferences } from '../src/stix/stix-bundle-check';
 import { StixExportService } from '../src/stix/stix-export.service';
 import { StixImportService } from '../src/stix/stix-import.service';
+import { mintedId } from '../src/stix/stix-id';
 import { StixSchemas } from '../src/stix/stix-schemas';
 import { TestApp, errorCodes, startTestApp } from './support/test-app';
 
@@ -133,6 +135,70 @@ describe('STIX export of the seeded graph, and the round trip', () => {
     const filtered = await t.data(`{ stixBundle(incidentFilter: { actor: "Fancy Bear" }) { objectCount json } }`);
     expect(JSON.parse(filtered.stixBundle.json).objects.filter((o: StixObject) => o.type === 'incident').map((o: StixObject) => o.name))
       .toEqual([expect.stringMatching(/Storting/)]);
+  });
+
+  it('escapes text in PostgreSQL (to_json, as the notes are read) exactly as JSON.stringify does', async () => {
+    // Every control character, quote, backslash, slash, DEL, line and paragraph separators, accents, CJK, an emoji (a surrogate
+    // pair in JavaScript). NUL and lone surrogates cannot be in a PostgreSQL text, so no note can hold them.
+    const texts = [Array.from({ length: 31 }, (_, i) => String.fromCharCode(i + 1)).join(''), 'said "so" \\ / \u007f',
+      '\u2028\u2029 é ü 中文 😀', '</script>&amp;', ' ', ''];
+    const rows = await t.dataSource.query(`SELECT to_json(x)::text AS json FROM unnest($1::text[]) WITH ORDINALITY AS u(x, n) ORDER BY n`, [texts]);
+    expect(rows.map((r: { json: string }) => r.json)).toEqual(texts.map((x) => JSON.stringify(x)));
+  });
+
+  it("writes a note's article references as JSON.stringify would (escapes, key order), two articles on one note", async () => {
+    const [{ id: statement }] = await t.dataSource.query(`SELECT id::text AS id FROM statement ORDER BY id LIMIT 1`);
+    const excerpt = 'line\nbreak, "quoted" \\ \u0001 \u2028 é 😀';
+    const articles = await t.dataSource.query(
+      `INSERT INTO source_article (title, url, publisher) VALUES ('Title "one"\ttab', 'https://example.org/?q="a"&b=\\', NULL), ('Two', NULL, 'P')
+       RETURNING id::text AS id`);
+    await t.dataSource.query(`INSERT INTO statement_source (statement_id, source_article_id, excerpt) VALUES ($1, $2, $3), ($1, $4, 'Second.')`,
+      [statement, articles[0].id, excerpt, articles[1].id]);
+    try {
+      const objects: string[] = [];
+      for await (const page of new StixExportService(t.dataSource, null as never).jsonPages({})) objects.push(...page);
+      const note = objects.find((o) => o.includes(`"id":"${mintedId('note', 'statement', statement)}"`))!;
+      const references = JSON.parse(note).external_references as Record<string, string>[];
+      // Byte for byte what JSON.stringify writes of the parsed references (key order, no spaces, the same escapes).
+      expect(note).toContain(`"external_references":${JSON.stringify(references)}`);
+      expect(references).toEqual(expect.arrayContaining([
+        // The quote and backslash, which no URI may hold, percent-encoded (stixUrl).
+        { source_name: 'Title "one"\ttab', url: 'https://example.org/?q=%22a%22&b=%5C', description: excerpt, external_id: mintedId('report', 'source_article', articles[0].id) },
+        { source_name: 'Two', description: 'Second.', external_id: mintedId('report', 'source_article', articles[1].id) },
+      ]));
+    } finally {
+      await t.dataSource.query(`DELETE FROM statement_source WHERE source_article_id = ANY($1::uuid[])`, [articles.map((a: { id: string }) => a.id)]);
+      await t.dataSource.query(`DELETE FROM source_article WHERE id = ANY($1::uuid[])`, [articles.map((a: { id: string }) => a.id)]);
+    }
+  });
+
+  it('reads on a second connection of the same snapshot, and gives every connection back, also when stopped early', async () => {
+    const pool = (t.dataSource.driver as unknown as { master: { connect(): Promise<unknown>; totalCount: number; idleCount: number } }).master;
+    const busy = () => pool.totalCount - pool.idleCount;
+    const before = busy();
+    const exporter = new StixExportService(t.dataSource, null as never);
+    const connect = jest.spyOn(pool, 'connect');
+    const pages = exporter.jsonPages({});
+    const objects: string[] = [...(await pages.next()).value!];
+    // Committed after the export's snapshot was taken: the second connection (it reads the people, the second page) must not see it.
+    const [{ id }] = await t.dataSource.query(`INSERT INTO person (name) VALUES ('Joined after the snapshot') RETURNING id::text AS id`);
+    try {
+      for await (const page of pages) objects.push(...page);
+    } finally {
+      await t.dataSource.query(`DELETE FROM person WHERE id = $1`, [id]);
+    }
+    // The export's own connection and the one beside it, and the INSERT's and the DELETE's.
+    expect(connect).toHaveBeenCalledTimes(4);
+    connect.mockRestore();
+    expect(objects.join('\n')).not.toContain('Joined after the snapshot');
+    expect(objects.map((o) => JSON.parse(o))).toEqual(bundle.objects);
+    expect(busy()).toBe(before);
+    // A reader that stops after two pages (a client gone): the pages in flight finish, both connections go back.
+    const early = exporter.jsonPages({});
+    await early.next();
+    await early.next();
+    await early.return(undefined);
+    expect(busy()).toBe(before);
   });
 
   it('round trip: imported into an empty database and exported again, it is the same bundle up to ordering', async () => {

@@ -1,8 +1,9 @@
 import { AttributionStatus } from '../attributions/attribution.entity';
 import { DateSpanColumns } from '../common/date-span';
-import { spanToStix, withExtension } from './stix-extension';
+import { compact, spanToStix, withExtension } from './stix-extension';
 import {
-  AttributionRow, Citation, StatementRow, actorType, attributionJson, attributionObject, externalReferences, identify, refOf, statementJson, statementObject, stixUrl,
+  ArticleRow, AttributionRow, Citation, StatementRow, actorType, articleJson, articleObject, attributionJson, attributionObject, externalReferences, identify,
+  refOf, statementJson, statementObject, stixUrl,
 } from './stix-export-mapping';
 
 /**
@@ -75,6 +76,10 @@ describe('statementJson', () => {
   it.each(cases)('writes what JSON.stringify of the object would: %s', (_name, statement) => {
     expect(statementJson(statement)).toBe(JSON.stringify(noteAsObject(statement)));
     expect(statementObject(statement)).toEqual(noteAsObject(statement));
+    // As the export's SQL reads it: quote and summary as JSON text already (to_json), not as text.
+    const json = (v: string | null | undefined) => (v == null ? null : JSON.stringify(v));
+    const asRead = { ...statement, quote: undefined, summary: undefined, quote_json: json(statement.quote), summary_json: json(statement.summary) };
+    expect(statementJson(asRead)).toBe(JSON.stringify(noteAsObject(statement)));
   });
 });
 
@@ -162,5 +167,54 @@ describe('stixUrl', () => {
 
   it('gives no url for what is no absolute URL (the caller keeps it as text)', () => {
     for (const address of ['www.example.org/report', 'see the annex', '', null]) expect(stixUrl(address)).toBeUndefined();
+  });
+});
+
+/** The report as it was built before articleJson: the reference for its text. */
+function reportAsObject(row: ArticleRow): Record<string, unknown> | null {
+  const refs = (row.cited_by ?? []).map((r) => refOf(r.type, r.table, r.id, r.stix)).sort();
+  if (!row.published_from || refs.length === 0) return null;
+  const published: DateSpanColumns = { from: (row.published_from as string) ?? null, to: (row.published_to as string) ?? null, text: (row.published_text as string) ?? null };
+  return withExtension({
+    type: 'report', spec_version: '2.1', ...identify('report', 'source_article', row.id, row as never, row.stix),
+    name: row.title ?? row.url ?? 'source article', published: `${row.published_from as string}T00:00:00.000Z`,
+    report_types: ['threat-report'], object_refs: [...new Set(refs)], lang: row.language,
+    external_references: row.url ? [compact({ source_name: row.publisher ?? row.title ?? 'source', url: stixUrl(row.url), description: stixUrl(row.url) ? undefined : row.url })] : undefined,
+  }, { published_span: spanToStix(published), publisher: row.publisher, article_authors: row.authors });
+}
+
+const article = (over: Partial<ArticleRow>): ArticleRow => ({
+  id: ARTICLE, title: 'A "title"', url: 'https://example.org/a?b="c"', publisher: 'Reuters', authors: ['Jane Doe', 'Ola Nordmann'], language: 'en',
+  published_from: '2020-10-13', published_to: '2020-10-13', published_text: '13 October 2020',
+  cited_by: [
+    { table: 'statement', id: '00000000-0000-0000-0000-000000000010', type: 'note', stix: null },
+    { table: 'incident', id: '00000000-0000-0000-0000-000000000050', type: 'incident', stix: null },
+    { table: 'incident', id: '00000000-0000-0000-0000-000000000050', type: 'incident', stix: null },
+  ],
+  created_at: '2025-12-01T14:40:00.000Z', updated_at: '2025-12-01T14:40:00.000Z', stix: null, ...over,
+});
+
+describe('articleJson', () => {
+  const cases: [string, ArticleRow][] = [
+    ['a dated article with everything, cited twice by one fact', article({})],
+    ['no URL, no publisher, no authors, no language, a month', article({
+      url: null, publisher: null, authors: [], language: null, published_from: '2020-10-01', published_to: '2020-10-31', published_text: null,
+    })],
+    ['empty strings are left out as compact leaves them out', article({ publisher: '', language: '', published_text: '', published_to: null })],
+    ['imported before: the remembered id and timestamps', article({
+      stix: [{ id: 'report--44444444-4444-4444-8444-444444444444', created: '2020-01-01T00:00:00.000Z', modified: '2020-01-02T00:00:00.000Z', at: '2025-12-02T00:00:00.000Z' }],
+      cited_by: [{ table: 'statement', id: '00000000-0000-0000-0000-000000000010', type: 'note', stix: ['note--22222222-2222-4222-8222-222222222222'] }],
+    })],
+  ];
+
+  it.each(cases)('writes what JSON.stringify of the object would: %s', (_name, row) => {
+    expect(articleJson(row)).toBe(JSON.stringify(reportAsObject(row)));
+    expect(articleObject(row)).toEqual(reportAsObject(row));
+  });
+
+  it('writes no report for an article without a date or without a fact citing it', () => {
+    expect(articleJson(article({ published_from: null }))).toBeNull();
+    expect(articleJson(article({ cited_by: [] }))).toBeNull();
+    expect(articleObject(article({ cited_by: null }))).toBeNull();
   });
 });

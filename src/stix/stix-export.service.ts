@@ -9,7 +9,7 @@ import { IncidentFilter } from '../incidents/incident.inputs';
 import { IncidentService } from '../incidents/incident.service';
 import { extensionDefinition, producerIdentity } from './stix-extension';
 import {
-  Citation, StixObject, StoredStix, actorObjects, memberObject, articleObject, attributionJson, attributionObject, campaignObject, countryObject, incidentObject, organizationObject,
+  Citation, StixObject, StoredStix, actorObjects, memberObject, articleJson, articleObject, attributionJson, attributionObject, campaignObject, countryObject, incidentObject, organizationObject,
   personObject, responseObject, statementJson, statementObject, targetObjects, techniqueObject,
 } from './stix-export-mapping';
 import { uuidv5 } from './stix-id';
@@ -73,8 +73,10 @@ const ROWS_OF = {
     FROM attribution a JOIN threat_actor ac ON ac.id = a.actor_id
     LEFT JOIN organization o ON o.id = a.attributed_by_organization_id LEFT JOIN person p ON p.id = a.attributed_by_person_id ${where}`,
   // The speakers' names by index look-up per row: joins made PostgreSQL hash all 20,000 people and 5,000 organizations for each page.
+  // The quote and the summary, the longest texts of the export, as JSON text: PostgreSQL escapes them in C (to_json escapes text as
+  // JSON.stringify does, test/stix-export.e2e-spec.ts), so the exporter only splices them in (statementJson).
   statement: (where: string) => `SELECT s.id, s.speaker_person_id, s.speaker_organization_id, s.speaker_role, s.said_from, s.said_to, s.said_text,
-      s.quote, s.summary, s.language, s.stance, s.created_at, s.updated_at,
+      to_json(s.quote)::text AS quote_json, to_json(s.summary)::text AS summary_json, s.language, s.stance, s.created_at, s.updated_at,
       (SELECT p.name FROM person p WHERE p.id = s.speaker_person_id) AS speaker_person_name,
       (SELECT o.name FROM organization o WHERE o.id = s.speaker_organization_id) AS speaker_organization_name
     FROM statement s ${where}`,
@@ -156,18 +158,36 @@ const TIMESTAMPTZ = 1184;
 const EXPORT_TYPES = { getTypeParser: (oid: number, format?: string) => (oid === TIMESTAMPTZ ? isoFromPostgres : pgTypes.getTypeParser(oid, format as 'text')) };
 
 /**
- * The query function on a runner's pg client, with the export's type parsers. Each statement is
+ * The query function on a pg client, with the export's type parsers. Each statement is
  * prepared once per connection (named by its text): a page's lookups are the same few
  * statements a thousand times over, and planning each anew cost PostgreSQL milliseconds a page.
  */
-function exportQuery(runner: QueryRunner): Query {
-  const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+function exportQuery(client: PoolClient): Query {
   const names = new Map<string, string>();
   return async (text, values) => {
     let name = names.get(text);
     if (name === undefined) names.set(text, (name = `stix-${createHash('sha1').update(text).digest('hex').slice(0, 20)}`));
     return (await client.query({ name, text, values, types: EXPORT_TYPES } as QueryConfig)).rows;
   };
+}
+
+/**
+ * Connections that read pages, the export's own included. Two: while Node maps a page, PostgreSQL reads the next two,
+ * one on each, so the exporter no longer waits for one connection's round trips (42% of its time idle with one).
+ */
+const READERS = 2;
+
+/** A connection reading pages: its queries and the lookups on them. */
+interface Reader { query: Query; look: Lookups }
+
+/**
+ * The pool's pg client if one is free now (idle, or room for a new one, and nobody waiting), else null: an export never
+ * waits for a second connection, so exports holding one each cannot starve one another of the rest.
+ */
+async function spareClient(dataSource: DataSource): Promise<PoolClient | null> {
+  const pool = (dataSource.driver as unknown as { master?: { idleCount: number; totalCount: number; waitingCount: number; options: { max: number }; connect(): Promise<PoolClient> } }).master;
+  if (!pool || pool.waitingCount > 0 || (pool.idleCount === 0 && pool.totalCount >= pool.options.max)) return null;
+  return pool.connect();
 }
 
 /** What each page needs beside its rows: one query per relation for the whole page. */
@@ -470,8 +490,9 @@ export class StixExportService {
   /**
    * The bundle's objects a page at a time (one page of rows of one kind → its objects): what
    * the download writes, without a promise per object. While one page is mapped and written,
-   * PostgreSQL already reads the next (the next page's keyset cursor is known once a page's
-   * rows are in), so the two cores work side by side.
+   * PostgreSQL already reads the next two, one on each of two connections on the same snapshot
+   * (a keyset page's cursor is known once the previous page's rows are in), so the two cores
+   * work side by side and the exporter does not wait for one connection's round trips.
    */
   pages(request: StixExportRequest, trace?: ExportTrace, only?: ReadonlySet<string>): AsyncGenerator<StixObject[]> {
     return this.mapped(request, false, trace, only) as AsyncGenerator<StixObject[]>;
@@ -492,7 +513,10 @@ export class StixExportService {
     const emit = asText ? (object: StixObject) => JSON.stringify(object) : (object: StixObject) => object;
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
-    let pending: Promise<unknown> | null = null;
+    // Connections beside the runner's, each in a transaction on the runner's snapshot.
+    const extra: PoolClient[] = [];
+    // Every page read or being read, settled or not: awaited before the connections go back to the pool.
+    const inFlight = new Set<Promise<unknown>>();
     try {
       await runner.startTransaction('REPEATABLE READ');
       await runner.query('SET TRANSACTION READ ONLY');
@@ -503,10 +527,15 @@ export class StixExportService {
       const scope = await this.scope(runner, request);
       yield [emit(producerIdentity() as StixObject), emit(extensionDefinition() as StixObject)];
       const [{ imported }] = await runner.query(`SELECT EXISTS (SELECT 1 FROM stix_object) AS imported`);
-      const query = exportQuery(runner);
-      const look = new Lookups(query, imported);
-      // Statements and claims map straight to JSON text (statementJson, attributionJson): the text path takes it as it is, the object path parses it.
-      const kinds: [Kind, string[] | null, (row: any) => StixObject | StixObject[] | null, string, ((row: any) => string)?][] = [
+      const own = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+      await this.joinSnapshot(runner, extra, READERS - 1);
+      const readers: Reader[] = [own, ...extra].map((client) => {
+        const query = exportQuery(client);
+        return { query, look: new Lookups(query, imported) };
+      });
+      // Statements, claims and articles map straight to JSON text (statementJson, attributionJson, articleJson; null: no object): the text
+      // path takes it as it is, the object path parses it.
+      const kinds: [Kind, string[] | null, (row: any) => StixObject | StixObject[] | null, string, ((row: any) => string | null)?][] = [
         ['organization', scope.organizations, organizationObject, NO_UUID],
         ['person', scope.people, personObject, NO_UUID],
         ['country', scope.countries, countryObject, ''],
@@ -519,8 +548,9 @@ export class StixExportService {
         ['attribution', scope.attributions, attributionObject, NO_UUID, attributionJson],
         ['statement', scope.statements, statementObject, NO_UUID, statementJson],
         ['response', scope.responses, responseObject, NO_UUID],
-        ['article', scope.articles, articleObject, NO_UUID],
+        ['article', scope.articles, articleObject, NO_UUID, articleJson],
       ];
+      let turn = 0;
       for (const [kind, inScopeIds, map, start, json] of kinds) {
         if (only && !only.has(kind)) continue;
         const stats = { kind, rows: 0, objects: 0, sqlMs: 0, mapMs: 0 };
@@ -528,29 +558,61 @@ export class StixExportService {
         // blocks that existed when it began). Otherwise keyset pages in id order, within the scope.
         const physical = inScopeIds === null && PHYSICAL.has(kind) ? await this.blockRanges(runner, ALIAS[kind][0]) : null;
         const byRange = inScopeIds === null && BY_ID_RANGE.has(kind);
-        const load = async (cursor: string, range = 0) => {
-          const started = performance.now();
-          const rows = physical
-            ? await query(ROWS_BY_BLOCKS[kind], [`(${range * physical.step},0)`, `(${(range + 1) * physical.step},0)`])
-            : byRange ? await query(ROWS_BY_ID[kind], [cursor]) : await query(ROWS[kind], [cursor, inScopeIds]);
-          if (rows.length) await enrich(kind, rows, look, scope, byRange ? [cursor, String(rows[rows.length - 1].id)] : null);
-          stats.sqlMs += performance.now() - started;
-          return rows;
-        };
-        let next: Promise<Record<string, any>[]> = load(start);
-        for (let range = 0; ; range++) {
-          const rows = await next;
-          pending = null;
-          if (rows.length === 0 && !physical) break;
-          const more = physical ? (range + 1) * physical.step < physical.blocks : rows.length === (byRange ? BLOCK_BATCH : BATCH);
-          if (more) {
-            next = physical ? load('', range + 1) : load(String(rows[rows.length - 1].id));
-            // Awaited on the next turn; if the reader stops first, awaited (and its error dropped) below.
-            pending = next;
+        const full = byRange ? BLOCK_BATCH : BATCH;
+        const ranges = physical ? Math.max(1, Math.ceil(physical.blocks / physical.step)) : Infinity;
+        /**
+         * Page `index` of the kind, on the next reader in turn (counted over all kinds, so that a small graph uses every reader
+         * too): its rows, then what hangs off them. A keyset page starts after the previous page's last id, so its rows query
+         * waits for the previous page's rows (not for their lookups). null: no such page.
+         */
+        type Page = { rows: Promise<Record<string, any>[] | null>; done: Promise<Record<string, any>[] | null> };
+        const read = (index: number, previous: Page | null): Page => {
+          const reader = readers[turn++ % readers.length];
+          let cursor = start;
+          let started = 0;
+          const rows = (async () => {
+            if (physical) {
+              started = performance.now();
+              return reader.query(ROWS_BY_BLOCKS[kind], [`(${index * physical.step},0)`, `(${(index + 1) * physical.step},0)`]);
+            }
+            if (previous) {
+              const before = await previous.rows;
+              if (!before || before.length < full) return null;
+              cursor = String(before[before.length - 1].id);
+            }
+            started = performance.now();
+            return byRange ? reader.query(ROWS_BY_ID[kind], [cursor]) : reader.query(ROWS[kind], [cursor, inScopeIds]);
+          })();
+          const done = (async () => {
+            const got = await rows;
+            if (got?.length) await enrich(kind, got, reader.look, scope, byRange ? [cursor, String(got[got.length - 1].id)] : null);
+            if (got) stats.sqlMs += performance.now() - started;
+            return got;
+          })();
+          // Handled here so that a failure while the consumer writes is not an unhandled rejection; the loop awaits `done` and throws it.
+          for (const p of [rows, done]) {
+            const settled = p.then(() => undefined, () => undefined);
+            inFlight.add(settled);
+            void settled.then(() => inFlight.delete(settled));
           }
+          return { rows, done };
+        };
+        // Bounded read-ahead: as many pages in flight as there are readers, one each; memory holds those and the page being written.
+        const ahead: Page[] = [];
+        let requested = 0;
+        let last: Page | null = null;
+        for (let index = 0; ; index++) {
+          while (ahead.length < readers.length && requested < ranges) ahead.push((last = read(requested++, last)));
+          const rows = await ahead.shift()!.done;
+          if (rows === null || (rows.length === 0 && !physical)) break;
           const mapping = performance.now();
           const out: (StixObject | string)[] = [];
-          if (json && asText) for (const row of rows) out.push(json(row));
+          if (json && asText) {
+            for (const row of rows) {
+              const object = json(row);
+              if (object !== null) out.push(object);
+            }
+          }
           else for (const row of rows) {
             const mapped = map(row);
             if (Array.isArray(mapped)) for (const o of mapped) out.push(emit(o));
@@ -559,17 +621,47 @@ export class StixExportService {
           stats.mapMs += performance.now() - mapping;
           stats.rows += rows.length;
           stats.objects += out.length;
+          const end = physical ? index + 1 >= ranges : rows.length < full;
           rows.length = 0;
           yield out;
-          if (!more) break;
+          if (end) break;
         }
         trace?.(stats);
       }
       await runner.commitTransaction();
     } finally {
-      if (pending) await pending.catch(() => undefined);
+      // A consumer that stops early (a client gone) or an error: the pages still being read finish first, then every connection is released.
+      await Promise.all([...inFlight]);
+      for (const client of extra) {
+        try {
+          await client.query('ROLLBACK');
+          client.release();
+        } catch (error) {
+          client.release(error as Error);
+        }
+      }
       if (runner.isTransactionActive) await runner.rollbackTransaction();
       await runner.release();
+    }
+  }
+
+  /**
+   * Up to `wanted` more connections on the runner's snapshot (pg_export_snapshot, then SET TRANSACTION SNAPSHOT in each:
+   * pg_dump's way), so that they read the same graph as of the same moment. Only connections the pool has free: with none,
+   * the export reads on its own connection alone.
+   */
+  private async joinSnapshot(runner: QueryRunner, into: PoolClient[], wanted: number): Promise<void> {
+    if (wanted <= 0) return;
+    let snapshot: string | null = null;
+    for (let i = 0; i < wanted; i++) {
+      const client = await spareClient(this.dataSource);
+      if (!client) return;
+      into.push(client);
+      snapshot ??= ((await runner.query('SELECT pg_export_snapshot() AS snapshot')) as { snapshot: string }[])[0].snapshot;
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await client.query(`SET TRANSACTION SNAPSHOT '${snapshot}'`);
+      await client.query(`SET LOCAL TIME ZONE 'UTC'`);
+      await client.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
     }
   }
 
