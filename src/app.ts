@@ -7,7 +7,7 @@ import { Logger as TypeOrmLogger } from 'typeorm';
 import type { FastifyServerOptions } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { AppModule } from './app.module';
-import { requestId } from './common/request-id';
+import { REQUEST_ID_HEADER, requestId } from './common/request-id';
 import { loadConfig } from './config/app-config';
 import { applyHttpLimits } from './limits/http-limits';
 import { LimitsConfig, loadLimitsConfig } from './limits/limits-config';
@@ -53,6 +53,11 @@ export async function createApp(options: {
     { bufferLogs: true, abortOnError: false },
   );
   app.useLogger(app.get(PinoNestLogger));
+  // Every response echoes its request id, downloads and pages included (they take the reply's headers along).
+  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
   applyHttpLimits(app, limits);
   // No enableShutdownHooks: main.ts stops in its own order (requests, pool, PostgreSQL).
   return app;

@@ -51,6 +51,14 @@ describe('observability', () => {
     expect(requestLines.find((l) => l.req.id === generated)).toMatchObject({ operation: 'MissingActor', outcome: 'error', errorCodes: ['NOT_FOUND'] });
   });
 
+  it('echoes the request id on every response: a page, a download, an unknown route', async () => {
+    for (const path of ['/dashboard', '/stix/bundle', '/export/incidents.csv', '/no-such-page']) {
+      const res = await fetch(`${base}${path}`, { headers: { 'x-request-id': 'trace-page-1' } });
+      await res.arrayBuffer();
+      expect({ path, id: res.headers.get('x-request-id') }).toEqual({ path, id: 'trace-page-1' });
+    }
+  });
+
   it('never logs a token, nor the variables of a request (SECURITY.md)', async () => {
     const { token } = await app.get(AccountService).create('log check', Role.Contributor);
     const written = await post(

@@ -6,8 +6,8 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 /**
  * The id of an HTTP request, the same in its log lines, its audit entries and its
  * response header: a well-formed one the client sent, else a new one; remembered on the
- * request so every caller sees one id, and echoed in the response by the first caller
- * that has it (whichever of the logger and the change log sees the request first).
+ * request so every caller sees one id. Fastify draws it first (genReqId, src/app.ts), whose
+ * onRequest hook echoes it in every response; a caller given `res` sets the header too.
  */
 export function requestId(req: IncomingMessage & { id?: unknown }, res?: ServerResponse): string {
   let id = typeof req.id === 'string' && req.id ? req.id : undefined;
