@@ -18,6 +18,8 @@ function fastifyOptions(limits: LimitsConfig): FastifyServerOptions {
     bodyLimit: limits.bodyLimitBytes,
     // Fastify's own request id is the one the logs and the change log use (src/common/request-id.ts).
     genReqId: (req) => requestId(req as IncomingMessage),
+    // `/dashboard/` is `/dashboard`, as it was on Express.
+    routerOptions: { ignoreTrailingSlash: true },
   };
 }
 

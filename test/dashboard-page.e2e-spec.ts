@@ -189,5 +189,8 @@ describe('the dashboard page, in headless Chromium', () => {
     expect(missing.status).toBe(404);
     const script = await fetch(`${origin}/dashboard/assets/chart.umd.min.js`);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    // With a trailing slash too, as a user may type it.
+    const slashed = await fetch(`${origin}/dashboard/`);
+    expect([slashed.status, slashed.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
   });
 });
