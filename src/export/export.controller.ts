@@ -19,23 +19,23 @@ export class ExportController {
   ) {}
 
   @Get('incidents.csv')
-  async incidents(@Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
+  async incidents(@Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.readAccess.check(req.headers.authorization);
     const sort = await filterFromQuery(IncidentSort, pick(query, { sort: 'field', direction: 'direction' }));
     const filter = await filterFromQuery(IncidentFilter, query, ['sort', 'direction']);
-    send(res, 'incidents.csv', await this.exports.incidentsCsv(filter, sort));
+    send(reply, 'incidents.csv', await this.exports.incidentsCsv(filter, sort));
   }
 
   @Get('attributions.csv')
-  async attributions(@Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
+  async attributions(@Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.readAccess.check(req.headers.authorization);
-    send(res, 'attributions.csv', await this.exports.attributionsCsv(await filterFromQuery(AttributionFilter, query)));
+    send(reply, 'attributions.csv', await this.exports.attributionsCsv(await filterFromQuery(AttributionFilter, query)));
   }
 
   @Get('statements.csv')
-  async statements(@Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res() res: FastifyReply): Promise<void> {
+  async statements(@Query() query: Record<string, unknown>, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.readAccess.check(req.headers.authorization);
-    send(res, 'statements.csv', await this.exports.statementsCsv(await filterFromQuery(StatementFilter, query)));
+    send(reply, 'statements.csv', await this.exports.statementsCsv(await filterFromQuery(StatementFilter, query)));
   }
 }
 
