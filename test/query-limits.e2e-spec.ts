@@ -215,6 +215,16 @@ describe('settings: CORS allow-list, introspection off, statement and request ti
     expect(simple.headers.get('access-control-allow-origin')).toBe('https://tracker.example.org');
   });
 
+  it('allows them on the streamed downloads and the dashboard too', async () => {
+    const base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    for (const path of ['/stix/bundle', '/export/incidents.csv', '/dashboard']) {
+      const res = await fetch(`${base}${path}`, { headers: { origin: 'https://tracker.example.org' } });
+      await res.arrayBuffer();
+      expect({ path, status: res.status, origin: res.headers.get('access-control-allow-origin') })
+        .toEqual({ path, status: 200, origin: 'https://tracker.example.org' });
+    }
+  });
+
   it('refuses introspection when INTROSPECTION=false and still answers queries', async () => {
     const res = await t.gql(`{ __schema { queryType { name } } }`);
     expect(res.status).toBe(400);

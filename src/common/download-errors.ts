@@ -46,7 +46,8 @@ export class DownloadErrorFilter implements ExceptionFilter {
 
 /**
  * Node's response, for a download that streams into it with its own backpressure: Fastify is told
- * it does not send this reply (hijack), and the headers set on the reply so far (CORS) are carried over.
+ * it does not send this reply (hijack), and the headers set on the reply so far (the request id) are
+ * carried over. CORS needs nothing: Nest's Fastify adapter writes those on Node's response itself.
  */
 export function streamingResponse(reply: FastifyReply): ServerResponse {
   const headers = reply.getHeaders();
