@@ -35,7 +35,7 @@ export interface Citation {
 }
 
 /*
- * Kinds written straight as JSON text (notes, claims): the same rules as compact and withExtension, without the objects.
+ * Kinds written straight as JSON text (notes, claims and opinions, reports): the same rules as compact and withExtension, without the objects.
  */
 const text = JSON.stringify;
 /** What `compact` leaves out: no value, the empty string, the empty list. */
@@ -46,6 +46,9 @@ const textOf = (v: string | null | undefined) => (absent(v) ? undefined : text(v
 /** A text's JSON as textOf gives it, from the JSON already made: nothing for null or the empty string. */
 const presentJson = (json: string | null) => (json === null || json === '""' ? undefined : json);
 const EXTENSION_KEY = text(EXTENSION_ID);
+/** The tracker's property extension around members written by `member` (the object's own text), or nothing when there are none. */
+const extensionMember = (members: string) =>
+  (members ? `,"extensions":{${EXTENSION_KEY}:{"extension_type":"property-extension"${members}}}` : '');
 
 type SpanRow = Record<string, unknown>;
 /** Timestamps come as ISO text already (stix-export.service.ts reads them so); a Date still works. */
@@ -124,10 +127,11 @@ export function externalReferences(citations: Citation[] | null | undefined, own
   const out: Record<string, unknown>[] = [];
   for (const c of citations ?? []) {
     if (c.article) {
+      const url = stixUrl(c.url);
       out.push(compact({
         source_name: c.title ?? c.publisher ?? c.url ?? 'source article',
-        url: stixUrl(c.url),
-        description: c.excerpt ?? (c.url && !stixUrl(c.url) ? c.url : undefined),
+        url,
+        description: c.excerpt ?? (url ? undefined : (c.url ?? undefined)),
         external_id: refOf('report', 'source_article', c.article, c.article_stix),
       }));
     } else if (c.record_key && !ownIds.includes(c.record_key)) {
@@ -370,7 +374,7 @@ export function attributionJson(row: AttributionRow): string {
   const person = row.attributed_by_person_id ? refOf('identity', 'person', row.attributed_by_person_id, row.person_stix) : undefined;
   const notes = textOf(row.notes);
   const attributed = spanToStix(span(row, 'attributed'));
-  const ext = `"extension_type":"property-extension"${member('attributed', attributed && text(attributed))}` +
+  const ext = `${member('attributed', attributed && text(attributed))}` +
     `${member('confidence_words', textOf(row.confidence_words))}${member('bases', absent(row.bases) ? undefined : text(row.bases))}` +
     `${member('claim_status', textOf(row.status))}${member('notes', notes)}${member('attributed_by_person_ref', organization ? textOf(person) : undefined)}` +
     `${member('attributing_country_code', textOf(row.attributing_country_code))}${member('coded_type', textOf(row.coded_type))}` +
@@ -387,13 +391,13 @@ export function attributionJson(row: AttributionRow): string {
       `${member('created_by_ref', creator)}${member('authors', row.party_name ? text([row.party_name]) : undefined)}` +
       `,"opinion":${row.status === AttributionStatus.DENIED ? '"strongly-disagree"' : '"disagree"'}${member('explanation', notes)}${confidence}` +
       `,"object_refs":${text(contested.length ? contested : [subject, actor])}${referencesJson}` +
-      `,"extensions":{${EXTENSION_KEY}:{${ext},"subject_ref":${text(subject)},"actor_ref":${text(actor)}}}}`;
+      `${extensionMember(`${ext},"subject_ref":${text(subject)},"actor_ref":${text(actor)}`)}}`;
   }
   const ids = identify('relationship', 'attribution', row.id, row as never, row.stix);
   return `{"type":"relationship","spec_version":"2.1","id":${text(ids.id)},"created":${text(ids.created)},"modified":${text(ids.modified)}` +
     `,"relationship_type":"attributed-to","source_ref":${text(subject)},"target_ref":${text(actor)}${member('created_by_ref', creator)}${confidence}` +
     `${member('start_time', textOf(dayStart(row.attributed_from as string | null)))}${member('description', notes)}${referencesJson}` +
-    `${ext.length > 37 ? `,"extensions":{${EXTENSION_KEY}:{${ext}}}` : ''}}`;
+    `${extensionMember(ext)}}`;
 }
 
 export interface StatementRow extends SpanRow {
@@ -439,7 +443,7 @@ export function statementJson(row: StatementRow): string {
   const creator = person ?? organization;
   const references = externalReferences(row.citations, row.stix ? row.stix.map((s) => s.id) : []);
   const said = spanToStix(span(row, 'said'));
-  const extension = `"extension_type":"property-extension"${member('stance', textOf(row.stance))}${member('said', said && text(said))}` +
+  const extension = `${member('stance', textOf(row.stance))}${member('said', said && text(said))}` +
     `${member('quote', quote)}${member('summary', summary)}${member('speaker_role', textOf(row.speaker_role))}` +
     `${member('speaker_person_ref', textOf(person))}${member('speaker_organization_ref', textOf(organization))}`;
   return `{"type":"note","spec_version":"2.1","id":${text(ids.id)},"created":${text(ids.created)},"modified":${text(ids.modified)}` +
@@ -447,7 +451,7 @@ export function statementJson(row: StatementRow): string {
     `${member('authors', authors.length ? text(authors) : undefined)}${member('created_by_ref', textOf(creator))}` +
     `${member('object_refs', text(about.length ? about : [creator]))}${member('lang', textOf(row.language))}` +
     `${member('external_references', references.length ? text(references) : undefined)}` +
-    `${extension.length > 37 ? `,"extensions":{${EXTENSION_KEY}:{${extension}}}` : ''}}`;
+    `${extensionMember(extension)}}`;
 }
 
 export interface ArticleRow extends SpanRow {
@@ -477,12 +481,12 @@ export function articleJson(row: ArticleRow): string | null {
     ? `[{${sourceName === undefined ? '' : `"source_name":${sourceName},`}${'url' in address ? `"url":${text(address.url)}` : `"description":${text(address.description)}`}}]`
     : undefined;
   const published = spanToStix(span(row, 'published'));
-  const extension = `"extension_type":"property-extension"${member('published_span', published && text(published))}` +
+  const extension = `${member('published_span', published && text(published))}` +
     `${member('publisher', textOf(row.publisher))}${member('article_authors', absent(row.authors) ? undefined : text(row.authors))}`;
   return `{"type":"report","spec_version":"2.1","id":${text(ids.id)},"created":${text(ids.created)},"modified":${text(ids.modified)}` +
     `${member('name', textOf(row.title ?? row.url ?? 'source article'))},"published":${text(dayStart(row.published_from as string))}` +
     `,"report_types":["threat-report"],"object_refs":${text(unique)}${member('lang', textOf(row.language))}` +
-    `${member('external_references', references)}${extension.length > 37 ? `,"extensions":{${EXTENSION_KEY}:{${extension}}}` : ''}}`;
+    `${member('external_references', references)}${extensionMember(extension)}}`;
 }
 
 export interface MemberRow {

@@ -171,6 +171,14 @@ function exportQuery(client: PoolClient): Query {
   };
 }
 
+/** The settings of every connection that reads pages, in its transaction. */
+const READER_SETTINGS = [
+  // Timestamps as UTC text (isoFromPostgres).
+  `SET LOCAL TIME ZONE 'UTC'`,
+  // A page is a few milliseconds of work: parallel workers (a process each, per page) would cost more than they save.
+  `SET LOCAL max_parallel_workers_per_gather = 0`,
+];
+
 /**
  * Connections that read pages, the export's own included. Two: while Node maps a page, PostgreSQL reads the next two,
  * one on each, so the exporter no longer waits for one connection's round trips (42% of its time idle with one).
@@ -520,10 +528,7 @@ export class StixExportService {
     try {
       await runner.startTransaction('REPEATABLE READ');
       await runner.query('SET TRANSACTION READ ONLY');
-      // Timestamps as UTC text (isoFromPostgres).
-      await runner.query(`SET LOCAL TIME ZONE 'UTC'`);
-      // A page is a few milliseconds of work: parallel workers (a process each, per page) would cost more than they save.
-      await runner.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
+      for (const setting of READER_SETTINGS) await runner.query(setting);
       const scope = await this.scope(runner, request);
       yield [emit(producerIdentity() as StixObject), emit(extensionDefinition() as StixObject)];
       const [{ imported }] = await runner.query(`SELECT EXISTS (SELECT 1 FROM stix_object) AS imported`);
@@ -660,8 +665,7 @@ export class StixExportService {
       snapshot ??= ((await runner.query('SELECT pg_export_snapshot() AS snapshot')) as { snapshot: string }[])[0].snapshot;
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await client.query(`SET TRANSACTION SNAPSHOT '${snapshot}'`);
-      await client.query(`SET LOCAL TIME ZONE 'UTC'`);
-      await client.query(`SET LOCAL max_parallel_workers_per_gather = 0`);
+      for (const setting of READER_SETTINGS) await client.query(setting);
     }
   }
 
