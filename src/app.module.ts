@@ -1,10 +1,11 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
-import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
+import { GraphQLSchema } from 'graphql';
 import { Logger as PinoLogger } from 'pino';
 import { DataSource, Logger as TypeOrmLogger } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
@@ -12,6 +13,7 @@ import { ActorsModule } from './actors/actors.module';
 import { AttributionsModule } from './attributions/attributions.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { withChangeContext } from './auth/change-recorder';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { formatGraphQLError } from './common/errors';
@@ -32,7 +34,7 @@ import { IncidentsModule } from './incidents/incidents.module';
 import { NodesModule } from './nodes/nodes.module';
 import { LimitsConfig } from './limits/limits-config';
 import { queryLimits } from './limits/query-limits';
-import { graphqlObserverPlugin } from './observability/graphql-observer.plugin';
+import { graphqlObserverPlugin, requestIdOfError } from './observability/graphql-observer.plugin';
 import { ObservabilityModule } from './observability/observability.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { PeopleModule } from './people/people.module';
@@ -61,7 +63,8 @@ export interface AppModuleOptions {
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
-    const errorLog = new Logger('GraphQL');
+    // Faults are logged with their request's id (the request log line's), named on the error by the observer plugin.
+    const errorLog = options.logger.child({ context: 'GraphQL' });
     const { validationRules, plugins, transformSchema } = queryLimits(options.limits);
     const database = dataSourceOptions(options.databaseUrl, options.sqlLogger) as PostgresDataSourceOptions;
     return {
@@ -92,8 +95,9 @@ export class AppModule {
             graphiql: false,
             introspection: options.limits.introspection,
             validationRules,
-            // The request's time budget is checked in the resolvers that can send SQL (src/limits/query-limits.ts).
-            transformSchema,
+            // The request's time budget is checked in the resolvers that can send SQL (src/limits/query-limits.ts);
+            // mutations resolve in their change context (src/auth/change-recorder.ts).
+            transformSchema: (schema: GraphQLSchema) => withChangeContext(transformSchema(schema)),
             plugins: [
               ...plugins,
               graphqlObserverPlugin(),
@@ -113,7 +117,7 @@ export class AppModule {
             formatError: (formatted, error) =>
               formatGraphQLError(formatted, error, {
                 exposeInternals: options.exposeErrors,
-                log: (e) => errorLog.error(e instanceof Error ? (e.stack ?? e.message) : String(e)),
+                log: (e) => errorLog.error({ req: { id: requestIdOfError(error) }, err: e }, e instanceof Error ? e.message : String(e)),
                 onUnavailable: (e) => outage.report(e),
               }),
           }),

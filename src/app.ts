@@ -12,6 +12,7 @@ import { loadConfig } from './config/app-config';
 import { applyHttpLimits } from './limits/http-limits';
 import { LimitsConfig, loadLimitsConfig } from './limits/limits-config';
 import { createLogger, levelOf } from './observability/logger';
+import { installRequestLog } from './observability/request-log';
 
 function fastifyOptions(limits: LimitsConfig): FastifyServerOptions {
   return {
@@ -56,10 +57,12 @@ export async function createApp(options: {
   );
   app.useLogger(app.get(PinoNestLogger));
   // Every response echoes its request id, downloads and pages included (they take the reply's headers along).
-  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  installRequestLog(fastify, logger);
   applyHttpLimits(app, limits);
   // No enableShutdownHooks: main.ts stops in its own order (requests, pool, PostgreSQL).
   return app;

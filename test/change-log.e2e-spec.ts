@@ -72,6 +72,26 @@ describe('change log', () => {
     expect(settings.who ?? '').toBe('');
   });
 
+  it('concurrent mutations of two accounts, and two mutations in one request, each record their own account, request and mutation', async () => {
+    // Each mutation resolves in its own change context (src/common/caller.ts), entered and left per mutation.
+    const writes = Array.from({ length: 12 }, (_, i) => {
+      const client = i % 2 ? editor : contributor;
+      return withRequestId(client, `req-concurrent-${i}`, `mutation ($name: String!) { createCampaign(input: { name: $name }) { id } }`, { name: `Concurrent campaign ${i}` });
+    });
+    const ids = (await Promise.all(writes)).map((r) => r.data.createCampaign.id as string);
+    const log = await entries(`entity_type = 'campaign' AND entity_id = ANY($1) AND action = 'INSERT'`, [ids]);
+    const byEntity = new Map(log.map((e) => [e.entity_id, [e.recorded_by, e.request_id, e.operation]]));
+    expect(ids.map((id) => byEntity.get(id))).toEqual(ids.map((_, i) => [i % 2 ? 'test editor' : 'test contributor', `req-concurrent-${i}`, 'createCampaign']));
+
+    const both = await withRequestId(contributor, 'req-two-mutations',
+      `mutation { a: createCampaign(input: { name: "First of two" }) { id } b: createOrganization(input: { name: "Second of two", kind: MINISTRY }) { id } }`);
+    const pair = await entries(`request_id = 'req-two-mutations'`);
+    expect(pair.map((e) => [e.entity_id, e.operation, e.recorded_by])).toEqual([
+      [both.data.a.id, 'createCampaign', 'test contributor'],
+      [both.data.b.id, 'createOrganization', 'test contributor'],
+    ]);
+  });
+
   it('the recorded actor is the authenticated account: an X-Actor-Name header is ignored, and without a token nothing is written', async () => {
     const forged = { 'x-actor-name': 'Mallory' };
     const before = await countRows(t, 'change_log');

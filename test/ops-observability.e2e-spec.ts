@@ -57,6 +57,32 @@ describe('observability', () => {
       await res.arrayBuffer();
       expect({ path, id: res.headers.get('x-request-id') }).toEqual({ path, id: 'trace-page-1' });
     }
+    // and each has its log line, the streamed downloads included, once their response has ended.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const logged = lines.filter((l) => l.msg === 'request completed' && l.req?.id === 'trace-page-1');
+    expect(logged.map((l) => [l.req.url, l.res.statusCode]).sort()).toEqual([
+      ['/dashboard', 200], ['/export/incidents.csv', 200], ['/no-such-page', 404], ['/stix/bundle', 200],
+    ]);
+  });
+
+  it('logs a fault once, with the id of its request line, the stack for the operator and nothing of it for the client', async () => {
+    const { DataSource } = await import('typeorm');
+    const dataSource = app.get(DataSource);
+    // A fault no input can cause: the table the query reads is gone (renamed back at once).
+    await dataSource.query('ALTER TABLE campaign RENAME TO campaign_away');
+    let body: any;
+    try {
+      body = await (await post({ query: 'query Broken { campaigns { totalCount } }' }, { 'x-request-id': 'fault-1' })).json();
+    } finally {
+      await dataSource.query('ALTER TABLE campaign_away RENAME TO campaign');
+    }
+    expect(body.errors).toEqual([expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+    expect(JSON.stringify(body)).not.toMatch(/relation|QueryFailedError|stack/);
+    const faults = lines.filter((l) => l.context === 'GraphQL' && l.req?.id === 'fault-1');
+    expect(faults).toHaveLength(1);
+    expect(faults[0]).toMatchObject({ level: 50, err: { message: expect.stringContaining('campaign') } });
+    expect(faults[0].err.stack).toMatch(/QueryFailedError/);
+    expect(lines.find((l) => l.msg === 'request completed' && l.req.id === 'fault-1')).toMatchObject({ level: 50, operation: 'Broken', errorCodes: ['INTERNAL_SERVER_ERROR'] });
   });
 
   it('never logs a token, nor the variables of a request (SECURITY.md)', async () => {

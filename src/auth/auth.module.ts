@@ -1,15 +1,15 @@
-import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AccountService } from './account.service';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
 import { AuthPlugin } from './auth.plugin';
 import { ReadAccess } from './read-access';
-import { ChangeContextMiddleware, ChangeRecorderSubscriber } from './change-recorder';
+import { ChangeRecorderSubscriber } from './change-recorder';
 import { RequiresRoleGuard } from './requires-role.guard';
 
 /** Accounts, tokens and roles (SECURITY.md): the Apollo plugin gates every request. */
 @Global()
 @Module({})
-export class AuthModule implements NestModule {
+export class AuthModule {
   static forRoot(options: AuthOptions): DynamicModule {
     return {
       module: AuthModule,
@@ -23,9 +23,5 @@ export class AuthModule implements NestModule {
       ],
       exports: [AccountService, RequiresRoleGuard, AUTH_OPTIONS, ReadAccess],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ChangeContextMiddleware).forRoutes('graphql');
   }
 }

@@ -3,7 +3,7 @@ import { Plugin } from '@nestjs/apollo';
 import { Inject } from '@nestjs/common';
 import { DocumentNode, FragmentDefinitionNode, GraphQLError, Kind, SelectionSetNode } from 'graphql';
 import type { FastifyRequest } from 'fastify';
-import { CallerAccount, ChangeContext, changeContext } from '../common/caller';
+import { CallerAccount } from '../common/caller';
 import { ErrorCode, isDatabaseUnavailable } from '../common/errors';
 import { AccountService, unauthenticated } from './account.service';
 import { AUTH_OPTIONS, type AuthOptions } from './auth.options';
@@ -26,7 +26,8 @@ export function forbidden(message: string): GraphQLError {
  *   mutation missing from that table is refused for everyone; one refused mutation refuses the
  *   whole request, so nothing is written;
  * - a read needs an account unless PUBLIC_READ is on.
- * It also tells the change log which mutation is running (src/common/caller.ts).
+ * The role a mutation's arguments may raise, and the change log's context, are checked and set
+ * as each mutation resolves (withChangeContext, src/auth/change-recorder.ts).
  */
 @Plugin()
 export class AuthPlugin implements ApolloServerPlugin<AuthContext> {
@@ -37,7 +38,6 @@ export class AuthPlugin implements ApolloServerPlugin<AuthContext> {
 
   async requestDidStart(): Promise<GraphQLRequestListener<AuthContext>> {
     const { accounts, options } = this;
-    let change: ChangeContext | undefined;
     return {
       async didResolveOperation({ contextValue, operation, document }) {
         const account = await accounts.authenticate(contextValue.req.headers.authorization).catch((error: unknown) => {
@@ -49,28 +49,12 @@ export class AuthPlugin implements ApolloServerPlugin<AuthContext> {
           });
         });
         contextValue.account = account;
-        change = changeContext.getStore();
-        if (change) change.account = account;
         if (operation?.operation === 'mutation') {
           for (const name of rootFields(operation.selectionSet, document)) checkMutation(name, account);
         }
         if (!account && !options.publicRead) {
           throw unauthenticated('Reading needs an account on this server (PUBLIC_READ is off): send Authorization: Bearer <token>');
         }
-      },
-      async executionDidStart({ operation }) {
-        if (operation.operation !== 'mutation') return;
-        return {
-          willResolveField({ info, args, contextValue }) {
-            if (info.path.prev !== undefined || info.fieldName.startsWith('__')) return;
-            const raise = mutationRule(info.fieldName)?.raise;
-            if (raise?.when(args) && !hasRole(contextValue.account!.role, raise.role)) {
-              throw forbidden(`${raise.what} needs the ${raise.role} role; this account is ${contextValue.account!.role}`);
-            }
-            // Mutations run one at a time: from here until the next one, writes belong to this one.
-            if (change) change.operation = info.fieldName;
-          },
-        };
       },
     };
   }

@@ -1,19 +1,40 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GraphQLSchema } from 'graphql';
 import { AfterQueryEvent, BeforeQueryEvent, DataSource, EntitySubscriberInterface, QueryRunner, TransactionStartEvent } from 'typeorm';
-import { changeContext, requestRecorder, setRecorder } from '../common/caller';
-import { requestId } from '../common/request-id';
+import { CallerAccount, inChangeContext, requestRecorder, setRecorder } from '../common/caller';
+import { forbidden } from './auth.plugin';
+import { mutationRule } from './mutation-roles';
+import { hasRole } from './role';
+
+interface MutationContext {
+  req?: { id?: string };
+  account?: CallerAccount | null;
+}
 
 /**
- * Opens the request's change context (src/common/caller.ts) around everything that handles it.
- * Nest middleware on Fastify (middie) gets Node's own request and response.
+ * Wraps each mutation's resolver (through Nest's transformSchema, once at start):
+ * - a rule that raises the role for some arguments (src/auth/mutation-roles.ts) is checked
+ *   against the arguments as given, before anything runs;
+ * - the resolver runs in its change context (src/common/caller.ts): this request's id, its
+ *   account, the mutation's name; the subscriber below tags its writes with them.
+ * Reads are left alone: no field of theirs is wrapped and no change context is entered.
  */
-@Injectable()
-export class ChangeContextMiddleware implements NestMiddleware {
-  use(req: IncomingMessage, res: ServerResponse, next: () => void): void {
-    changeContext.run({ requestId: requestId(req, res), account: null, operation: null }, next);
+export function withChangeContext(schema: GraphQLSchema): GraphQLSchema {
+  const fields = schema.getMutationType()?.getFields() ?? {};
+  for (const field of Object.values(fields)) {
+    const resolve = field.resolve;
+    if (!resolve) continue;
+    const raise = mutationRule(field.name)?.raise;
+    field.resolve = (source, args, context: MutationContext, info) => {
+      const account = context?.account ?? null;
+      if (raise?.when(args) && !(account && hasRole(account.role, raise.role))) {
+        throw forbidden(`${raise.what} needs the ${raise.role} role; this account is ${account?.role ?? 'none'}`);
+      }
+      return inChangeContext({ requestId: String(context?.req?.id ?? ''), account, operation: field.name }, () => resolve(source, args, context, info));
+    };
   }
+  return schema;
 }
 
 /** A statement that may write: outside a transaction it gets the recorder for itself alone. */

@@ -13,10 +13,10 @@ export interface CallerAccount {
 }
 
 /**
- * What one HTTP request is doing, for the change log: its id, the account it authenticated
- * as, and the mutation running now (mutations run one after another, so one slot suffices).
- * Held in AsyncLocalStorage for the whole request, so that every transaction a service opens
- * can be tagged without the services passing it along.
+ * The mutation a request is running, for the change log: the request's id, the account it
+ * authenticated as, and the mutation (root field). Held in AsyncLocalStorage while that field
+ * resolves (inChangeContext), so that every transaction its service opens can be tagged without
+ * the services passing it along.
  */
 export interface ChangeContext {
   requestId: string;
@@ -25,6 +25,32 @@ export interface ChangeContext {
 }
 
 export const changeContext = new AsyncLocalStorage<ChangeContext>();
+
+/** Mutation fields resolving now, across requests. */
+let changing = 0;
+
+/**
+ * Runs one mutation field's resolver in its change context. On Node 20 an AsyncLocalStorage
+ * that has been entered keeps a hook on every promise the process creates, reads included
+ * (about 6 % of a read's CPU in the benchmark, docs/benchmark.md), so the storage is entered
+ * only here and disabled again whenever no mutation is resolving; the next run() enables it.
+ */
+export function inChangeContext<T>(context: ChangeContext, resolve: () => T): T {
+  changing++;
+  const settle = () => {
+    if (--changing === 0) changeContext.disable();
+  };
+  let result: T;
+  try {
+    result = changeContext.run(context, resolve);
+  } catch (error) {
+    settle();
+    throw error;
+  }
+  if (typeof (result as { then?: unknown } | null)?.then === 'function') return Promise.resolve(result).finally(settle) as T;
+  settle();
+  return result;
+}
 
 /** Who the database triggers record for a write (change_log, attribution_revision). */
 export interface Recorder {

@@ -28,8 +28,10 @@ export class DownloadErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    // With the request's id, as its request line has it (src/observability/request-log.ts).
+    const req = { id: reply.request.id };
     if (reply.sent || reply.raw.headersSent) {
-      this.log.error(`download failed while streaming: ${exception instanceof Error ? exception.message : String(exception)}`);
+      this.log.error({ req, err: exception }, 'download failed while streaming');
       reply.raw.destroy();
       return;
     }
@@ -39,7 +41,7 @@ export class DownloadErrorFilter implements ExceptionFilter {
       reply.status(status).send({ error: known });
       return;
     }
-    this.log.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    this.log.error({ req, err: exception }, 'download failed');
     reply.status(500).send({ error: { message: 'Internal server error', code: ErrorCode.Internal } });
   }
 }

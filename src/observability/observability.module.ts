@@ -1,12 +1,8 @@
-import { Controller, DynamicModule, RequestMethod, Get, Header, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Controller, DynamicModule, Get, Header, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { ErrorCode } from '../common/errors';
-import { requestId } from '../common/request-id';
-import { graphqlOutcome } from './graphql-observer.plugin';
 import { poolsOf } from '../common/entity-reader';
 import { PoolStats, observePool, registry } from './metrics';
 
@@ -41,10 +37,8 @@ class PoolMetrics implements OnModuleInit, OnApplicationShutdown {
 }
 
 /**
- * JSON request logs (nestjs-pino): one line per request with its id (X-Request-Id, echoed
- * in the response), the GraphQL operation, the duration and the outcome; and /metrics.
- * Requests refused during a database outage log at debug: the outage itself gets one
- * line at its start and one at its end (DatabaseOutage).
+ * Logs and metrics: Nest's logger through nestjs-pino to the process's JSON logger (the request
+ * lines: src/observability/request-log.ts), and /metrics.
  */
 @Module({})
 export class ObservabilityModule {
@@ -53,31 +47,10 @@ export class ObservabilityModule {
       module: ObservabilityModule,
       imports: [
         LoggerModule.forRoot({
-          // Every route, in the wildcard syntax Fastify's middleware (middie 9) matches: nestjs-pino's
-          // default ('{/*splat}') matches none of them there.
-          forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
-          pinoHttp: {
-            logger,
-            // Called only when no earlier middleware gave the request its id (pino-http keeps req.id).
-            genReqId: (req, res) => requestId(req, res),
-            // originalUrl: inside Fastify's middleware (middie) the url is relative to the route's mount point.
-            autoLogging: { ignore: (req) => /^\/(health|metrics)\b/.test((req as { originalUrl?: string }).originalUrl ?? req.url ?? '') },
-            customLogLevel: (req, res: ServerResponse, error) => {
-              const codes = graphqlOutcome(req)?.errorCodes ?? [];
-              // Refused during an outage (503 when the account could not be checked): the outage has its own log lines.
-              if (codes.length && codes.every((c) => c === ErrorCode.ServiceUnavailable)) return 'debug';
-              if (error || res.statusCode >= 500 || codes.includes(ErrorCode.Internal)) return 'error';
-              return 'info';
-            },
-            customSuccessObject: (req, _res, value: Record<string, unknown>) => {
-              const outcome = graphqlOutcome(req);
-              return outcome ? { ...value, operation: outcome.operation, outcome: outcome.errorCodes.length ? 'error' : 'ok', errorCodes: outcome.errorCodes } : value;
-            },
-            serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-            },
-          },
+          // Nest's logger (and PinoLogger) write to the process's logger; the request lines are
+          // written by src/observability/request-log.ts, so nestjs-pino's middleware runs on no route.
+          forRoutes: [],
+          pinoHttp: { logger },
         }),
         PoolMetrics,
       ],
