@@ -113,6 +113,23 @@ export function statementName(text: string): string | undefined {
   return name;
 }
 
+/** Column types whose values the driver converts when it hydrates them (PostgresDriver.prepareHydratedValue). */
+const CONVERTED = new Set(['datetime', 'timestamp', 'timestamptz', 'timestamp with time zone', 'timestamp without time zone',
+  'date', 'time', 'vector', 'halfvec', 'hstore', 'simple-array', 'simple-json', 'cube', 'enum', 'simple-enum']);
+
+/**
+ * Whether a column's value goes onto the entity as pg (or JSON) gives it: a top-level, real column
+ * of a type the driver leaves alone, without a transformer. The hot path of every look-ahead row;
+ * everything else goes through the driver and TypeORM's own setter. An enum of strings only is
+ * left alone by the driver too (it turns numeric text into numbers, for numeric enums).
+ */
+function keptAsRead(c: ColumnMetadata): boolean {
+  if (c.transformer || c.embeddedMetadata || c.isVirtual || c.isVirtualProperty) return false;
+  if (typeof c.type !== 'string') return false; // Boolean, Date, Number: converted
+  if (c.type === 'enum' || c.type === 'simple-enum') return !c.isArray && (c.enum ?? []).every((v) => typeof v === 'string' && Number.isNaN(+v));
+  return !CONVERTED.has(c.type);
+}
+
 /** Types that pg reads as strings but JSON carries as numbers (TypeORM keeps them as strings). */
 const STRING_NUMBERS = new Set(['bigint', 'int8', 'numeric', 'decimal']);
 
@@ -132,6 +149,13 @@ export function readerOf(dataSource: DataSource, entity: EntityTarget<ObjectLite
   // As TypeORM's own hydration does (RawSqlResultsToEntityTransformer): an instance without its
   // constructor, each value through the driver's conversions (dates, transformers), embedded
   // columns (date spans) into their objects; without the query builder around it.
+  const setters = columns.map((c): ((entity: ObjectLiteral, value: unknown) => void) => {
+    if (keptAsRead(c)) {
+      const property = c.propertyName;
+      return (entity, value) => (entity[property] = value);
+    }
+    return (entity, value) => c.setEntityValue(entity, driver.prepareHydratedValue(value, c));
+  });
   const build = (valueAt: (i: number) => unknown, indexes?: readonly number[]) => {
     const entity = metadata.create(undefined, { fromDeserializer: true });
     const n = indexes ? indexes.length : columns.length;
@@ -140,7 +164,7 @@ export function readerOf(dataSource: DataSource, entity: EntityTarget<ObjectLite
       let value = valueAt(k);
       if (value === undefined) continue;
       if (stringNumber[i] && typeof value === 'number') value = String(value);
-      columns[i].setEntityValue(entity, driver.prepareHydratedValue(value, columns[i]));
+      setters[i](entity, value);
     }
     return entity;
   };

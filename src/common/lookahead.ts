@@ -430,9 +430,16 @@ export function columnsFor(prefetches: Prefetch[], parent: EntityReader, parentA
   });
 }
 
-/** A stable name of a plan, for the prepared statement's text cache. */
+const planKeys = new WeakMap<Prefetch[], string>();
+
+/** A stable name of a plan, for the prepared statement's text cache (plans are built once per document: so is this). */
 export function planKey(prefetches: Prefetch[]): string {
-  return prefetches.map((p) => `${p.relation.field}[${p.columns.join(' ')}](${planKey(p.children)})${p.page ? `{${p.page.size}}` : ''}`).join(',');
+  let key = planKeys.get(prefetches);
+  if (key === undefined) {
+    key = prefetches.map((p) => `${p.relation.field}[${p.columns.join(' ')}](${planKey(p.children)})${p.page ? `{${p.page.size}}` : ''}`).join(',');
+    planKeys.set(prefetches, key);
+  }
+  return key;
 }
 
 // ---------------------------------------------------------------------------------------------
