@@ -13,6 +13,10 @@ export interface BenchOptions {
   compare: 'on' | 'off' | 'only';
   /** Interleaved rounds of the comparison (each: both sides at concurrency 1, then 16). */
   compareRounds: number;
+  /** Requests at concurrency 16 sent to each side before a question is measured (a tenth of them at 1 first). */
+  compareWarmUp: number;
+  /** Requests per comparison round and side at concurrency 1 and 16. */
+  compareRequests: { c1: number; c16: number };
 }
 
 function number(name: string, fallback: number, min: number, max: number): number {
@@ -35,6 +39,13 @@ export function benchOptions(): BenchOptions {
     only: process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null,
     compare: compareMode(process.env.BENCH_COMPARE),
     compareRounds: Math.trunc(number('BENCH_COMPARE_ROUNDS', 3, 1, 100)),
+    compareWarmUp: Math.trunc(number('BENCH_COMPARE_WARMUP', 2000, 0, 1_000_000)),
+    // Longer than a query's runs: at 320 requests a c=16 round of question 1 lasts half a second, and
+    // one garbage collection more or less on either side moved its ratio by a tenth.
+    compareRequests: {
+      c1: Math.trunc(number('BENCH_COMPARE_REQUESTS_C1', 300, 1, 100_000)),
+      c16: Math.trunc(number('BENCH_COMPARE_REQUESTS_C16', 2000, 16, 1_000_000)),
+    },
   };
 }
 

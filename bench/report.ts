@@ -199,6 +199,7 @@ export function comparisonSection(c: ComparisonReport): string[] {
   const lines = [
     '## Ours beside PostGraphile 4', '',
     `The same questions asked of our API and of PostGraphile 4 (\`bench/postgraphile-server.js\`: read-only, loopback, pool of 10) over the same database, ` +
+      `after a warm-up of ${c.warmUp ?? 200} requests at concurrency 16 per side, ` +
       `in ${c.rounds} interleaved rounds of ${c.requestsPerRound.c1} requests at concurrency 1 and ${c.requestsPerRound.c16} at concurrency 16 per side ` +
       '(the side that goes first alternates); latencies pooled over the rounds. Ratio = our req/s ÷ PostGraphile\'s. ' +
       '"Same data": both answers, normalised (lists neither side orders sorted), are equal for every variable set.', '',

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
       log(`PostGraphile 4 comparison: ${options.compareRounds} interleaved rounds`);
       comparison = await runComparison({
         databaseUrl: db.url, api, sampler, seed: options.seed, rounds: options.compareRounds,
-        requests: options.requests, maxSeconds: options.maxSeconds, log,
+        requests: options.compareRequests, maxSeconds: options.maxSeconds, warmUp: options.compareWarmUp, log,
       });
     }
     const results = new Map<string, { c1: LatencyStats | null; c16: LatencyStats | null }>();
