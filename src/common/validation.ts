@@ -10,13 +10,20 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+/** Whether every own value of `value` is a primitive (or null). */
+function isFlat(value: object): boolean {
+  return Object.values(value).every((item) => item === null || typeof item !== 'object');
+}
+
 /** An argument of primitives only (a page's first/after, an id): its text, else undefined. */
 function flatKey(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
-  for (const item of Object.values(value)) if (item !== null && typeof item === 'object') return undefined;
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype || !isFlat(value)) return undefined;
   const text = JSON.stringify(value);
   return text.length <= 200 ? text : undefined;
 }
+
+/** A shallow copy with the same class: a whole copy of a flat instance. */
+const copyOf = (instance: object): object => Object.assign(Object.create(Object.getPrototypeOf(instance)), instance);
 
 /** Distinct flat arguments remembered per argument class, at most. */
 const REMEMBERED = 1000;
@@ -35,11 +42,11 @@ class RememberingValidationPipe extends ValidationPipe {
     if (key === undefined) return super.transform(value, metadata);
     let known = this.valid.get(metadata.metatype);
     const instance = known?.get(key);
-    if (instance) return Object.assign(Object.create(Object.getPrototypeOf(instance)), instance);
+    if (instance) return copyOf(instance);
     const result: unknown = await super.transform(value, metadata);
-    if (flatKey({ ...(result as object) }) !== undefined && typeof result === 'object' && result !== null) {
+    if (typeof result === 'object' && result !== null && isFlat(result)) {
       if (!known) this.valid.set(metadata.metatype, (known = new Map()));
-      if (known.size < REMEMBERED) known.set(key, Object.assign(Object.create(Object.getPrototypeOf(result)), result));
+      if (known.size < REMEMBERED) known.set(key, copyOf(result));
     }
     return result;
   }

@@ -7,7 +7,7 @@ import { GraphQLOutcome, graphqlOutcome } from './graphql-observer.plugin';
 const UNLOGGED = /^\/(health|metrics)\b/;
 
 /** A request's level: debug when refused during an outage (it has its own lines), error for a fault. */
-function levelOf(statusCode: number, outcome: GraphQLOutcome | undefined): Level | 'debug' {
+function levelOf(statusCode: number, outcome: GraphQLOutcome | undefined): Level {
   const codes = outcome?.errorCodes ?? [];
   if (codes.length && codes.every((c) => c === ErrorCode.ServiceUnavailable)) return 'debug';
   if (statusCode >= 500 || codes.includes(ErrorCode.Internal)) return 'error';
